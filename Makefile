@@ -1,0 +1,33 @@
+# kundenbindung_addon: engine tests, the real-Odoo suite, demo data.
+# ODOO_PATH=/path/to/odoo-18-source (with odoo-bin) selects the Odoo to use;
+# without it an importable `odoo` package is used, if any.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.requirements-installed
+
+.PHONY: test test-engine test-odoo demo demo-data bench venv clean
+
+venv: $(STAMP)
+
+# The venv sees the system site-packages, so an Odoo installed there (and its
+# own requirements) stays visible to the harness.
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+test: test-engine test-odoo
+
+test-engine: $(STAMP)
+	$(PY) -m pytest -q tests
+
+test-odoo: $(STAMP)
+	$(PY) tests/odoo_suite.py
+
+demo: $(STAMP)
+	$(PY) scripts/demo.py $(DEMO_ARGS)
+
+clean:
+	rm -rf $(VENV) .test-results .pytest_cache .hypothesis

@@ -1,0 +1,47 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Customer Retention (Kundenbindung)",
+    "summary": "Clean customer data, ABC/RFM segments, churn risk, NPS, "
+    "loyalty points and targeted campaigns to keep your customers",
+    "description": """
+Customer Retention (Kundenbindung)
+==================================
+
+Keeps your customer base in one place, cleaned, and turned into action:
+duplicate partners found with fuzzy matching and merged safely, customers
+classified by revenue (ABC, RFM, lifetime value, churn risk), interest
+clusters from what they buy, Net Promoter Score from Odoo surveys, loyalty
+points on Odoo's loyalty app and targeted campaigns through email marketing
+and salesperson activities.
+
+This version provides the foundation: the Customer Retention menu, its
+settings section, the User and Manager groups and the numeric engine.
+""",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/kundenbindung/kundenbindung_addon",
+    "author": "kundenbindung_addon authors",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": [
+        "contacts",
+        "account",
+        "loyalty",
+        "survey",
+        "mass_mailing",
+        "sales_team",
+    ],
+    "external_dependencies": {
+        "python": ["pandas", "scikit-learn", "rapidfuzz"],
+    },
+    "data": [
+        "security/kundenbindung_security.xml",
+        "security/ir.model.access.csv",
+        "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
+        "views/kundenbindung_menus.xml",
+    ],
+    "images": ["static/description/icon.png"],
+}

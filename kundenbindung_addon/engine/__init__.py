@@ -1,0 +1,28 @@
+"""Pure numeric engine of kundenbindung_addon.
+
+Nothing below this package imports ``odoo``: it takes plain data (pandas
+DataFrames, arrays, dicts) and returns plain data, so it is tested in seconds
+without a database and can be run on outside data sets.
+"""
+
+from .contracts import (
+    INVOICE_LINE_COLUMNS,
+    TRANSACTION_COLUMNS,
+    ContractError,
+    empty_invoice_lines,
+    invoice_lines_to_transactions,
+    validate_invoice_lines,
+    validate_transactions,
+    window_bounds,
+)
+
+__all__ = [
+    "INVOICE_LINE_COLUMNS",
+    "TRANSACTION_COLUMNS",
+    "ContractError",
+    "empty_invoice_lines",
+    "invoice_lines_to_transactions",
+    "validate_invoice_lines",
+    "validate_transactions",
+    "window_bounds",
+]

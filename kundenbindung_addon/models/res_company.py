@@ -1,0 +1,80 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import pandas as pd
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import empty_invoice_lines, validate_invoice_lines, window_bounds
+
+MAX_WINDOW_MONTHS = 120
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    kundenbindung_window_months = fields.Integer(
+        string="Revenue Window (Months)",
+        default=12,
+        help="Customer Retention measures revenue, segments and churn over this "
+        "many months up to today.",
+    )
+
+    @api.constrains("kundenbindung_window_months")
+    def _check_kundenbindung_window_months(self):
+        for company in self:
+            if not 1 <= company.kundenbindung_window_months <= MAX_WINDOW_MONTHS:
+                raise ValidationError(
+                    self.env._(
+                        "The revenue window of %(company)s must be between 1 and "
+                        "%(max)s months, not %(value)s.",
+                        company=company.name,
+                        max=MAX_WINDOW_MONTHS,
+                        value=company.kundenbindung_window_months,
+                    )
+                )
+
+    def _kundenbindung_invoice_lines(self, date_from=None, date_to=None):
+        """Invoice lines of these companies as the engine's invoice-line frame.
+
+        Posted customer invoices and credit notes (``out_invoice`` and
+        ``out_refund``), product lines only, untaxed, in company currency
+        (credit notes negative), attributed to the commercial partner, with
+        the product category. ``date_from`` is included, ``date_to``
+        excluded; without them the company's window ending today is used.
+        One query for all companies in ``self``.
+        """
+        if not self:
+            return empty_invoice_lines()
+        if date_from is None or date_to is None:
+            self.ensure_one()
+            start, end = window_bounds(fields.Date.context_today(self), self.kundenbindung_window_months)
+            date_from, date_to = start.date(), end.date()
+        self.env["account.move.line"].flush_model(
+            ["move_id", "company_id", "display_type", "balance", "product_id", "parent_state"]
+        )
+        self.env["account.move"].flush_model(["move_type", "commercial_partner_id", "invoice_date", "state"])
+        self.env.cr.execute(
+            """
+            SELECT move.commercial_partner_id AS partner_id,
+                   line.company_id AS company_id,
+                   line.move_id AS move_id,
+                   move.invoice_date AS date,
+                   -line.balance AS amount,
+                   tmpl.categ_id AS category_id
+              FROM account_move_line line
+              JOIN account_move move ON move.id = line.move_id
+         LEFT JOIN product_product prod ON prod.id = line.product_id
+         LEFT JOIN product_template tmpl ON tmpl.id = prod.product_tmpl_id
+             WHERE move.move_type IN ('out_invoice', 'out_refund')
+               AND move.state = 'posted'
+               AND line.display_type = 'product'
+               AND line.company_id IN %s
+               AND move.invoice_date >= %s
+               AND move.invoice_date < %s
+          ORDER BY line.company_id, move.invoice_date, line.move_id, line.id
+            """,
+            (tuple(self.ids), date_from, date_to),
+        )
+        columns = [col.name for col in self.env.cr.description]
+        return validate_invoice_lines(pd.DataFrame(self.env.cr.fetchall(), columns=columns))

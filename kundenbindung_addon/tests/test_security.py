@@ -1,0 +1,56 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
+
+
+@tagged("post_install", "-at_install")
+class TestSecurity(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.group_user = cls.env.ref("kundenbindung_addon.group_kundenbindung_user")
+        cls.group_manager = cls.env.ref("kundenbindung_addon.group_kundenbindung_manager")
+        cls.salesman = new_test_user(
+            cls.env, login="kb_salesman", groups="base.group_user,sales_team.group_sale_salesman"
+        )
+        cls.sales_manager = new_test_user(
+            cls.env, login="kb_sales_manager", groups="base.group_user,sales_team.group_sale_manager"
+        )
+        cls.clerk = new_test_user(cls.env, login="kb_clerk", groups="base.group_user")
+        cls.root_menu = cls.env.ref("kundenbindung_addon.kundenbindung_menu_root")
+        cls.settings_menu = cls.env.ref("kundenbindung_addon.kundenbindung_menu_settings")
+        cls.customers_menu = cls.env.ref("kundenbindung_addon.kundenbindung_menu_customers")
+
+    def _visible_menus(self, user):
+        return self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+
+    def test_manager_implies_user(self):
+        self.assertIn(self.group_user, self.group_manager.implied_ids)
+
+    def test_salesman_is_user_not_manager(self):
+        self.assertTrue(self.salesman.has_group("kundenbindung_addon.group_kundenbindung_user"))
+        self.assertFalse(self.salesman.has_group("kundenbindung_addon.group_kundenbindung_manager"))
+
+    def test_sales_manager_is_manager(self):
+        self.assertTrue(self.sales_manager.has_group("kundenbindung_addon.group_kundenbindung_manager"))
+        self.assertTrue(self.sales_manager.has_group("kundenbindung_addon.group_kundenbindung_user"))
+
+    def test_admin_is_manager(self):
+        self.assertTrue(
+            self.env.ref("base.user_admin").has_group("kundenbindung_addon.group_kundenbindung_manager")
+        )
+
+    def test_menu_visibility_follows_groups(self):
+        salesman_menus = self._visible_menus(self.salesman)
+        self.assertIn(self.root_menu.id, salesman_menus)
+        self.assertIn(self.customers_menu.id, salesman_menus)
+        self.assertNotIn(self.settings_menu.id, salesman_menus)
+        self.assertNotIn(self.root_menu.id, self._visible_menus(self.clerk))
+        admin_menus = self._visible_menus(self.env.ref("base.user_admin"))
+        self.assertIn(self.settings_menu.id, admin_menus)
+
+    def test_customers_action_opens_for_salesman(self):
+        action = self.env.ref("kundenbindung_addon.res_partner_action_kundenbindung_customers")
+        self.assertEqual(action.res_model, "res.partner")
+        partners = self.env["res.partner"].with_user(self.salesman).search(safe_eval(action.domain), limit=1)
+        partners.check_access("read")
