@@ -233,6 +233,10 @@ class Cluster:
             raise RuntimeError("PostgreSQL did not start:\n%s\n%s\n%s" % (result.stdout, result.stderr, log))
         return Database(host="127.0.0.1", port=self.port, user="odoo")
 
+    def start_info(self):
+        """The :class:`Database` of a cluster that is already running."""
+        return Database(host="127.0.0.1", port=self.port, user="odoo")
+
     def running(self):
         return self._run("pg_ctl", "-D", str(self.data), "status", check=False).returncode == 0
 

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""make demo: a demo database with generated data, served on 127.0.0.1.
+
+Keeps its PostgreSQL cluster under .demo/ (git-ignored) so the database
+survives between runs; ``--reset`` builds it anew.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from harness.odoo_env import ADDON, SKIP_LINE, Cluster, database_from_env, find_odoo  # noqa: E402
+
+DEMO_DIR = REPO / ".demo"
+DB = "kundenbindung_demo"
+
+
+def run(odoo, database, *args, log=None):
+    command = odoo.command("--addons-path=%s" % ",".join(odoo.addons_paths), *database.odoo_args(), *args)
+    result = subprocess.run(command, env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=False)
+    if result.returncode != 0:
+        raise SystemExit("Odoo failed (%s): see %s" % (result.returncode, log.name if log else "output"))
+
+
+def database_exists(database, name):
+    conn = database.connect("postgres")
+    try:
+        with conn.cursor() as cr:
+            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            return bool(cr.fetchone())
+    finally:
+        conn.close()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--partners", type=int, default=2000)
+    parser.add_argument("--invoice-lines", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--method", choices=["bulk", "orm"], default="bulk")
+    parser.add_argument("--db", default=DB)
+    parser.add_argument("--reset", action="store_true", help="drop and rebuild the demo database")
+    parser.add_argument("--http-port", type=int, default=8069)
+    parser.add_argument("--no-serve", action="store_true", help="build the database, do not serve it")
+    args = parser.parse_args(argv)
+
+    odoo = find_odoo()
+    if odoo is None:
+        print(SKIP_LINE.replace("SKIPPED Odoo suite", "make demo needs Odoo"))
+        return 2
+    DEMO_DIR.mkdir(exist_ok=True)
+    database = database_from_env()
+    if database is None:
+        port_file = DEMO_DIR / "pg-port"
+        port = int(port_file.read_text()) if port_file.exists() else None
+        cluster = Cluster(DEMO_DIR / "pg", port=port).init()
+        port_file.write_text(str(cluster.port))
+        database = cluster.start(fast=False) if not cluster.running() else cluster.start_info()
+    if args.reset and database_exists(database, args.db):
+        conn = database.connect("postgres")
+        conn.autocommit = True
+        with conn.cursor() as cr:
+            cr.execute('DROP DATABASE "%s"' % args.db)
+        conn.close()
+
+    log_path = DEMO_DIR / "build.log"
+    if not database_exists(database, args.db):
+        started = time.monotonic()
+        with open(log_path, "w", encoding="utf-8") as log:
+            print("Creating %s (log: %s)" % (args.db, log_path))
+            run(odoo, database, "-d", args.db, "-i", "base", "--without-demo=all", "--stop-after-init", log=log)
+            load = [odoo.python, str(REPO / "scripts" / "load_demo.py")]
+            odoo_args = ["--", "--addons-path=%s" % ",".join(odoo.addons_paths), *database.odoo_args(), "-d", args.db]
+            subprocess.run([*load, "company", *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True)
+            print("Installing %s and the German chart of accounts" % ADDON)
+            run(odoo, database, "-d", args.db, "-i", "l10n_de,%s" % ADDON, "--without-demo=all", "--stop-after-init", log=log)
+            print("Generating and loading %d partners" % args.partners)
+            extra = ["--partners", str(args.partners), "--seed", str(args.seed), "--method", args.method,
+                     "--duplicates-csv", str(DEMO_DIR / "duplicates.csv")]
+            if args.invoice_lines:
+                extra += ["--invoice-lines", str(args.invoice_lines)]
+            subprocess.run([*load, "data", *extra, *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True)
+        for line in log_path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("DEMO "):
+                print("  " + json.dumps(json.loads(line[5:]), ensure_ascii=False))
+        print("Built in %.0fs" % (time.monotonic() - started))
+    if args.no_serve:
+        return 0
+    url = "http://127.0.0.1:%d/odoo" % args.http_port
+    print("Serving %s at %s  (login: admin / password: admin; salespeople: katrin.vogel / katrin.vogel)" % (args.db, url))
+    print("True duplicate pairs: %s" % (DEMO_DIR / "duplicates.csv"))
+    sys.stdout.flush()
+    command = odoo.command(
+        "--addons-path=%s" % ",".join(odoo.addons_paths), *database.odoo_args(), "-d", args.db,
+        "--db-filter=^%s$" % args.db, "--http-interface=127.0.0.1", "--http-port=%d" % args.http_port,
+        "--max-cron-threads=1",
+    )
+    os.execvpe(command[0], command, odoo.env())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
