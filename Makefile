@@ -29,5 +29,9 @@ test-odoo: $(STAMP)
 demo: $(STAMP)
 	$(PY) scripts/demo.py $(DEMO_ARGS)
 
+# Generator and bulk loader at full size: time and database size.
+bench: $(STAMP)
+	$(PY) scripts/demo.py --db kundenbindung_bench --partners 100000 --invoice-lines 2000000 --reset --no-serve
+
 clean:
 	rm -rf $(VENV) .test-results .pytest_cache .hypothesis

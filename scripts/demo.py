@@ -70,7 +70,7 @@ def main(argv=None):
             cr.execute('DROP DATABASE "%s"' % args.db)
         conn.close()
 
-    log_path = DEMO_DIR / "build.log"
+    log_path = DEMO_DIR / ("%s.log" % args.db)
     if not database_exists(database, args.db):
         started = time.monotonic()
         with open(log_path, "w", encoding="utf-8") as log:
@@ -91,9 +91,19 @@ def main(argv=None):
             if line.startswith("DEMO "):
                 print("  " + json.dumps(json.loads(line[5:]), ensure_ascii=False))
         print("Built in %.0fs" % (time.monotonic() - started))
+        conn = database.connect(args.db)
+        with conn.cursor() as cr:
+            cr.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+            size = cr.fetchone()[0]
+            cr.execute("SELECT (SELECT count(*) FROM res_partner), (SELECT count(*) FROM account_move), "
+                       "(SELECT count(*) FROM account_move_line WHERE display_type = 'product')")
+            partners, moves, lines = cr.fetchone()
+        conn.close()
+        print("Database %s: %s; %d partners, %d invoices and credit notes, %d product lines"
+              % (args.db, size, partners, moves, lines))
     if args.no_serve:
         return 0
-    url = "http://127.0.0.1:%d/odoo" % args.http_port
+    url = "http://127.0.0.1:%d/web" % args.http_port
     print("Serving %s at %s  (login: admin / password: admin; salespeople: katrin.vogel / katrin.vogel)" % (args.db, url))
     print("True duplicate pairs: %s" % (DEMO_DIR / "duplicates.csv"))
     sys.stdout.flush()

@@ -30,3 +30,13 @@ class TestSettings(TransactionCase):
             self.assertIn("between 1 and 120", str(err.exception))
             self.company_2.invalidate_recordset()
             self.assertEqual(self.company_2.kundenbindung_window_months, 18)
+
+    def test_german_translation_is_loaded_and_used(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["kundenbindung_addon"], ["de_DE"], overwrite=True)
+        menu = self.env.ref("kundenbindung_addon.kundenbindung_menu_root").with_context(lang="de_DE")
+        self.assertEqual(menu.name, "Kundenbindung")
+        company = self.company_2.with_context(lang="de_DE")
+        with self.assertRaises(ValidationError) as err, self.env.cr.savepoint():
+            company.kundenbindung_window_months = 0
+        self.assertIn("Der Umsatzzeitraum von KB Zweitfirma GmbH muss zwischen 1 und 120 Monaten", str(err.exception))

@@ -296,7 +296,8 @@ class BulkInvoiceWriter:
 
     # -- templates ---------------------------------------------------------
 
-    def _columns(self, table):
+    def _types_of(self, table):
+        """Column name -> SQL data type, in table order."""
         if table not in self._types:
             self.cr.execute(
                 "SELECT column_name, data_type FROM information_schema.columns "
@@ -304,7 +305,7 @@ class BulkInvoiceWriter:
                 (table,),
             )
             self._types[table] = dict(self.cr.fetchall())
-        return list(self._types[table])
+        return self._types[table]
 
     def _rows(self, table, where, params):
         self.cr.execute("SELECT * FROM %s WHERE %s ORDER BY id" % (table, where), params)
@@ -402,22 +403,8 @@ class BulkInvoiceWriter:
         if (invoices["move_type"] == "out_refund").any():
             templates["out_refund"] = self._template("out_refund", sample_partner, sample_product)
         fiscal = templates["out_invoice"]["move"]["fiscal_position_id"]
-        for partner in partners:
-            if partner.property_account_position_id or partner.commercial_partner_id.property_payment_term_id:
-                raise ValueError("bulk path: partner %s has its own fiscal position or payment term" % partner.name)
         rounding_per_line = self.company.tax_calculation_rounding_method == "round_per_line"
-
-        # partner facts, one read
-        commercial = {p.id: p.commercial_partner_id.id for p in partners}
-        display = {p.id: p.display_name for p in partners}
-        shipping = {p.id: p.address_get(["delivery"])["delivery"] for p in partners}
-        salesperson = {p.id: p.commercial_partner_id.user_id.id or env.user.id for p in partners}
-        fiscal_positions = {
-            env["account.fiscal.position"]._get_fiscal_position(p, delivery=env["res.partner"].browse(shipping[p.id])).id or None
-            for p in partners
-        }
-        if fiscal_positions - {fiscal}:
-            raise ValueError("bulk path: partners with differing fiscal positions")
+        commercial, display, shipping, salesperson = self._partner_facts(partners, fiscal)
         uom = {p.id: p.uom_id.id for p in products}
         label = {p.id: p.with_context(lang=sample_partner.lang or env.lang).display_name for p in products}
 
@@ -476,6 +463,46 @@ class BulkInvoiceWriter:
         self._copy_lines(invoices, lines, templates, commercial, accounts, uom, label, now)
         self._customer_rank(invoices, commercial)
 
+    def _partner_facts(self, partners, fiscal):
+        """Commercial partner, display name, delivery address and salesperson
+        of every partner, reading in batches; refuse partners whose fiscal
+        position or payment term would differ from the template's."""
+        env = self.env
+        partners = partners.with_company(self.company)
+        commercial = {p.id: p.commercial_partner_id.id for p in partners}
+        display = dict(zip(partners.ids, partners.mapped("display_name")))
+        salesperson = {p.id: p.commercial_partner_id.user_id.id or env.user.id for p in partners}
+        own = partners.filtered(
+            lambda p: p.property_account_position_id or p.commercial_partner_id.property_payment_term_id
+        )
+        if own:
+            raise ValueError("bulk path: partner %s has its own fiscal position or payment term" % own[0].name)
+        # only partners whose company has delivery addresses need address_get
+        self.cr.execute(
+            "SELECT DISTINCT commercial_partner_id FROM res_partner WHERE type = 'delivery' AND active"
+        )
+        with_delivery = {r[0] for r in self.cr.fetchall()}
+        shipping = {
+            p.id: p.address_get(["delivery"])["delivery"] if commercial[p.id] in with_delivery else p.id
+            for p in partners
+        }
+        # fiscal positions depend on the delivery address's country, state,
+        # VAT and (only if some position uses zip ranges) zip: one look-up per kind
+        Fpos = env["account.fiscal.position"].with_company(self.company)
+        uses_zip = bool(Fpos.search_count([("auto_apply", "=", True), "|", ("zip_from", "!=", False), ("zip_to", "!=", False)]))
+        seen = {}
+        for p in partners:
+            delivery = env["res.partner"].browse(shipping[p.id])
+            kind = (
+                delivery.country_id.id, delivery.state_id.id, delivery.zip if uses_zip else None,
+                (p.vat or "")[:2], bool(delivery.vat), p.country_id.id,
+            )
+            if kind not in seen:
+                seen[kind] = Fpos._get_fiscal_position(p, delivery=delivery).id or None
+                if seen[kind] != fiscal:
+                    raise ValueError("bulk path: partner %s gets another fiscal position" % p.name)
+        return commercial, display, shipping, salesperson
+
     def _reserve(self, sequence, count):
         if count == 0:
             return np.zeros(0, dtype=np.int64)
@@ -485,52 +512,47 @@ class BulkInvoiceWriter:
         return np.arange(first, first + count, dtype=np.int64)
 
     def _copy_moves(self, invoices, templates, commercial, shipping, display, salesperson, names, now):
-        columns = self._columns("account_move")
         for move_type, template in templates.items():
             part = invoices[invoices["move_type"] == move_type]
             if part.empty:
                 continue
             sign = 1 if move_type == "out_invoice" else -1
             t = template["move"]
-            frame = pd.DataFrame({c: [t[c]] * len(part) for c in columns if c not in self.VARIABLE_MOVE})
             pid = part["partner_id"].astype(int).to_numpy()
             untaxed, tax, total = (part[c].to_numpy() / 100 for c in ("untaxed", "tax_line", "total"))
             date = part["invoice_date"].to_numpy()
-            frame = frame.assign(
-                id=part["id"].to_numpy(),
-                name=part["name"].to_numpy(),
-                sequence_prefix=part["sequence_prefix"].to_numpy(),
-                sequence_number=part["sequence_number"].to_numpy(),
-                partner_id=pid,
-                commercial_partner_id=[commercial[p] for p in pid],
-                partner_shipping_id=[shipping[p] for p in pid],
-                invoice_partner_display_name=[display[p] for p in pid],
-                invoice_user_id=[salesperson[p] for p in pid],
-                date=date,
-                invoice_date=date,
-                invoice_date_due=date,
-                delivery_date=date if t.get("delivery_date") else None,
-                payment_reference=part["name"].to_numpy() if t.get("payment_reference") == t["name"] else t.get("payment_reference"),
-                invoice_origin=[names.get(k) if k else None for k in part["reversed_key"]],
-                amount_untaxed=untaxed,
-                amount_tax=tax,
-                amount_total=total,
-                amount_residual=total,
-                amount_untaxed_signed=sign * untaxed,
-                amount_untaxed_in_currency_signed=sign * untaxed,
-                amount_tax_signed=sign * tax,
-                amount_total_signed=sign * total,
-                amount_total_in_currency_signed=sign * total,
-                amount_residual_signed=sign * total,
-                made_sequence_gap=False,
-                create_date=now,
-                write_date=now,
-                access_token=None,
-            )
-            self._copy("account_move", frame[[c for c in columns]])
+            self._copy_rows("account_move", t, self.VARIABLE_MOVE, len(part), {
+                "id": part["id"].to_numpy(),
+                "name": part["name"].to_numpy(),
+                "sequence_prefix": part["sequence_prefix"].to_numpy(),
+                "sequence_number": part["sequence_number"].to_numpy(),
+                "partner_id": pid,
+                "commercial_partner_id": [commercial[p] for p in pid],
+                "partner_shipping_id": [shipping[p] for p in pid],
+                "invoice_partner_display_name": [display[p] for p in pid],
+                "invoice_user_id": [salesperson[p] for p in pid],
+                "date": date,
+                "invoice_date": date,
+                "invoice_date_due": date,
+                "delivery_date": date if t.get("delivery_date") else None,
+                "payment_reference": part["name"].to_numpy() if t.get("payment_reference") == t["name"] else t.get("payment_reference"),
+                "invoice_origin": [names.get(k) if k else None for k in part["reversed_key"]],
+                "amount_untaxed": untaxed,
+                "amount_tax": tax,
+                "amount_total": total,
+                "amount_residual": total,
+                "amount_untaxed_signed": sign * untaxed,
+                "amount_untaxed_in_currency_signed": sign * untaxed,
+                "amount_tax_signed": sign * tax,
+                "amount_total_signed": sign * total,
+                "amount_total_in_currency_signed": sign * total,
+                "amount_residual_signed": sign * total,
+                "made_sequence_gap": False,
+                "create_date": now,
+                "write_date": now,
+            })
 
     def _copy_lines(self, invoices, lines, templates, commercial, accounts, uom, label, now):
-        columns = self._columns("account_move_line")
         for move_type, template in templates.items():
             sign = -1 if move_type == "out_invoice" else 1  # balance sign of product and tax lines
             docs = invoices[invoices["move_type"] == move_type]
@@ -544,19 +566,18 @@ class BulkInvoiceWriter:
                 sub = chunk["sub"].to_numpy() / 100
                 tax = chunk["tax"].to_numpy() / 100
                 pid = chunk["product_id"].astype(int).to_numpy()
-                partner = [commercial[p] for p in chunk["partner_id"].astype(int)]
-                frame = self._line_frame(template["lines"]["product"], columns, len(chunk)).assign(
-                    id=ids, move_id=chunk["id"].to_numpy(), move_name=chunk["name"].to_numpy(),
-                    partner_id=partner, date=chunk["invoice_date"].to_numpy(),
-                    invoice_date=chunk["invoice_date"].to_numpy(), name=[label[p] for p in pid],
-                    account_id=[accounts[p] for p in pid], product_id=pid, product_uom_id=[uom[p] for p in pid],
-                    quantity=chunk["quantity"].to_numpy(), price_unit=chunk["price_unit"].to_numpy(),
-                    price_subtotal=sub, price_total=np.round(sub + tax, 2),
-                    balance=sign * sub, debit=np.where(sign > 0, sub, 0.0), credit=np.where(sign < 0, sub, 0.0),
-                    amount_currency=sign * sub, amount_residual=0.0, amount_residual_currency=0.0,
-                    tax_base_amount=None, date_maturity=None, create_date=now, write_date=now,
-                )
-                self._copy("account_move_line", frame[columns])
+                self._copy_rows("account_move_line", template["lines"]["product"], self.VARIABLE_LINE, len(chunk), {
+                    "id": ids, "move_id": chunk["id"].to_numpy(), "move_name": chunk["name"].to_numpy(),
+                    "partner_id": [commercial[p] for p in chunk["partner_id"].astype(int)],
+                    "date": chunk["invoice_date"].to_numpy(), "invoice_date": chunk["invoice_date"].to_numpy(),
+                    "name": [label[p] for p in pid], "account_id": [accounts[p] for p in pid], "product_id": pid,
+                    "product_uom_id": [uom[p] for p in pid], "quantity": chunk["quantity"].to_numpy(),
+                    "price_unit": chunk["price_unit"].to_numpy(), "price_subtotal": sub,
+                    "price_total": np.round(sub + tax, 2), "balance": sign * sub,
+                    "debit": np.where(sign > 0, sub, 0.0), "credit": np.where(sign < 0, sub, 0.0),
+                    "amount_currency": sign * sub, "amount_residual": 0.0, "amount_residual_currency": 0.0,
+                    "create_date": now, "write_date": now,
+                })
                 self._copy_rel(ids, tax_rel["product"], "account_move_line_account_tax_rel", "account_tax_id")
                 self._copy_rel(ids, tag_rel["product"], "account_account_tag_account_move_line_rel", "account_account_tag_id")
             for kind in ("tax", "payment_term"):
@@ -564,33 +585,48 @@ class BulkInvoiceWriter:
                 for start in range(0, len(docs), COPY_CHUNK):
                     chunk = docs.iloc[start : start + COPY_CHUNK]
                     ids = self._reserve("account_move_line_id_seq", len(chunk))
-                    untaxed = chunk["untaxed"].to_numpy() / 100
                     if kind == "tax":
                         amount = sign * chunk["tax_line"].to_numpy() / 100
-                        extra = {"tax_base_amount": untaxed, "date_maturity": None, "name": t["name"]}
+                        extra = {"tax_base_amount": chunk["untaxed"].to_numpy() / 100, "name": t["name"]}
                     else:
                         amount = -sign * chunk["total"].to_numpy() / 100
                         name = chunk["name"].to_numpy() if t["name"] == templates[move_type]["move"]["name"] else t["name"]
-                        extra = {"tax_base_amount": None, "date_maturity": chunk["invoice_date"].to_numpy(), "name": name}
+                        extra = {"date_maturity": chunk["invoice_date"].to_numpy(), "name": name}
                     residual = amount if kind == "payment_term" else 0.0
-                    frame = self._line_frame(t, columns, len(chunk)).assign(
-                        id=ids, move_id=chunk["id"].to_numpy(), move_name=chunk["name"].to_numpy(),
-                        partner_id=[commercial[p] for p in chunk["partner_id"].astype(int)],
-                        date=chunk["invoice_date"].to_numpy(), invoice_date=chunk["invoice_date"].to_numpy(),
-                        account_id=t["account_id"], product_id=None, product_uom_id=None,
-                        quantity=t["quantity"], price_unit=t["price_unit"], price_subtotal=t["price_subtotal"],
-                        price_total=t["price_total"], balance=amount, debit=np.maximum(amount, 0.0),
-                        credit=np.maximum(-amount, 0.0), amount_currency=amount, amount_residual=residual,
-                        amount_residual_currency=residual, create_date=now, write_date=now, **extra,
-                    )
-                    self._copy("account_move_line", frame[columns])
+                    self._copy_rows("account_move_line", t, self.VARIABLE_LINE, len(chunk), dict(extra, **{
+                        "id": ids, "move_id": chunk["id"].to_numpy(), "move_name": chunk["name"].to_numpy(),
+                        "partner_id": [commercial[p] for p in chunk["partner_id"].astype(int)],
+                        "date": chunk["invoice_date"].to_numpy(), "invoice_date": chunk["invoice_date"].to_numpy(),
+                        "account_id": t["account_id"], "quantity": t["quantity"], "price_unit": t["price_unit"],
+                        "price_subtotal": t["price_subtotal"], "price_total": t["price_total"], "balance": amount,
+                        "debit": np.maximum(amount, 0.0), "credit": np.maximum(-amount, 0.0), "amount_currency": amount,
+                        "amount_residual": residual, "amount_residual_currency": residual,
+                        "create_date": now, "write_date": now,
+                    }))
                     self._copy_rel(ids, tax_rel[kind], "account_move_line_account_tax_rel", "account_tax_id")
                     self._copy_rel(ids, tag_rel[kind], "account_account_tag_account_move_line_rel", "account_account_tag_id")
 
-    def _line_frame(self, template_line, columns, size):
-        return pd.DataFrame(
-            {c: [template_line[c]] * size for c in columns if c not in self.VARIABLE_LINE}, index=range(size)
-        )
+    def _copy_rows(self, table, template_row, variable_columns, size, values):
+        """COPY ``size`` rows: the template's values for the columns that do
+        not vary, ``values`` (arrays or scalars) for those that do; columns
+        that would be NULL in every row are left out."""
+        types = {c: t for c, t in self._types_of(table).items()}
+        data = {}
+        for column in types:
+            if column in values:
+                value = values[column]
+            elif column in variable_columns:
+                continue  # varies, but NULL here (e.g. access_token)
+            else:
+                value = template_row[column]
+            if value is None:
+                continue
+            if np.ndim(value) == 0:
+                data[column] = _sql_scalar(value, types[column])
+            else:
+                data[column] = _sql_text(pd.Series(value), types[column]).to_numpy()
+        frame = pd.DataFrame(data, index=range(size))
+        self._copy(table, frame)
 
     def _copy_rel(self, line_ids, others, table, column):
         if not others or len(line_ids) == 0:
@@ -601,10 +637,7 @@ class BulkInvoiceWriter:
         self._copy(table, frame)
 
     def _copy(self, table, frame):
-        self._columns(table)
-        types = self._types[table]
         buffer = io.StringIO()
-        frame = frame.apply(lambda series: _sql_text(series, types.get(series.name, "")))
         frame.to_csv(buffer, index=False, header=False, na_rep="\\N", quoting=csv.QUOTE_MINIMAL)
         buffer.seek(0)
         self.cr.copy_expert(
@@ -636,6 +669,11 @@ def _half_up_div(numerator, denominator):
     numerator = np.asarray(numerator, dtype=np.int64)
     sign = np.sign(numerator)
     return sign * ((np.abs(numerator) * 2 + denominator) // (2 * denominator))
+
+
+def _sql_scalar(value, sql_type):
+    """One value as COPY reads it (see ``_sql_text``)."""
+    return _sql_text(pd.Series([value], dtype=object), sql_type).iloc[0]
 
 
 def _sql_text(series, sql_type):
