@@ -42,10 +42,15 @@ class ResCompany(models.Model):
         (credit notes negative), attributed to the commercial partner, with
         the product category. ``date_from`` is included, ``date_to``
         excluded; without them the company's window ending today is used.
-        One query for all companies in ``self``.
+        One query for all companies in ``self``, which the user must be
+        allowed to read, as must be journal items (AccessError otherwise).
         """
         if not self:
             return empty_invoice_lines()
+        # raw SQL below: check what the ORM would, the user's companies and
+        # the right to read journal items
+        self.check_access("read")
+        self.env["account.move.line"].check_access("read")
         if date_from is None or date_to is None:
             self.ensure_one()
             start, end = window_bounds(fields.Date.context_today(self), self.kundenbindung_window_months)

@@ -4,7 +4,8 @@ import datetime
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -128,3 +129,21 @@ class TestInvoiceLines(AccountTestInvoicingCommon):
         with freeze_time("2026-05-10"):
             default = self.company._kundenbindung_invoice_lines()
         self.assertEqual(set(default["move_id"]), later)
+
+    def test_users_read_only_their_companies_lines(self):
+        accountant_2 = new_test_user(
+            self.env,
+            login="kb_accountant_2",
+            groups="base.group_user,account.group_account_invoice",
+            company_id=self.company_2.id,
+            company_ids=[Command.set(self.company_2.ids)],
+        )
+        company_2 = self.company_2.with_user(accountant_2)
+        frame = company_2._kundenbindung_invoice_lines(D(2026, 1, 1), D(2027, 1, 1))
+        self.assertEqual(set(frame["move_id"]), {self.inv_company_2.id})
+        with self.assertRaises(AccessError):
+            self.company.with_user(accountant_2)._kundenbindung_invoice_lines(D(2026, 1, 1), D(2027, 1, 1))
+        # a user without invoicing rights reads no journal items at all
+        clerk = new_test_user(self.env, login="kb_clerk_2", groups="base.group_user", company_id=self.company_2.id)
+        with self.assertRaises(AccessError):
+            self.company_2.with_user(clerk)._kundenbindung_invoice_lines(D(2026, 1, 1), D(2027, 1, 1))
