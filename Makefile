@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: test test-engine test-odoo demo demo-data bench venv clean
+.PHONY: test test-engine test-odoo demo bench lint venv clean
 
 venv: $(STAMP)
 
@@ -32,6 +32,10 @@ demo: $(STAMP)
 # Generator and bulk loader at full size: time and database size.
 bench: $(STAMP)
 	$(PY) scripts/demo.py --db kundenbindung_bench --partners 100000 --invoice-lines 2000000 --reset --no-serve
+
+lint: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check ruff
+	$(PY) -m ruff check .
 
 clean:
 	rm -rf $(VENV) .test-results .pytest_cache .hypothesis

@@ -83,7 +83,7 @@ def main(argv=None):
             run(odoo, database, "-d", args.db, "-i", "l10n_de,%s" % ADDON, "--without-demo=all", "--stop-after-init", log=log)
             print("Generating and loading %d partners" % args.partners)
             extra = ["--partners", str(args.partners), "--seed", str(args.seed), "--method", args.method,
-                     "--duplicates-csv", str(DEMO_DIR / "duplicates.csv")]
+                     "--duplicates-csv", str(DEMO_DIR / ("%s-duplicates.csv" % args.db))]
             if args.invoice_lines:
                 extra += ["--invoice-lines", str(args.invoice_lines)]
             subprocess.run([*load, "data", *extra, *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True)
@@ -105,7 +105,7 @@ def main(argv=None):
         return 0
     url = "http://127.0.0.1:%d/web" % args.http_port
     print("Serving %s at %s  (login: admin / password: admin; salespeople: katrin.vogel / katrin.vogel)" % (args.db, url))
-    print("True duplicate pairs: %s" % (DEMO_DIR / "duplicates.csv"))
+    print("True duplicate pairs: %s" % (DEMO_DIR / ("%s-duplicates.csv" % args.db)))
     sys.stdout.flush()
     command = odoo.command(
         "--addons-path=%s" % ",".join(odoo.addons_paths), *database.odoo_args(), "-d", args.db,

@@ -77,6 +77,8 @@ def load_data(env, args):
     from odoo.addons.kundenbindung_addon.tools import demo_data
     from odoo.addons.kundenbindung_addon.tools.demo_loader import DemoLoader
 
+    # German terms of modules installed before the language (country names, ...)
+    env["ir.module.module"].search([("state", "=", "installed")])._update_translations(["de_DE"])
     started = time.monotonic()
     data = demo_data.generate(partners=args.partners, invoice_lines=args.invoice_lines, seed=args.seed)
     generated = time.monotonic() - started

@@ -47,7 +47,7 @@ def main(argv=None):
             page.goto(args.url + path)
             # the web client keeps a bus connection open: wait for its views, not for an idle network
             page.wait_for_selector(".o_main_navbar", timeout=60000)
-            page.wait_for_selector(".o_view_controller, .o_home_menu, .o_apps", timeout=60000)
+            page.wait_for_selector(".o_action_manager > *", timeout=60000)
             page.wait_for_timeout(1500)
             for selector in args.click:
                 page.click(selector)
