@@ -101,6 +101,9 @@ def test_dates_within_history_and_some_customers_stop_buying(data):
     counts = data.invoices.groupby("customer_key").size()
     regular = counts[(counts >= 12) & counts.index.isin(churn[churn < 0].index)].index
     assert (last[regular] >= pd.Timestamp(TODAY) - pd.Timedelta(days=90)).mean() > 0.9
+    # no day gathers the invoices: the busiest day holds at most 4x the mean
+    per_day = data.invoices.groupby("invoice_date").size()
+    assert per_day.max() <= 4 * per_day.mean(), per_day.sort_values().tail(3)
     # different rhythms: invoices per customer spread widely
     counts = data.invoices.groupby("customer_key").size()
     assert counts.max() >= 10 * counts.median()

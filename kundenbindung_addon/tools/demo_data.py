@@ -348,7 +348,11 @@ def _invoice_dates(rng, counts, first_day, last_day):
     phase = rng.random(len(counts))
     frac = (pos + phase[owner]) / np.maximum(counts[owner], 1)
     jitter = rng.normal(0, 0.25, size=total) / np.maximum(counts[owner], 1)
-    frac = np.clip(frac + jitter, 0, 1)
+    frac = frac + jitter
+    # reflect at both ends rather than clip, so no date gathers the overflow
+    frac = np.abs(frac)
+    frac = np.where(frac > 1, 2 - frac, frac)
+    frac = np.clip(frac, 0, 1)
     return first_day[owner] + np.round(frac * span[owner]).astype("int64"), owner
 
 
