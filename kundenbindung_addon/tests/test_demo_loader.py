@@ -166,6 +166,9 @@ class TestDemoLoader(AccountTestInvoicingCommon):
         self.assertTrue(any(self.rank_after_orm.values()))
 
     def test_bulk_documents_work_in_odoo_afterwards(self):
+        # foreign-key checks are on again after the bulk copy
+        self.env.cr.execute("SHOW session_replication_role")
+        self.assertEqual(self.env.cr.fetchone()[0], "origin")
         moves = self.env["account.move"].browse(list(self.bulk.move_ids.values()))
         invoice = moves.filtered(lambda m: m.move_type == "out_invoice").sorted("id")[0]
         total = invoice.amount_total

@@ -17,6 +17,7 @@ Two ways to write invoices, which must give the same rows:
 Partners, categories and products are few or cheap enough for the ORM.
 """
 
+import contextlib
 import csv
 import io
 import json
@@ -25,6 +26,7 @@ import time
 
 import numpy as np
 import pandas as pd
+import psycopg2
 
 from odoo import Command, fields
 
@@ -456,12 +458,32 @@ class BulkInvoiceWriter:
             raise ValueError("bulk path: credit notes for unknown invoices %s" % sorted(missing)[:5])
         names = dict(zip(invoices["key"], invoices["name"]))
 
-        self._copy_moves(invoices, templates, commercial, shipping, display, salesperson, names, now)
-        lines = lines.join(
-            invoices.set_index("key")[["id", "move_type", "name", "partner_id", "invoice_date"]], on="invoice_key"
-        )
-        self._copy_lines(invoices, lines, templates, commercial, accounts, uom, label, now)
+        with self._without_foreign_key_checks():
+            self._copy_moves(invoices, templates, commercial, shipping, display, salesperson, names, now)
+            lines = lines.join(
+                invoices.set_index("key")[["id", "move_type", "name", "partner_id", "invoice_date"]], on="invoice_key"
+            )
+            self._copy_lines(invoices, lines, templates, commercial, accounts, uom, label, now)
         self._customer_rank(invoices, commercial)
+
+    @contextlib.contextmanager
+    def _without_foreign_key_checks(self):
+        """Skip PostgreSQL's per-row foreign-key triggers while copying, when
+        the database user may (it halves the time): every id written was read
+        from this database in this transaction, and the Odoo test compares the
+        rows with the ORM's. Odoo has no other triggers on these tables.
+        Without the right, the checks simply run."""
+        try:
+            with self.cr.savepoint(flush=False):
+                self.cr.execute("SET LOCAL session_replication_role = replica")
+        except psycopg2.Error:
+            _logger.info("demo: foreign-key checks stay on while copying (no right to skip them)")
+            yield
+            return
+        try:
+            yield
+        finally:
+            self.cr.execute("SET LOCAL session_replication_role = origin")
 
     def _partner_facts(self, partners, fiscal):
         """Commercial partner, display name, delivery address and salesperson
