@@ -201,14 +201,8 @@ class DemoLoader:
     def _orm_invoices(self, invoices, lines):
         by_invoice = lines.groupby("invoice_key", sort=False)
         journal = self._sale_journal()
-        users = dict(
-            zip(
-                self.env["res.partner"].browse(invoices["partner_id"].astype(int).tolist()).ids,
-                self.env["res.partner"]
-                .browse(invoices["partner_id"].astype(int).tolist())
-                .mapped(lambda p: p.commercial_partner_id.user_id.id or self.env.user.id),
-            )
-        )
+        partners = self.env["res.partner"].browse(sorted(set(invoices["partner_id"].astype(int))))
+        users = {p.id: p.commercial_partner_id.user_id.id or self.env.user.id for p in partners}
         Move = self.env["account.move"].with_company(self.company)
         # all invoices before the credit notes, which point to them
         batches = [
