@@ -40,6 +40,7 @@ settings section, the User and Manager groups and the numeric engine.
         "security/kundenbindung_security.xml",
         "security/ir.model.access.csv",
         "views/res_config_settings_views.xml",
+        "views/kundenbindung_settings_views.xml",
         "views/res_partner_views.xml",
         "views/kundenbindung_menus.xml",
     ],

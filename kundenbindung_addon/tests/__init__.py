@@ -2,3 +2,4 @@ from . import test_security
 from . import test_settings
 from . import test_invoice_lines
 from . import test_demo_loader
+from . import test_manager_settings

@@ -48,6 +48,12 @@ class TestSecurity(TransactionCase):
         self.assertNotIn(self.root_menu.id, self._visible_menus(self.clerk))
         admin_menus = self._visible_menus(self.env.ref("base.user_admin"))
         self.assertIn(self.settings_menu.id, admin_menus)
+        # sales managers configure the addon through its own form, not Odoo's Settings
+        retention_settings = self.env.ref("kundenbindung_addon.kundenbindung_menu_retention_settings")
+        manager_menus = self._visible_menus(self.sales_manager)
+        self.assertIn(retention_settings.id, manager_menus)
+        self.assertNotIn(self.settings_menu.id, manager_menus)
+        self.assertNotIn(retention_settings.id, salesman_menus)
 
     def test_customers_action_opens_for_salesman(self):
         action = self.env.ref("kundenbindung_addon.res_partner_action_kundenbindung_customers")
