@@ -70,8 +70,8 @@ class DemoLoader:
         users = self.salespeople.ids
         customers = data.customers
 
+        # birth dates stay in the generated data until partners get a field for them
         def vals(row, index):
-            birthdate = row.get("birthdate")
             value = {
                 "name": row["name"],
                 "is_company": bool(row["is_company"]),
@@ -84,14 +84,11 @@ class DemoLoader:
                 "website": row.get("website") or False,
                 "ref": row["key"],
                 "customer_rank": 0,
-                "comment": False,
             }
             if lang:
                 value["lang"] = lang
             if users:
                 value["user_id"] = users[index % len(users)]
-            if birthdate is not None and not pd.isna(birthdate):
-                value["comment"] = "Geburtstag: %s" % pd.Timestamp(birthdate).strftime("%d.%m.%Y")
             return value
 
         rows = customers.to_dict("records")
