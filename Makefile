@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: test test-engine test-odoo demo bench lint venv clean
+.PHONY: test test-engine test-odoo demo bench lint dev venv clean
 
 venv: $(STAMP)
 
@@ -33,9 +33,12 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) scripts/demo.py --db kundenbindung_bench --partners 100000 --invoice-lines 2000000 --reset --no-serve
 
-lint: $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check ruff
+lint: dev
 	$(PY) -m ruff check .
+
+# ruff and playwright (screenshots with Debian's chromium) for developers
+dev: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) .test-results .pytest_cache .hypothesis
