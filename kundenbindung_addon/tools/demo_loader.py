@@ -162,8 +162,8 @@ class DemoLoader:
     # ----------------------------------------------------------- invoices
 
     def _documents(self):
-        """Invoices with their partner id, salesperson, dates, and lines
-        with product ids, in date order (numbers follow dates)."""
+        """Invoices with their partner id, in date order (numbers follow
+        dates), and lines with their product id."""
         invoices = self.data.invoices.copy()
         invoices["partner_id"] = invoices["partner_key"].map(self.partner_ids)
         invoices["invoice_date"] = pd.to_datetime(invoices["invoice_date"]).dt.date
@@ -197,7 +197,7 @@ class DemoLoader:
 
     def _orm_invoices(self, invoices, lines):
         by_invoice = lines.groupby("invoice_key", sort=False)
-        journal = self._sale_journal()
+        journal = sale_journal(self.env, self.company)
         partners = self.env["res.partner"].browse(sorted(set(invoices["partner_id"].astype(int))))
         users = {p.id: p.commercial_partner_id.user_id.id or self.env.user.id for p in partners}
         Move = self.env["account.move"].with_company(self.company)
@@ -237,11 +237,6 @@ class DemoLoader:
             moves.action_post()
             self.move_ids.update(zip(batch["key"], moves.ids))
 
-    def _sale_journal(self):
-        return self.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", self.company.id)], order="sequence, id", limit=1
-        )
-
     def load(self, method="bulk"):
         self.load_partners()
         self.load_products()
@@ -279,9 +274,7 @@ class BulkInvoiceWriter:
         self.cr = env.cr
         self.company = company
         self._types = {}
-        self.journal = env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", company.id)], order="sequence, id", limit=1
-        )
+        self.journal = sale_journal(env, company)
         if not self.journal:
             raise ValueError("company %s has no sale journal" % company.name)
         if self.journal.restrict_mode_hash_table:
@@ -671,6 +664,13 @@ class BulkInvoiceWriter:
             "UPDATE res_partner SET customer_rank = customer_rank + v.n FROM (VALUES %s) AS v(id, n) WHERE res_partner.id = v.id"
             % values
         )
+
+
+def sale_journal(env, company):
+    """The company's first sales journal, where Odoo puts new invoices."""
+    return env["account.journal"].search(
+        [("type", "=", "sale"), ("company_id", "=", company.id)], order="sequence, id", limit=1
+    )
 
 
 class _Rollback(Exception):
