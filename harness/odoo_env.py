@@ -233,8 +233,8 @@ class Cluster:
             raise RuntimeError("PostgreSQL did not start:\n%s\n%s\n%s" % (result.stdout, result.stderr, log))
         return Database(host="127.0.0.1", port=self.port, user="odoo")
 
-    def start_info(self):
-        """The :class:`Database` of a cluster that is already running."""
+    def database(self):
+        """The :class:`Database` of this cluster, once it runs."""
         return Database(host="127.0.0.1", port=self.port, user="odoo")
 
     def running(self):

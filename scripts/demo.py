@@ -62,7 +62,7 @@ def main(argv=None):
         port = int(port_file.read_text()) if port_file.exists() else None
         cluster = Cluster(DEMO_DIR / "pg", port=port).init()
         port_file.write_text(str(cluster.port))
-        database = cluster.start(fast=False) if not cluster.running() else cluster.start_info()
+        database = cluster.database() if cluster.running() else cluster.start(fast=False)
     if args.reset and database_exists(database, args.db):
         conn = database.connect("postgres")
         conn.autocommit = True

@@ -199,7 +199,7 @@ class DemoLoader:
         by_invoice = lines.groupby("invoice_key", sort=False)
         journal = sale_journal(self.env, self.company)
         partners = self.env["res.partner"].browse(sorted(set(invoices["partner_id"].astype(int))))
-        users = {p.id: p.commercial_partner_id.user_id.id or self.env.user.id for p in partners}
+        users = {p.id: salesperson_of(p) for p in partners}
         Move = self.env["account.move"].with_company(self.company)
         # all invoices before the credit notes, which point to them
         batches = [
@@ -477,7 +477,7 @@ class BulkInvoiceWriter:
         partners = partners.with_company(self.company)
         commercial = {p.id: p.commercial_partner_id.id for p in partners}
         display = dict(zip(partners.ids, partners.mapped("display_name")))
-        salesperson = {p.id: p.commercial_partner_id.user_id.id or env.user.id for p in partners}
+        salesperson = {p.id: salesperson_of(p) for p in partners}
         own = partners.filtered(
             lambda p: p.property_account_position_id or p.commercial_partner_id.property_payment_term_id
         )
@@ -616,7 +616,7 @@ class BulkInvoiceWriter:
         """COPY ``size`` rows: the template's values for the columns that do
         not vary, ``values`` (arrays or scalars) for those that do; columns
         that would be NULL in every row are left out."""
-        types = {c: t for c, t in self._types_of(table).items()}
+        types = self._types_of(table)
         data = {}
         for column in types:
             if column in values:
@@ -664,6 +664,11 @@ class BulkInvoiceWriter:
             "UPDATE res_partner SET customer_rank = customer_rank + v.n FROM (VALUES %s) AS v(id, n) WHERE res_partner.id = v.id"
             % values
         )
+
+
+def salesperson_of(partner):
+    """The invoice's salesperson: the customer's, else the current user."""
+    return partner.commercial_partner_id.user_id.id or partner.env.user.id
 
 
 def sale_journal(env, company):
