@@ -538,3 +538,20 @@ def revenue_by_customer(data):
     signed = amount * data.lines["invoice_key"].map(sign).to_numpy()
     customer = data.lines["invoice_key"].map(data.invoices.set_index("key")["customer_key"])
     return signed.groupby(customer.to_numpy()).sum()
+
+
+def transactions(data, contacts_roll_up=True):
+    """The demo invoices as the engine's transactions table: one row per
+    line, customer key (the commercial partner), date, signed amount,
+    category and document key."""
+    invoices = data.invoices.set_index("key")
+    sign = invoices["move_type"].map({"out_invoice": 1.0, "out_refund": -1.0})
+    product_category = data.products.set_index("key")["category"]
+    keys = data.lines["invoice_key"]
+    return pd.DataFrame({
+        "customer": keys.map(invoices["customer_key"]).to_numpy(),
+        "date": pd.to_datetime(keys.map(invoices["invoice_date"])).to_numpy(),
+        "amount": (data.lines["quantity"] * data.lines["price_unit"] * keys.map(sign)).to_numpy(),
+        "category": data.lines["product_key"].map(product_category).to_numpy(),
+        "document": keys.to_numpy(),
+    })

@@ -1,0 +1,383 @@
+"""Revenue segments: ABC class, RFM, customer lifetime value and churn risk.
+
+Every function works on the neutral transactions table of
+:mod:`.contracts` (``customer``, ``date``, ``amount`` and optionally
+``document``) with the reference date and the window as arguments, so the
+same calls run inside Odoo and on any outside data set.
+
+A *purchase* is a document (an invoice; without a ``document`` column, all
+rows of a customer on one day) whose net amount is positive; documents with
+a negative amount (credit notes) lower the revenue but are not purchases.
+Rows dated after the reference date are ignored.
+
+The methods in short (README "Segments" has the long form):
+
+* **ABC**: customers with positive revenue ranked by it; A while the revenue
+  of the customers ranked above is below the A share of the total, B below
+  A+B, C for the rest. Equal revenue gives an equal class.
+* **RFM**: recency (days since the last purchase), frequency (purchases in
+  the window), monetary (net revenue in the window), each scored 1-5 by
+  quintiles over the customers, and a named segment (``RFM_SEGMENTS``).
+* **Churn risk**: days since the last purchase against the customer's usual
+  interval (median gap between its purchase days): ``1 - 0.5 ** (ratio - 1)``
+  above one interval, 0 below; ``lost`` after ``lost_days``.
+* **Lifetime value**: historical net revenue plus the next ``horizon``
+  months predicted from the customer's own rhythm: purchases per day since
+  half an interval before its first purchase, times the horizon, times its average net value per
+  purchase, times the probability that it is still buying
+  (``1 - churn score``).
+"""
+
+import numpy as np
+import pandas as pd
+
+from .contracts import ContractError, validate_transactions, window_bounds
+
+ABC_CLASSES = ("A", "B", "C")
+NO_REVENUE = "none"
+
+# (key, English label, rule) in the order the rules are tried; the first
+# rule that matches names the segment. R, F and M are the 1-5 scores.
+RFM_SEGMENTS = (
+    ("champions", "Champions", "R >= 4 and F >= 4 and M >= 4"),
+    ("new", "New", "R >= 4 and F == 1"),
+    ("loyal", "Loyal", "R >= 3 and F >= 3"),
+    ("potential", "Potential", "R >= 3"),
+    ("cant_lose", "Can't lose", "F >= 4 and M >= 4"),
+    ("at_risk", "At risk", "F >= 3"),
+    ("hibernating", "Hibernating", "R == 2"),
+    ("lost", "Lost", "otherwise"),
+)
+
+CHURN_LEVELS = ("low", "medium", "high", "lost")
+# score below the first bound is low, below the second medium, else high
+CHURN_LEVEL_BOUNDS = (1 / 3, 2 / 3)
+MIN_INTERVAL_DAYS = 7
+DEFAULT_INTERVAL_DAYS = 90
+
+RANK_BY = ("revenue", "clv")
+
+
+def check_thresholds(a_share, b_share):
+    """Raise ContractError unless ``0 < a < a + b <= 100`` (percent)."""
+    try:
+        a, b = float(a_share), float(b_share)
+    except (TypeError, ValueError) as exc:
+        raise ContractError(
+            "bad_thresholds",
+            "The ABC shares must be numbers, got %(a)r and %(b)r",
+            a=a_share,
+            b=b_share,
+        ) from exc
+    if not (0 < a and 0 < b and a + b <= 100) or not np.isfinite(a + b):
+        raise ContractError(
+            "bad_thresholds",
+            "The ABC shares must satisfy 0 < A < A + B <= 100 (percent), got A = %(a)s and B = %(b)s",
+            a=a_share,
+            b=b_share,
+        )
+    return a, b
+
+
+def abc_classes(values, a_share=80.0, b_share=15.0):
+    """ABC class of each customer from a Series of values (revenue or CLV).
+
+    Returns a Series of ``"A"``, ``"B"``, ``"C"`` or ``"none"`` (no positive
+    value) with the same index. A customer is A while the value of the
+    customers ranked strictly above it is below ``a_share`` percent of the
+    total positive value, B while it is below ``a_share + b_share``, else C.
+    Customers with equal values get the same class, so the result does not
+    depend on the order of the rows.
+    """
+    a, b = check_thresholds(a_share, b_share)
+    values = pd.Series(values, dtype="float64")
+    result = pd.Series(NO_REVENUE, index=values.index, dtype=object)
+    positive = values[values > 0]
+    total = positive.sum()
+    if positive.empty or total <= 0:
+        return result
+    # value of everything ranked strictly above each distinct value
+    per_value = positive.groupby(positive).sum().sort_index(ascending=False)
+    above = (per_value.cumsum() - per_value) / total * 100.0
+    share_above = positive.map(above)
+    # a small tolerance so that 80.000000001 % from float sums is still 80 %
+    eps = 1e-9
+    klass = np.where(share_above < a - eps, "A", np.where(share_above < a + b - eps, "B", "C"))
+    result.loc[positive.index] = klass
+    return result
+
+
+def _prepare(transactions, reference_date):
+    frame = validate_transactions(transactions)
+    ref = pd.Timestamp(reference_date).normalize()
+    frame = frame[frame["date"] <= ref]
+    return frame, ref
+
+
+def documents(transactions, reference_date):
+    """One row per customer document up to ``reference_date``: customer,
+    date (first day of the document), amount (net). Without a ``document``
+    column a customer's rows of one day make one document."""
+    frame, _ref = _prepare(transactions, reference_date)
+    key = "document" if "document" in frame.columns else "date"
+    if frame.empty:
+        return pd.DataFrame(
+            {
+                "customer": pd.Series([], dtype=object),
+                "date": pd.Series([], dtype="datetime64[ns]"),
+                "amount": pd.Series([], dtype="float64"),
+            }
+        )
+    if key == "date":
+        docs = frame.groupby(["customer", "date"], sort=False)["amount"].sum().reset_index()
+    else:
+        docs = frame.groupby(["customer", key], sort=False).agg(date=("date", "min"), amount=("amount", "sum"))
+        docs = docs.reset_index()
+    return docs[["customer", "date", "amount"]]
+
+
+def _quintile_scores(values, higher_is_better=True):
+    """1-5 by quintile of the rank; ties share a score."""
+    if values.empty:
+        return pd.Series([], dtype="int64", index=values.index)
+    pct = values.rank(method="average", pct=True, ascending=higher_is_better)
+    return np.clip(np.ceil(pct * 5), 1, 5).astype("int64")
+
+
+def rfm_segment(r, f, m):
+    """Named segment (key of ``RFM_SEGMENTS``) of arrays of 1-5 scores."""
+    r, f, m = (np.asarray(x) for x in (r, f, m))
+    conditions = [
+        (r >= 4) & (f >= 4) & (m >= 4),
+        (r >= 4) & (f == 1),
+        (r >= 3) & (f >= 3),
+        r >= 3,
+        (f >= 4) & (m >= 4),
+        f >= 3,
+        r == 2,
+    ]
+    keys = [key for key, _label, _rule in RFM_SEGMENTS]
+    return np.select(conditions, keys[:-1], default=keys[-1]).astype(object)
+
+
+def _churn_from_docs(docs, ref, lost_days):
+    purchases = docs[docs["amount"] > 0]
+    if purchases.empty:
+        return pd.DataFrame(
+            columns=["first_purchase", "last_purchase", "purchases", "recency_days", "interval_days", "churn_score", "churn_level"]
+        )
+    days = purchases[["customer", "date"]].drop_duplicates().sort_values(["customer", "date"])
+    gaps = days.groupby("customer", sort=False)["date"].diff().dt.days
+    interval = gaps.groupby(days["customer"].to_numpy()).median()
+    per = purchases.groupby("customer").agg(
+        first_purchase=("date", "min"), last_purchase=("date", "max"), purchases=("amount", "size")
+    )
+    prior = float(interval.median()) if interval.notna().any() else float(DEFAULT_INTERVAL_DAYS)
+    per["interval_days"] = interval.reindex(per.index).fillna(prior).clip(lower=MIN_INTERVAL_DAYS)
+    per["recency_days"] = (ref - per["last_purchase"]).dt.days.astype("int64")
+    ratio = per["recency_days"] / per["interval_days"]
+    score = 1.0 - np.power(0.5, np.maximum(ratio - 1.0, 0.0))
+    lost = per["recency_days"] >= lost_days
+    score = np.where(lost, 1.0, score)
+    level = np.where(
+        lost,
+        "lost",
+        np.where(score < CHURN_LEVEL_BOUNDS[0], "low", np.where(score < CHURN_LEVEL_BOUNDS[1], "medium", "high")),
+    )
+    per["churn_score"] = np.round(score, 4)
+    per["churn_level"] = level.astype(object)
+    return per
+
+
+def _check_lost_days(lost_days):
+    if isinstance(lost_days, bool) or not isinstance(lost_days, (int, np.integer)) or lost_days < 1:
+        raise ContractError(
+            "bad_lost_days",
+            "The days without purchase after which a customer is lost must be a positive whole number, got %(days)r",
+            days=lost_days,
+        )
+    return int(lost_days)
+
+
+def churn_risk(transactions, reference_date, lost_days=365):
+    """Churn risk per customer with at least one purchase.
+
+    Columns: first_purchase, last_purchase, purchases, interval_days (median
+    gap between purchase days; for one purchase day, the median of all
+    customers, at least ``MIN_INTERVAL_DAYS``), recency_days, churn_score
+    (0-1), churn_level (low / medium / high / lost).
+    """
+    lost_days = _check_lost_days(lost_days)
+    docs = documents(transactions, reference_date)
+    return _churn_from_docs(docs, pd.Timestamp(reference_date).normalize(), lost_days)
+
+
+def _clv_from(docs, churn, ref, horizon_months):
+    horizon_days = ((ref + pd.DateOffset(months=horizon_months)) - ref).days
+    historical = docs.groupby("customer")["amount"].sum()
+    out = pd.DataFrame({"historical_value": historical})
+    if churn.empty:
+        out["predicted_value"] = 0.0
+    else:
+        # the customer was already buying before its first purchase in the
+        # data: on average half an interval before it (at least one interval)
+        span = (ref - churn["first_purchase"]).dt.days + churn["interval_days"] / 2
+        span = np.maximum(span, churn["interval_days"])
+        rate = churn["purchases"] / span
+        avg = (historical.reindex(churn.index) / churn["purchases"]).clip(lower=0)
+        alive = 1.0 - churn["churn_score"]
+        out["predicted_value"] = (alive * rate * horizon_days * avg).reindex(out.index).fillna(0.0)
+    out["clv"] = out["historical_value"].clip(lower=0) + out["predicted_value"]
+    return out.round(2)
+
+
+def customer_lifetime_value(transactions, reference_date, horizon_months=12, lost_days=365):
+    """Historical value (net revenue up to the reference date), predicted
+    value over the next ``horizon_months`` and their sum ``clv``."""
+    lost_days = _check_lost_days(lost_days)
+    ref = pd.Timestamp(reference_date).normalize()
+    docs = documents(transactions, ref)
+    churn = _churn_from_docs(docs, ref, lost_days)
+    return _clv_from(docs, churn, ref, horizon_months)
+
+
+def rfm(transactions, reference_date, window_months=12, lost_days=365):
+    """RFM per customer with at least one purchase up to the reference date.
+
+    Columns: recency_days, frequency (purchases in the window), monetary (net
+    revenue in the window), r_score, f_score, m_score (1-5), rfm_segment.
+    """
+    segments = segment_customers(transactions, reference_date, window_months, lost_days=lost_days)
+    cols = ["recency_days", "frequency", "monetary", "r_score", "f_score", "m_score", "rfm_segment"]
+    return segments.loc[segments["r_score"] > 0, cols]
+
+
+def segment_customers(
+    transactions,
+    reference_date,
+    window_months=12,
+    a_share=80.0,
+    b_share=15.0,
+    rank_by="revenue",
+    lost_days=365,
+    horizon_months=12,
+):
+    """All segment figures of every customer in the transactions.
+
+    One row per customer (index ``customer``), with columns:
+
+    * ``revenue`` (net, in the window ending on the reference date),
+      ``previous_revenue`` (the window before), ``trend`` (relative change,
+      NaN without previous revenue), ``abc_class`` (``A``/``B``/``C`` or
+      ``none``);
+    * ``last_purchase``, ``recency_days``, ``frequency``, ``monetary``,
+      ``r_score``, ``f_score``, ``m_score`` (0 for customers without any
+      purchase) and ``rfm_segment`` (None without purchase);
+    * ``interval_days``, ``churn_score``, ``churn_level``;
+    * ``historical_value``, ``predicted_value``, ``clv``.
+
+    ``rank_by="clv"`` ranks the ABC classes by lifetime value instead of
+    window revenue.
+    """
+    check_thresholds(a_share, b_share)
+    lost_days = _check_lost_days(lost_days)
+    if rank_by not in RANK_BY:
+        raise ContractError("bad_rank_by", "rank_by must be one of %(choices)s, got %(got)r", choices=", ".join(RANK_BY), got=rank_by)
+    ref = pd.Timestamp(reference_date).normalize()
+    start, end = window_bounds(ref, window_months)
+    prev_start = start - pd.DateOffset(months=window_months)
+    docs = documents(transactions, ref)
+
+    customers = pd.Index(docs["customer"].unique(), name="customer")
+    out = pd.DataFrame(index=customers)
+    in_window = docs[(docs["date"] >= start) & (docs["date"] < end)]
+    in_prev = docs[(docs["date"] >= prev_start) & (docs["date"] < start)]
+    out["revenue"] = in_window.groupby("customer")["amount"].sum().reindex(customers).fillna(0.0)
+    out["previous_revenue"] = in_prev.groupby("customer")["amount"].sum().reindex(customers).fillna(0.0)
+    prev = out["previous_revenue"]
+    out["trend"] = np.where(prev > 0, (out["revenue"] - prev) / prev.where(prev > 0, 1.0), np.nan)
+    out["frequency"] = in_window[in_window["amount"] > 0].groupby("customer").size().reindex(customers).fillna(0).astype("int64")
+    out["monetary"] = out["revenue"]
+
+    churn = _churn_from_docs(docs, ref, lost_days)
+    out["last_purchase"] = churn["last_purchase"].reindex(customers)
+    out["recency_days"] = churn["recency_days"].reindex(customers).fillna(-1).astype("int64")
+    out["interval_days"] = churn["interval_days"].reindex(customers)
+    out["churn_score"] = churn["churn_score"].reindex(customers)
+    out["churn_level"] = churn["churn_level"].reindex(customers).astype(object)
+    out["churn_level"] = out["churn_level"].where(out["churn_level"].notna(), None)
+
+    buyers = churn.index
+    r = _quintile_scores(churn["recency_days"].astype("float64"), higher_is_better=False)
+    f = _quintile_scores(out.loc[buyers, "frequency"].astype("float64"))
+    m = _quintile_scores(out.loc[buyers, "monetary"].astype("float64"))
+    for name, score in (("r_score", r), ("f_score", f), ("m_score", m)):
+        out[name] = pd.Series(score, index=buyers).reindex(customers).fillna(0).astype("int64")
+    segment = pd.Series(rfm_segment(r, f, m), index=buyers, dtype=object)
+    out["rfm_segment"] = segment.reindex(customers)
+    out["rfm_segment"] = out["rfm_segment"].where(out["rfm_segment"].notna(), None)
+
+    value = _clv_from(docs, churn, ref, horizon_months).reindex(customers)
+    out[["historical_value", "predicted_value", "clv"]] = value[["historical_value", "predicted_value", "clv"]].fillna(0.0)
+
+    out["abc_class"] = abc_classes(out["clv"] if rank_by == "clv" else out["revenue"], a_share, b_share)
+    out["revenue"] = out["revenue"].round(2)
+    out["previous_revenue"] = out["previous_revenue"].round(2)
+    out["monetary"] = out["monetary"].round(2)
+    return out.sort_index()
+
+
+CLASS_RANK = {"A": 3, "B": 2, "C": 1, NO_REVENUE: 0, None: 0}
+
+
+def class_changes(old, new):
+    """Compare old and new ABC classes (Series indexed by customer; missing or
+    None means no class yet). Returns the rows that changed with columns
+    ``old``, ``new`` and ``is_drop`` (A to B, B to C, any class to none).
+
+    A customer seen for the first time without revenue is not a change.
+    """
+    old = pd.Series(old, dtype=object)
+    new = pd.Series(new, dtype=object)
+    index = old.index.union(new.index)
+    old = old.reindex(index)
+    new = new.reindex(index)
+    old = old.where(old.notna(), None)
+    new = new.where(new.notna(), NO_REVENUE)
+    old_key = old.fillna(NO_REVENUE)
+    changed = (old_key != new) & ~(old.isna() & (new == NO_REVENUE))
+    out = pd.DataFrame({"old": old[changed], "new": new[changed]})
+    out["is_drop"] = [CLASS_RANK[n] < CLASS_RANK[o] for o, n in zip(out["old"], out["new"])]
+    return out
+
+
+def backtest_clv(transactions, cutoff, horizon_months=12, lost_days=365):
+    """Check the lifetime-value prediction against what really happened.
+
+    Predicts each customer's revenue in the ``horizon_months`` after
+    ``cutoff`` from the transactions up to ``cutoff`` (calibration), and
+    compares it with the revenue actually booked in that holdout period,
+    beside the naive predictor "the next period equals the last one".
+    Returns a dict with the customer count, the holdout revenue and the mean
+    absolute error (MAE) and total error of both predictors.
+    """
+    frame = validate_transactions(transactions)
+    cut = pd.Timestamp(cutoff).normalize()
+    end = cut + pd.DateOffset(months=horizon_months)
+    calibration = frame[frame["date"] <= cut]
+    holdout = frame[(frame["date"] > cut) & (frame["date"] <= end)]
+    value = customer_lifetime_value(calibration, cut, horizon_months, lost_days)
+    start_naive, _end = window_bounds(cut, horizon_months)
+    last_period = calibration[calibration["date"] >= start_naive].groupby("customer")["amount"].sum()
+    customers = value.index
+    actual = holdout.groupby("customer")["amount"].sum().reindex(customers).fillna(0.0)
+    model = value["predicted_value"]
+    naive = last_period.reindex(customers).fillna(0.0).clip(lower=0)
+    return {
+        "customers": int(len(customers)),
+        "holdout_revenue": float(actual.sum()),
+        "model_mae": float((model - actual).abs().mean()) if len(customers) else 0.0,
+        "naive_mae": float((naive - actual).abs().mean()) if len(customers) else 0.0,
+        "model_total_error": float(model.sum() - actual.sum()),
+        "naive_total_error": float(naive.sum() - actual.sum()),
+    }
