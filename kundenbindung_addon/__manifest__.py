@@ -15,10 +15,12 @@ clusters from what they buy, Net Promoter Score from Odoo surveys, loyalty
 points on Odoo's loyalty app and targeted campaigns through email marketing
 and salesperson activities.
 
-This version provides the foundation: the Customer Retention menu, its
-settings section, the User and Manager groups and the numeric engine.
+This version provides the foundation (menu, settings, User and Manager
+groups, numeric engine) and the revenue segments: ABC class, RFM, customer
+lifetime value, churn risk and the history of class changes, recomputed
+every night, with a to-do for the salesperson when a customer slips.
 """,
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kundenbindung/kundenbindung_addon",
     "author": "kundenbindung_addon authors",
@@ -39,9 +41,12 @@ settings section, the User and Manager groups and the numeric engine.
     "data": [
         "security/kundenbindung_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/res_config_settings_views.xml",
         "views/kundenbindung_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/kundenbindung_class_history_views.xml",
+        "views/kundenbindung_revenue_report_views.xml",
         "views/kundenbindung_menus.xml",
     ],
     "images": ["static/description/icon.png"],

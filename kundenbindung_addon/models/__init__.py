@@ -1,2 +1,5 @@
+from . import kundenbindung_class_history
+from . import kundenbindung_segmentation
 from . import res_company
 from . import res_config_settings
+from . import res_partner

@@ -8,6 +8,7 @@ from odoo.exceptions import ValidationError
 from ..engine import empty_invoice_lines, validate_invoice_lines, window_bounds
 
 MAX_WINDOW_MONTHS = 120
+MAX_LOST_DAYS = 3650
 
 
 class ResCompany(models.Model):
@@ -18,6 +19,39 @@ class ResCompany(models.Model):
         default=12,
         help="Customer Retention measures revenue, segments and churn over this "
         "many months up to today.",
+    )
+    kundenbindung_abc_a_share = fields.Float(
+        string="A Customers' Revenue Share (%)",
+        default=80.0,
+        digits=(5, 2),
+        help="A customers are your best customers, who together bring this share of the revenue.",
+    )
+    kundenbindung_abc_b_share = fields.Float(
+        string="B Customers' Revenue Share (%)",
+        default=15.0,
+        digits=(5, 2),
+        help="B customers bring the next share of the revenue; C customers the rest.",
+    )
+    kundenbindung_abc_rank_by = fields.Selection(
+        [("revenue", "Revenue in the window"), ("clv", "Customer lifetime value")],
+        string="Rank ABC Classes By",
+        default="revenue",
+        required=True,
+    )
+    kundenbindung_lost_days = fields.Integer(
+        string="Lost After (Days)",
+        default=365,
+        help="A customer who has not bought for this many days counts as lost.",
+    )
+    kundenbindung_drop_activity = fields.Boolean(
+        string="To-do When a Customer Slips",
+        default=True,
+        help="When a customer drops to a lower ABC class, its salesperson gets a to-do with the figures.",
+    )
+    kundenbindung_segments_date = fields.Date(
+        string="Segments Computed On",
+        readonly=True,
+        copy=False,
     )
 
     @api.constrains("kundenbindung_window_months")
@@ -31,6 +65,35 @@ class ResCompany(models.Model):
                         company=company.name,
                         max=MAX_WINDOW_MONTHS,
                         value=company.kundenbindung_window_months,
+                    )
+                )
+
+    @api.constrains("kundenbindung_abc_a_share", "kundenbindung_abc_b_share")
+    def _check_kundenbindung_abc_shares(self):
+        for company in self:
+            a, b = company.kundenbindung_abc_a_share, company.kundenbindung_abc_b_share
+            if not (a > 0 and b > 0 and a + b <= 100):
+                raise ValidationError(
+                    self.env._(
+                        "The ABC shares of %(company)s are not valid: A (%(a)s %%) and B "
+                        "(%(b)s %%) must both be above 0 and together at most 100 %%.",
+                        company=company.name,
+                        a=a,
+                        b=b,
+                    )
+                )
+
+    @api.constrains("kundenbindung_lost_days")
+    def _check_kundenbindung_lost_days(self):
+        for company in self:
+            if not 1 <= company.kundenbindung_lost_days <= MAX_LOST_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The days without purchase after which a customer of %(company)s is "
+                        "lost must be between 1 and %(max)s, not %(value)s.",
+                        company=company.name,
+                        max=MAX_LOST_DAYS,
+                        value=company.kundenbindung_lost_days,
                     )
                 )
 

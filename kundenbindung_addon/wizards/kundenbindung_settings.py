@@ -3,6 +3,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+# wizard field -> res.company field "kundenbindung_<name>"
+FIELDS = ("window_months", "abc_a_share", "abc_b_share", "abc_rank_by", "lost_days", "drop_activity")
+
 
 class KundenbindungSettings(models.TransientModel):
     """Customer Retention settings of the current company for Customer
@@ -29,12 +32,40 @@ class KundenbindungSettings(models.TransientModel):
         help="Segments, lifetime value and churn risk look at the revenue of "
         "this many months up to today.",
     )
+    abc_a_share = fields.Float(
+        string="A Customers' Revenue Share (%)",
+        required=True,
+        digits=(5, 2),
+        help="A customers are your best customers, who together bring this share of the revenue.",
+    )
+    abc_b_share = fields.Float(
+        string="B Customers' Revenue Share (%)",
+        required=True,
+        digits=(5, 2),
+        help="B customers bring the next share of the revenue; C customers the rest.",
+    )
+    abc_rank_by = fields.Selection(
+        [("revenue", "Revenue in the window"), ("clv", "Customer lifetime value")],
+        string="Rank ABC Classes By",
+        required=True,
+    )
+    lost_days = fields.Integer(
+        string="Lost After (Days)",
+        required=True,
+        help="A customer who has not bought for this many days counts as lost.",
+    )
+    drop_activity = fields.Boolean(
+        string="To-do When a Customer Slips",
+        help="When a customer drops to a lower ABC class, its salesperson gets a to-do with the figures.",
+    )
+    segments_date = fields.Date(related="company_id.kundenbindung_segments_date", string="Segments Computed On")
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
-        values.setdefault("window_months", company.kundenbindung_window_months)
+        for name in FIELDS:
+            values.setdefault(name, company[f"kundenbindung_{name}"])
         return values
 
     def action_save(self):
@@ -51,5 +82,10 @@ class KundenbindungSettings(models.TransientModel):
             )
         # only the addon's own fields, checked above: managers need no
         # general right to write companies
-        self.company_id.sudo().write({"kundenbindung_window_months": self.window_months})
+        self.company_id.sudo().write({f"kundenbindung_{name}": self[name] for name in FIELDS})
         return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def action_recompute(self):
+        """Save, then recompute the segments of the company now."""
+        self.action_save()
+        return self.env["kundenbindung.segmentation"].with_company(self.company_id).action_recompute()

@@ -1,0 +1,1 @@
+from . import kundenbindung_revenue_report

@@ -1,0 +1,57 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+
+from ..models.kundenbindung_class_history import ABC_SELECTION
+
+
+class KundenbindungRevenueReport(models.Model):
+    """Posted customer invoices and credit notes with the customer's current
+    ABC class, for the revenue pivot and graph (by class, month,
+    salesperson)."""
+
+    _name = "kundenbindung.revenue.report"
+    _description = "Customer Retention Revenue Analysis"
+    _auto = False
+    _order = "date desc"
+
+    move_id = fields.Many2one("account.move", string="Document", readonly=True)
+    move_type = fields.Selection(
+        [("out_invoice", "Invoice"), ("out_refund", "Credit Note")], string="Type", readonly=True
+    )
+    date = fields.Date(string="Invoice Date", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    abc_class = fields.Selection(
+        ABC_SELECTION,
+        string="ABC Class",
+        readonly=True,
+        help="The customer's ABC class today in the company of the document.",
+    )
+    amount = fields.Monetary(string="Revenue", currency_field="currency_id", readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            f"""
+            CREATE OR REPLACE VIEW {self._table} AS (
+                SELECT move.id AS id,
+                       move.id AS move_id,
+                       move.move_type AS move_type,
+                       move.invoice_date AS date,
+                       move.commercial_partner_id AS partner_id,
+                       move.company_id AS company_id,
+                       company.currency_id AS currency_id,
+                       move.invoice_user_id AS user_id,
+                       COALESCE(partner.kundenbindung_abc_class->>move.company_id::text, 'none') AS abc_class,
+                       move.amount_untaxed_signed AS amount
+                  FROM account_move move
+                  JOIN res_company company ON company.id = move.company_id
+                  JOIN res_partner partner ON partner.id = move.commercial_partner_id
+                 WHERE move.move_type IN ('out_invoice', 'out_refund')
+                   AND move.state = 'posted'
+            )
+            """
+        )
