@@ -49,6 +49,10 @@ def main(argv=None):
     parser.add_argument("--reset", action="store_true", help="drop and rebuild the demo database")
     parser.add_argument("--http-port", type=int, default=8069)
     parser.add_argument("--no-serve", action="store_true", help="build the database, do not serve it")
+    parser.add_argument("--segment-runs", type=int, default=1,
+                        help="recompute the segments this many times after loading (and print the figures)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="time a bare aggregate SQL query over the invoice lines beside the segment runs")
     args = parser.parse_args(argv)
 
     odoo = find_odoo()
@@ -87,6 +91,10 @@ def main(argv=None):
             if args.invoice_lines:
                 extra += ["--invoice-lines", str(args.invoice_lines)]
             subprocess.run([*load, "data", *extra, *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True)
+            print("Computing the customer segments")
+            seg_args = ["--runs", str(args.segment_runs)] + (["--baseline"] if args.baseline else [])
+            subprocess.run([*load, "segments", *seg_args, *odoo_args], env=odoo.env(), stdout=log,
+                           stderr=subprocess.STDOUT, check=True)
         for line in log_path.read_text(encoding="utf-8").splitlines():
             if line.startswith("DEMO "):
                 print("  " + json.dumps(json.loads(line[5:]), ensure_ascii=False))
@@ -101,6 +109,11 @@ def main(argv=None):
         conn.close()
         print("Database %s: %s; %d partners, %d invoices and credit notes, %d product lines"
               % (args.db, size, partners, moves, lines))
+    else:
+        # an existing database gets the addon as it is now
+        with open(log_path, "a", encoding="utf-8") as log:
+            print("Updating %s in %s (log: %s)" % (ADDON, args.db, log_path))
+            run(odoo, database, "-d", args.db, "-u", ADDON, "--stop-after-init", log=log)
     if args.no_serve:
         return 0
     url = "http://127.0.0.1:%d/web" % args.http_port

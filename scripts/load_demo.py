@@ -6,6 +6,12 @@ Run by ``scripts/demo.py`` with the Odoo package importable::
     load_demo.py company -- <odoo options>
     load_demo.py data --partners 2000 [--invoice-lines N] [--seed 42]
         [--method bulk|orm] [--duplicates-csv PATH] -- <odoo options>
+    load_demo.py segments [--runs 1] [--baseline] -- <odoo options>
+
+``segments`` recomputes the customer segments of the demo company ``--runs``
+times and prints the figures of each run (extraction, engine, write-back,
+peak memory); with ``--baseline`` it first times one bare aggregate SQL query
+over the same invoice lines, and prints the ratio of each run to it.
 
 ``<odoo options>`` are the usual ``-d``, ``--addons-path`` and ``--db_*``.
 """
@@ -13,6 +19,7 @@ Run by ``scripts/demo.py`` with the Odoo package importable::
 import argparse
 import json
 import pathlib
+import resource
 import sys
 import time
 
@@ -99,6 +106,60 @@ def load_data(env, args):
     return stats
 
 
+def _peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def segments(env, args):
+    company = env.company
+    segmentation = env["kundenbindung.segmentation"]
+    result = {"company": company.name}
+    if args.baseline:
+        import pandas as pd
+        from odoo import fields
+
+        today = pd.Timestamp(fields.Date.context_today(segmentation))
+        date_from, date_to = segmentation._history_bounds(company, today)
+        timings = []
+        # twice: the second, warm run is the baseline (the runs below are warm too)
+        for _i in range(2):
+            started = time.perf_counter()
+            env.cr.execute(
+                """
+                SELECT move.commercial_partner_id, SUM(-line.balance)
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                 WHERE move.move_type IN ('out_invoice', 'out_refund') AND move.state = 'posted'
+                   AND line.display_type = 'product' AND line.company_id = %s
+                   AND move.invoice_date >= %s AND move.invoice_date < %s
+              GROUP BY move.commercial_partner_id
+                """,
+                (company.id, date_from.date(), date_to.date()),
+            )
+            rows = env.cr.fetchall()
+            timings.append(time.perf_counter() - started)
+        env.cr.execute(
+            "SELECT count(*) FROM account_move_line line JOIN account_move move ON move.id = line.move_id "
+            "WHERE move.move_type IN ('out_invoice', 'out_refund') AND move.state = 'posted' "
+            "AND line.display_type = 'product' AND line.company_id = %s",
+            (company.id,),
+        )
+        result.update(baseline_seconds=round(timings[-1], 2), baseline_partners=len(rows), lines=env.cr.fetchone()[0])
+    result["rss_before_mb"] = round(_peak_rss_mb())
+    runs = []
+    for _i in range(args.runs):
+        stats = segmentation._compute_company(company)
+        # committed like the scheduled action's run
+        env.cr.commit()
+        run = {key: round(value, 2) if isinstance(value, float) else value for key, value in stats.items()}
+        run["peak_rss_mb"] = round(_peak_rss_mb())
+        if args.baseline and result["baseline_seconds"]:
+            run["ratio_to_baseline"] = round(stats["total_seconds"] / result["baseline_seconds"], 2)
+        runs.append(run)
+    result["runs"] = runs
+    return result
+
+
 def main(argv):
     if "--" in argv:
         split = argv.index("--")
@@ -106,12 +167,14 @@ def main(argv):
     else:
         own, odoo_args = argv, []
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["company", "data"])
+    parser.add_argument("step", choices=["company", "data", "segments"])
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--invoice-lines", type=int, default=None)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--method", choices=["bulk", "orm"], default="bulk")
     parser.add_argument("--duplicates-csv")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--baseline", action="store_true")
     args = parser.parse_args(own)
 
     odoo.tools.config.parse_config(odoo_args)
@@ -122,6 +185,8 @@ def main(argv):
         if args.step == "company":
             setup_company(env)
             result = {"company": env.ref("base.main_company").name}
+        elif args.step == "segments":
+            result = segments(env, args)
         else:
             admin = env.ref("base.user_admin")
             env = api.Environment(cr, admin.id, {"lang": "de_DE"})
