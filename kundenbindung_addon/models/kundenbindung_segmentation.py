@@ -313,7 +313,8 @@ class KundenbindungSegmentation(models.AbstractModel):
             revenue = row["revenue"] if pd.notna(row["revenue"]) else 0.0
             previous = row["previous_revenue"] if pd.notna(row["previous_revenue"]) else 0.0
             if previous > 0:
-                trend = env._("%(percent)s %% against the previous window", percent=f"{(revenue - previous) / previous * 100:+.0f}")
+                percent = "%+.0f" % ((revenue - previous) / previous * 100)
+                trend = env._("%(percent)s %% against the previous window", percent=percent)
             else:
                 trend = env._("no revenue in the previous window")
             note = env._(
