@@ -83,7 +83,7 @@ class ResPartner(models.Model):
     )
     kundenbindung_segments_date = fields.Date(string="Segments Computed On", company_dependent=True, groups=GROUP)
     kundenbindung_currency_id = fields.Many2one(
-        "res.currency", string="Currency", compute="_compute_kundenbindung_currency_id", groups=GROUP
+        "res.currency", string="Segment Currency", compute="_compute_kundenbindung_currency_id", groups=GROUP
     )
     kundenbindung_rfm_score = fields.Char(string="RFM Score", compute="_compute_kundenbindung_rfm_score", groups=GROUP)
     kundenbindung_class_history_ids = fields.One2many(
