@@ -34,7 +34,6 @@ SEGMENT_FIELDS = (
     ("previous_revenue", "kundenbindung_revenue_previous", "float8"),
     ("trend", "kundenbindung_revenue_trend", "float8"),
     ("last_purchase", "kundenbindung_last_invoice_date", "date"),
-    ("recency_days", "kundenbindung_recency_days", "int4"),
     ("frequency", "kundenbindung_frequency", "int4"),
     ("r_score", "kundenbindung_rfm_r", "int4"),
     ("f_score", "kundenbindung_rfm_f", "int4"),
@@ -46,7 +45,6 @@ SEGMENT_FIELDS = (
     ("churn_score", "kundenbindung_churn_score", "float8"),
     ("churn_level", "kundenbindung_churn_level", "varchar"),
     ("drop_date", "kundenbindung_class_drop_date", "date"),
-    ("segments_date", "kundenbindung_segments_date", "date"),
 )
 
 
@@ -143,14 +141,13 @@ class KundenbindungSegmentation(models.AbstractModel):
         gone = old.index.difference(result.index)
         if len(gone):
             result = pd.concat([result, pd.DataFrame({"abc_class": "none"}, index=gone)])
-        result["segments_date"] = today
         result["drop_date"] = pd.NaT
         drops = changes.index[changes["is_drop"]]
         result.loc[drops, "drop_date"] = today
         engine_done = time.perf_counter()
 
         stats = {"customers": int((result["abc_class"] != "none").sum()), "partners": len(result)}
-        stats.update(changes=0, drops=0, activities=0, failed_chunks=0)
+        stats.update(written=0, changes=0, drops=0, activities=0, failed_chunks=0)
         ids = result.index.to_numpy()
         for start in range(0, len(ids), CHUNK_SIZE):
             chunk_ids = ids[start : start + CHUNK_SIZE]
@@ -158,7 +155,7 @@ class KundenbindungSegmentation(models.AbstractModel):
             chunk_changes = changes[changes.index.isin(chunk_ids)]
             try:
                 with self.env.cr.savepoint():
-                    self._write_chunk(company, chunk)
+                    stats["written"] += self._write_chunk(company, chunk)
                     self._record_changes(company, chunk, chunk_changes, today)
                     stats["changes"] += len(chunk_changes)
                     stats["drops"] += int(chunk_changes["is_drop"].sum())
@@ -203,7 +200,9 @@ class KundenbindungSegmentation(models.AbstractModel):
     @api.model
     def _write_chunk(self, company, chunk):
         """One UPDATE for the chunk: each company-dependent column gets this
-        company's value (or loses it when the value is empty)."""
+        company's value (or loses it when the value is empty). Rows whose
+        values are all unchanged are not rewritten. Returns the number of
+        partners written."""
         cr = self.env.cr
         columns = [(col, name, sqltype) for col, name, sqltype in SEGMENT_FIELDS]
         cr.execute(
@@ -245,12 +244,32 @@ class KundenbindungSegmentation(models.AbstractModel):
                 key,
             )
         )
-        cr.execute(
+        differs = [
             SQL(
-                "UPDATE res_partner partner SET %s FROM kundenbindung_segment_chunk chunk WHERE partner.id = chunk.id",
-                SQL(", ").join(assignments),
+                "(partner.%(column)s->%(key)s) IS DISTINCT FROM to_jsonb(chunk.%(value)s)",
+                column=SQL.identifier(name),
+                value=SQL.identifier(col),
+                key=key,
+            )
+            for col, name, _sqltype in columns
+            if col != "drop_date"
+        ]
+        differs.append(
+            SQL(
+                "(chunk.drop_date IS NOT NULL AND (partner.kundenbindung_class_drop_date->%s) "
+                "IS DISTINCT FROM to_jsonb(chunk.drop_date))",
+                key,
             )
         )
+        cr.execute(
+            SQL(
+                "UPDATE res_partner partner SET %s FROM kundenbindung_segment_chunk chunk "
+                "WHERE partner.id = chunk.id AND (%s)",
+                SQL(", ").join(assignments),
+                SQL(" OR ").join(differs),
+            )
+        )
+        return cr.rowcount
 
     @api.model
     def _record_changes(self, company, chunk, changes, today):

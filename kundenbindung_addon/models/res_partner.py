@@ -28,60 +28,65 @@ class ResPartner(models.Model):
         ABC_SELECTION,
         string="ABC Class",
         company_dependent=True,
+        readonly=True,
         groups=GROUP,
         help="A: the best customers who bring the first share of the revenue (80 % by default), "
         "B: the next share (15 %), C: the rest; No revenue: no positive revenue in the window.",
     )
     kundenbindung_revenue = fields.Float(
-        string="Revenue", company_dependent=True, groups=GROUP, aggregator="sum",
+        string="Revenue", company_dependent=True, readonly=True, groups=GROUP, aggregator="sum",
         help="Untaxed revenue of the revenue window (invoices minus credit notes), in company currency.",
     )
     kundenbindung_revenue_previous = fields.Float(
-        string="Previous Revenue", company_dependent=True, groups=GROUP, aggregator="sum",
+        string="Previous Revenue", company_dependent=True, readonly=True, groups=GROUP, aggregator="sum",
         help="Revenue of the window before the current one.",
     )
     kundenbindung_revenue_trend = fields.Float(
-        string="Revenue Trend", company_dependent=True, groups=GROUP, aggregator=False,
+        string="Revenue Trend", company_dependent=True, readonly=True, groups=GROUP, aggregator=False,
         help="Change of the revenue against the previous window.",
     )
-    kundenbindung_last_invoice_date = fields.Date(string="Last Purchase", company_dependent=True, groups=GROUP)
-    kundenbindung_recency_days = fields.Integer(
-        string="Days Since Last Purchase", company_dependent=True, groups=GROUP, aggregator="avg"
-    )
+    kundenbindung_last_invoice_date = fields.Date(string="Last Purchase", company_dependent=True, readonly=True, groups=GROUP)
     kundenbindung_frequency = fields.Integer(
-        string="Purchases", company_dependent=True, groups=GROUP, aggregator="sum",
+        string="Purchases", company_dependent=True, readonly=True, groups=GROUP, aggregator="sum",
         help="Number of invoices in the revenue window.",
     )
-    kundenbindung_rfm_r = fields.Integer(string="Recency Score", company_dependent=True, groups=GROUP, aggregator="avg")
-    kundenbindung_rfm_f = fields.Integer(string="Frequency Score", company_dependent=True, groups=GROUP, aggregator="avg")
-    kundenbindung_rfm_m = fields.Integer(string="Monetary Score", company_dependent=True, groups=GROUP, aggregator="avg")
+    kundenbindung_rfm_r = fields.Integer(string="Recency Score", company_dependent=True, readonly=True, groups=GROUP, aggregator="avg")
+    kundenbindung_rfm_f = fields.Integer(string="Frequency Score", company_dependent=True, readonly=True, groups=GROUP, aggregator="avg")
+    kundenbindung_rfm_m = fields.Integer(string="Monetary Score", company_dependent=True, readonly=True, groups=GROUP, aggregator="avg")
     kundenbindung_rfm_segment = fields.Selection(
-        RFM_SEGMENT_SELECTION, string="RFM Segment", company_dependent=True, groups=GROUP
+        RFM_SEGMENT_SELECTION, string="RFM Segment", company_dependent=True, readonly=True, groups=GROUP
     )
     kundenbindung_clv_historical = fields.Float(
-        string="Historical Value", company_dependent=True, groups=GROUP, aggregator="sum",
+        string="Historical Value", company_dependent=True, readonly=True, groups=GROUP, aggregator="sum",
         help="Net revenue of the customer so far (in the history read, at least 36 months).",
     )
     kundenbindung_clv_predicted = fields.Float(
-        string="Predicted 12-Month Value", company_dependent=True, groups=GROUP, aggregator="sum",
+        string="Predicted 12-Month Value", company_dependent=True, readonly=True, groups=GROUP, aggregator="sum",
         help="Revenue expected in the next 12 months from the customer's own purchase rhythm.",
     )
     kundenbindung_clv = fields.Float(
-        string="Lifetime Value", company_dependent=True, groups=GROUP, aggregator="sum",
+        string="Lifetime Value", company_dependent=True, readonly=True, groups=GROUP, aggregator="sum",
         help="Historical value plus predicted 12-month value.",
     )
     kundenbindung_churn_score = fields.Float(
-        string="Churn Risk", company_dependent=True, groups=GROUP, aggregator="avg",
+        string="Churn Risk", company_dependent=True, readonly=True, groups=GROUP, aggregator="avg",
         help="0: buying in its usual rhythm; towards 1: overdue by more and more intervals.",
     )
     kundenbindung_churn_level = fields.Selection(
-        CHURN_SELECTION, string="Churn Level", company_dependent=True, groups=GROUP
+        CHURN_SELECTION, string="Churn Level", company_dependent=True, readonly=True, groups=GROUP
     )
     kundenbindung_class_drop_date = fields.Date(
-        string="Slipped On", company_dependent=True, groups=GROUP,
+        string="Slipped On", company_dependent=True, readonly=True, groups=GROUP,
         help="Date of the last drop to a lower ABC class.",
     )
-    kundenbindung_segments_date = fields.Date(string="Segments Computed On", company_dependent=True, groups=GROUP)
+    # derived at read time rather than stored, so that a nightly run does
+    # not rewrite every partner just because a day has passed
+    kundenbindung_recency_days = fields.Integer(
+        string="Days Since Last Purchase", compute="_compute_kundenbindung_recency_days", groups=GROUP
+    )
+    kundenbindung_segments_date = fields.Date(
+        string="Segments Computed On", compute="_compute_kundenbindung_segments_date", groups=GROUP
+    )
     kundenbindung_currency_id = fields.Many2one(
         "res.currency", string="Segment Currency", compute="_compute_kundenbindung_currency_id", groups=GROUP
     )
@@ -93,6 +98,21 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     def _compute_kundenbindung_currency_id(self):
         self.kundenbindung_currency_id = self.env.company.currency_id
+
+    @api.depends("kundenbindung_last_invoice_date")
+    @api.depends_context("company")
+    def _compute_kundenbindung_recency_days(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            last = partner.kundenbindung_last_invoice_date
+            partner.kundenbindung_recency_days = (today - last).days if last else 0
+
+    @api.depends("kundenbindung_abc_class")
+    @api.depends_context("company")
+    def _compute_kundenbindung_segments_date(self):
+        computed_on = self.env.company.kundenbindung_segments_date
+        for partner in self:
+            partner.kundenbindung_segments_date = computed_on if partner.kundenbindung_abc_class else False
 
     @api.depends("kundenbindung_rfm_r", "kundenbindung_rfm_f", "kundenbindung_rfm_m")
     @api.depends_context("company")

@@ -153,6 +153,8 @@ class TestSegments(AccountTestInvoicingCommon):
         before = self.big.with_company(self.company).read(fields_read)
         stats = self.compute()
         self.assertEqual(stats["changes"], 0)
+        # nothing changed, nothing rewritten
+        self.assertEqual(stats["written"], 0)
         self.assertEqual(History.search_count([("company_id", "=", self.company.id)]), len(first))
         self.assertEqual(self.big.with_company(self.company).read(fields_read), before)
 
@@ -290,6 +292,7 @@ class TestSegments(AccountTestInvoicingCommon):
         manager_env = self.env(user=self.manager)
         settings = manager_env["kundenbindung.settings"].create({})
         self.assertEqual(settings.abc_a_share, 80.0)
+        self.assertEqual(settings.segments_date, TODAY)
         settings.write({"abc_a_share": 50.0, "abc_b_share": 45.0})
         with freeze_time(TODAY):
             action = settings.action_recompute()

@@ -58,13 +58,13 @@ class KundenbindungSettings(models.TransientModel):
         string="To-do When a Customer Slips",
         help="When a customer drops to a lower ABC class, its salesperson gets a to-do with the figures.",
     )
-    segments_date = fields.Date(related="company_id.kundenbindung_segments_date", string="Segments Computed On")
+    segments_date = fields.Date(string="Segments Computed On", readonly=True)
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
-        for name in FIELDS:
+        for name in (*FIELDS, "segments_date"):
             values.setdefault(name, company[f"kundenbindung_{name}"])
         return values
 
