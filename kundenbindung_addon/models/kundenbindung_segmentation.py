@@ -303,13 +303,11 @@ class KundenbindungSegmentation(models.AbstractModel):
         cr.execute(
             """
             INSERT INTO kundenbindung_class_history
-                   (partner_id, company_id, date, old_class, new_class, revenue,
-                    previous_revenue, is_drop, create_uid, create_date, write_uid, write_date)
-            SELECT partner_id, %(company)s, %(date)s, old_class, new_class, revenue,
-                   previous_revenue, is_drop, %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
+                   (partner_id, company_id, date, old_class, new_class, revenue, previous_revenue, is_drop)
+            SELECT partner_id, %(company)s, %(date)s, old_class, new_class, revenue, previous_revenue, is_drop
               FROM kundenbindung_history_chunk
             """,
-            {"company": company.id, "date": today.date(), "uid": self.env.uid},
+            {"company": company.id, "date": today.date()},
         )
 
     @api.model

@@ -23,60 +23,63 @@ class ResPartner(models.Model):
 
     # all figures are per company (company-dependent): a customer shared by
     # two companies has each company's class there; written by
-    # kundenbindung.segmentation, read for the current company
+    # kundenbindung.segmentation, read for the current company. No index:
+    # Odoo 18 would give each company-dependent column one, and every
+    # partner write in the database would pay for 16 more indexes.
     kundenbindung_abc_class = fields.Selection(
         ABC_SELECTION,
         string="ABC Class",
         company_dependent=True,
         readonly=True,
+        index=False,
         groups=GROUP,
         help="A: the best customers who bring the first share of the revenue (80 % by default), "
         "B: the next share (15 %), C: the rest; No revenue: no positive revenue in the window.",
     )
     kundenbindung_revenue = fields.Float(
-        string="Revenue", company_dependent=True, readonly=True, groups=GROUP, aggregator="sum",
+        string="Revenue", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="sum",
         help="Untaxed revenue of the revenue window (invoices minus credit notes), in company currency.",
     )
     kundenbindung_revenue_previous = fields.Float(
-        string="Previous Revenue", company_dependent=True, readonly=True, groups=GROUP, aggregator="sum",
+        string="Previous Revenue", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="sum",
         help="Revenue of the window before the current one.",
     )
     kundenbindung_revenue_trend = fields.Float(
-        string="Revenue Trend", company_dependent=True, readonly=True, groups=GROUP, aggregator=False,
+        string="Revenue Trend", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator=False,
         help="Change of the revenue against the previous window.",
     )
-    kundenbindung_last_invoice_date = fields.Date(string="Last Purchase", company_dependent=True, readonly=True, groups=GROUP)
+    kundenbindung_last_invoice_date = fields.Date(string="Last Purchase", company_dependent=True, readonly=True, index=False, groups=GROUP)
     kundenbindung_frequency = fields.Integer(
-        string="Purchases", company_dependent=True, readonly=True, groups=GROUP, aggregator="sum",
+        string="Purchases", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="sum",
         help="Number of invoices in the revenue window.",
     )
-    kundenbindung_rfm_r = fields.Integer(string="Recency Score", company_dependent=True, readonly=True, groups=GROUP, aggregator="avg")
-    kundenbindung_rfm_f = fields.Integer(string="Frequency Score", company_dependent=True, readonly=True, groups=GROUP, aggregator="avg")
-    kundenbindung_rfm_m = fields.Integer(string="Monetary Score", company_dependent=True, readonly=True, groups=GROUP, aggregator="avg")
+    kundenbindung_rfm_r = fields.Integer(string="Recency Score", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="avg")
+    kundenbindung_rfm_f = fields.Integer(string="Frequency Score", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="avg")
+    kundenbindung_rfm_m = fields.Integer(string="Monetary Score", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="avg")
     kundenbindung_rfm_segment = fields.Selection(
-        RFM_SEGMENT_SELECTION, string="RFM Segment", company_dependent=True, readonly=True, groups=GROUP
+        RFM_SEGMENT_SELECTION, string="RFM Segment", company_dependent=True, readonly=True, index=False, groups=GROUP
     )
     kundenbindung_clv_historical = fields.Float(
-        string="Historical Value", company_dependent=True, readonly=True, groups=GROUP, aggregator="sum",
+        string="Historical Value", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="sum",
         help="Net revenue of the customer so far (in the history read, at least 36 months).",
     )
     kundenbindung_clv_predicted = fields.Float(
-        string="Predicted 12-Month Value", company_dependent=True, readonly=True, groups=GROUP, aggregator="sum",
+        string="Predicted 12-Month Value", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="sum",
         help="Revenue expected in the next 12 months from the customer's own purchase rhythm.",
     )
     kundenbindung_clv = fields.Float(
-        string="Lifetime Value", company_dependent=True, readonly=True, groups=GROUP, aggregator="sum",
+        string="Lifetime Value", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="sum",
         help="Historical value plus predicted 12-month value.",
     )
     kundenbindung_churn_score = fields.Float(
-        string="Churn Risk", company_dependent=True, readonly=True, groups=GROUP, aggregator="avg",
+        string="Churn Risk", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="avg",
         help="0: buying in its usual rhythm; towards 1: overdue by more and more intervals.",
     )
     kundenbindung_churn_level = fields.Selection(
-        CHURN_SELECTION, string="Churn Level", company_dependent=True, readonly=True, groups=GROUP
+        CHURN_SELECTION, string="Churn Level", company_dependent=True, readonly=True, index=False, groups=GROUP
     )
     kundenbindung_class_drop_date = fields.Date(
-        string="Slipped On", company_dependent=True, readonly=True, groups=GROUP,
+        string="Slipped On", company_dependent=True, readonly=True, index=False, groups=GROUP,
         help="Date of the last drop to a lower ABC class.",
     )
     # derived at read time rather than stored, so that a nightly run does
