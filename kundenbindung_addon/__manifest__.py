@@ -45,6 +45,7 @@ every night, with a to-do for the salesperson when a customer slips.
         "views/res_config_settings_views.xml",
         "views/kundenbindung_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/kundenbindung_customer_segment_views.xml",
         "views/kundenbindung_class_history_views.xml",
         "views/kundenbindung_revenue_report_views.xml",
         "views/kundenbindung_menus.xml",

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-ABC_SELECTION = [("A", "A"), ("B", "B"), ("C", "C"), ("none", "No revenue")]
+from .kundenbindung_customer_segment import ABC_SELECTION
 
 
 class KundenbindungClassHistory(models.Model):

@@ -4,8 +4,8 @@
 
 Read one aggregate per company (posted customer invoices and credit notes,
 one row per document), hand it to ``engine.segment_customers`` and write the
-result back into the company-dependent partner fields with one UPDATE per
-chunk; record class changes and give the salesperson a to-do when a
+result into ``kundenbindung.customer.segment`` with one COPY and one upsert
+per chunk; record class changes and give the salesperson a to-do when a
 customer slips.
 """
 
@@ -27,24 +27,25 @@ _logger = logging.getLogger(__name__)
 CHUNK_SIZE = 10000
 MIN_HISTORY_MONTHS = 36
 
-# engine column -> (partner field, SQL type of the value)
-SEGMENT_FIELDS = (
-    ("abc_class", "kundenbindung_abc_class", "varchar"),
-    ("revenue", "kundenbindung_revenue", "float8"),
-    ("previous_revenue", "kundenbindung_revenue_previous", "float8"),
-    ("trend", "kundenbindung_revenue_trend", "float8"),
-    ("last_purchase", "kundenbindung_last_invoice_date", "date"),
-    ("frequency", "kundenbindung_frequency", "int4"),
-    ("r_score", "kundenbindung_rfm_r", "int4"),
-    ("f_score", "kundenbindung_rfm_f", "int4"),
-    ("m_score", "kundenbindung_rfm_m", "int4"),
-    ("rfm_segment", "kundenbindung_rfm_segment", "varchar"),
-    ("historical_value", "kundenbindung_clv_historical", "float8"),
-    ("predicted_value", "kundenbindung_clv_predicted", "float8"),
-    ("clv", "kundenbindung_clv", "float8"),
-    ("churn_score", "kundenbindung_churn_score", "float8"),
-    ("churn_level", "kundenbindung_churn_level", "varchar"),
-    ("drop_date", "kundenbindung_class_drop_date", "date"),
+# engine column -> (column of kundenbindung_customer_segment, SQL type)
+SEGMENT_COLUMNS = (
+    ("abc_class", "abc_class", "varchar"),
+    ("revenue", "revenue", "numeric"),
+    ("previous_revenue", "previous_revenue", "numeric"),
+    ("trend", "trend", "float8"),
+    ("last_purchase", "last_purchase", "date"),
+    ("frequency", "frequency", "int4"),
+    ("r_score", "r_score", "int4"),
+    ("f_score", "f_score", "int4"),
+    ("m_score", "m_score", "int4"),
+    ("rfm_segment", "rfm_segment", "varchar"),
+    ("historical_value", "historical_value", "numeric"),
+    ("predicted_value", "predicted_value", "numeric"),
+    ("clv", "clv", "numeric"),
+    ("interval_days", "interval_days", "float8"),
+    ("churn_score", "churn_score", "float8"),
+    ("churn_level", "churn_level", "varchar"),
+    ("drop_date", "class_drop_date", "date"),
 )
 
 
@@ -98,15 +99,13 @@ class KundenbindungSegmentation(models.AbstractModel):
 
     @api.model
     def _current_classes(self, company):
-        """Partner id -> ABC class currently stored for ``company``."""
-        self.env["res.partner"].flush_model(["kundenbindung_abc_class"])
-        key = str(company.id)
+        """Partner id -> ABC class currently recorded for ``company``."""
+        self.env["kundenbindung.customer.segment"].flush_model(["partner_id", "company_id", "abc_class"])
         self.env.cr.execute(
-            "SELECT id, kundenbindung_abc_class->>%s FROM res_partner WHERE kundenbindung_abc_class ? %s",
-            (key, key),
+            "SELECT partner_id, abc_class FROM kundenbindung_customer_segment WHERE company_id = %s",
+            (company.id,),
         )
-        rows = self.env.cr.fetchall()
-        return pd.Series({pid: klass for pid, klass in rows}, dtype=object)
+        return pd.Series(dict(self.env.cr.fetchall()), dtype=object)
 
     # ------------------------------------------------------------------ compute
 
@@ -171,8 +170,11 @@ class KundenbindungSegmentation(models.AbstractModel):
                     len(chunk_ids),
                     company.display_name,
                 )
-        self.env["res.partner"].invalidate_model([name for _col, name, _type in SEGMENT_FIELDS])
+        self.env["kundenbindung.customer.segment"].invalidate_model()
         self.env["kundenbindung.class.history"].invalidate_model()
+        # the partner's figures are computed from the records written above
+        Partner = self.env["res.partner"]
+        Partner.invalidate_model([name for name in Partner._fields if name.startswith("kundenbindung_")])
         company.sudo().kundenbindung_segments_date = today.date()
         finished = time.perf_counter()
         stats.update(
@@ -199,21 +201,21 @@ class KundenbindungSegmentation(models.AbstractModel):
 
     @api.model
     def _write_chunk(self, company, chunk):
-        """One UPDATE for the chunk: each company-dependent column gets this
-        company's value (or loses it when the value is empty). Rows whose
-        values are all unchanged are not rewritten. Returns the number of
-        partners written."""
+        """Upsert the chunk's figures into ``kundenbindung_customer_segment``
+        (one COPY, one INSERT ... ON CONFLICT): new customers get a record,
+        changed figures are updated, unchanged records are not rewritten.
+        A slip date stays until the next slip. Returns the number of records
+        written."""
         cr = self.env.cr
-        columns = [(col, name, sqltype) for col, name, sqltype in SEGMENT_FIELDS]
         cr.execute(
             SQL(
-                "CREATE TEMP TABLE IF NOT EXISTS kundenbindung_segment_chunk (id int4, %s) ON COMMIT DROP",
-                SQL(", ").join(SQL("%s %s", SQL.identifier(col), SQL(sqltype)) for col, _name, sqltype in columns),
+                "CREATE TEMP TABLE IF NOT EXISTS kundenbindung_segment_chunk (partner_id int4, %s) ON COMMIT DROP",
+                SQL(", ").join(SQL("%s %s", SQL.identifier(col), SQL(sqltype)) for col, _name, sqltype in SEGMENT_COLUMNS),
             )
         )
         cr.execute("TRUNCATE kundenbindung_segment_chunk")
-        frame = pd.DataFrame({"id": chunk.index.astype("int64")})
-        for col, _name, sqltype in columns:
+        frame = pd.DataFrame({"partner_id": chunk.index.astype("int64")})
+        for col, _name, sqltype in SEGMENT_COLUMNS:
             values = chunk[col] if col in chunk.columns else pd.Series(index=chunk.index, dtype=object)
             if sqltype == "date":
                 values = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
@@ -224,49 +226,34 @@ class KundenbindungSegmentation(models.AbstractModel):
         frame.to_csv(buffer, index=False, header=False, na_rep="")
         buffer.seek(0)
         cr.copy_expert("COPY kundenbindung_segment_chunk FROM STDIN WITH (FORMAT csv)", buffer)
-        key = str(company.id)
-        assignments = [
-            SQL(
-                "%(column)s = CASE WHEN chunk.%(value)s IS NULL THEN partner.%(column)s - %(key)s "
-                "ELSE COALESCE(partner.%(column)s, '{}'::jsonb) || jsonb_build_object(%(key)s, chunk.%(value)s) END",
-                column=SQL.identifier(name),
-                value=SQL.identifier(col),
-                key=key,
-            )
-            for col, name, _sqltype in columns
-            if col != "drop_date"
+        self.env["kundenbindung.customer.segment"].flush_model()
+        targets = [SQL.identifier(name) for _col, name, _type in SEGMENT_COLUMNS]
+        sources = [SQL("chunk.%s", SQL.identifier(col)) for col, _name, _type in SEGMENT_COLUMNS]
+        updates = [
+            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+            for _col, name, _type in SEGMENT_COLUMNS
+            if name != "class_drop_date"
         ]
-        # the drop date stays until the next drop
-        assignments.append(
-            SQL(
-                "kundenbindung_class_drop_date = CASE WHEN chunk.drop_date IS NULL THEN partner.kundenbindung_class_drop_date "
-                "ELSE COALESCE(partner.kundenbindung_class_drop_date, '{}'::jsonb) || jsonb_build_object(%s, chunk.drop_date) END",
-                key,
-            )
-        )
-        differs = [
-            SQL(
-                "(partner.%(column)s->%(key)s) IS DISTINCT FROM to_jsonb(chunk.%(value)s)",
-                column=SQL.identifier(name),
-                value=SQL.identifier(col),
-                key=key,
-            )
-            for col, name, _sqltype in columns
-            if col != "drop_date"
-        ]
-        differs.append(
-            SQL(
-                "(chunk.drop_date IS NOT NULL AND (partner.kundenbindung_class_drop_date->%s) "
-                "IS DISTINCT FROM to_jsonb(chunk.drop_date))",
-                key,
-            )
-        )
+        updates.append(SQL("class_drop_date = COALESCE(EXCLUDED.class_drop_date, segment.class_drop_date)"))
+        compared = [SQL.identifier(name) for _col, name, _type in SEGMENT_COLUMNS if name != "class_drop_date"]
         cr.execute(
             SQL(
-                "UPDATE res_partner partner SET %s FROM kundenbindung_segment_chunk chunk "
-                "WHERE partner.id = chunk.id AND (%s)",
-                SQL(", ").join(assignments),
-                SQL(" OR ").join(differs),
+                """
+                INSERT INTO kundenbindung_customer_segment AS segment (partner_id, company_id, user_id, %(targets)s)
+                SELECT chunk.partner_id, %(company)s, partner.user_id, %(sources)s
+                  FROM kundenbindung_segment_chunk chunk
+                  JOIN res_partner partner ON partner.id = chunk.partner_id
+                ON CONFLICT (partner_id, company_id) DO UPDATE SET %(updates)s
+                 WHERE (%(old)s) IS DISTINCT FROM (%(new)s)
+                    OR (EXCLUDED.class_drop_date IS NOT NULL
+                        AND EXCLUDED.class_drop_date IS DISTINCT FROM segment.class_drop_date)
+                """,
+                targets=SQL(", ").join(targets),
+                company=company.id,
+                sources=SQL(", ").join(sources),
+                updates=SQL(", ").join(updates),
+                old=SQL(", ").join(SQL("segment.%s", c) for c in compared),
+                new=SQL(", ").join(SQL("EXCLUDED.%s", c) for c in compared),
             )
         )
         return cr.rowcount

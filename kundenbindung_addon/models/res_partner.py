@@ -1,128 +1,189 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.osv import expression
 
-from .kundenbindung_class_history import ABC_SELECTION
+from .kundenbindung_customer_segment import ABC_SELECTION, CHURN_SELECTION, RFM_SEGMENT_SELECTION
 
-RFM_SEGMENT_SELECTION = [
-    ("champions", "Champions"),
-    ("loyal", "Loyal"),
-    ("potential", "Potential"),
-    ("new", "New"),
-    ("at_risk", "At risk"),
-    ("cant_lose", "Can't lose"),
-    ("hibernating", "Hibernating"),
-    ("lost", "Lost"),
-]
-CHURN_SELECTION = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("lost", "Lost")]
 GROUP = "kundenbindung_addon.group_kundenbindung_user"
+
+# partner field -> field of kundenbindung.customer.segment
+SEGMENT_FIELD_MAP = {
+    "kundenbindung_abc_class": "abc_class",
+    "kundenbindung_revenue": "revenue",
+    "kundenbindung_revenue_previous": "previous_revenue",
+    "kundenbindung_revenue_trend": "trend",
+    "kundenbindung_last_invoice_date": "last_purchase",
+    "kundenbindung_recency_days": "recency_days",
+    "kundenbindung_frequency": "frequency",
+    "kundenbindung_rfm_r": "r_score",
+    "kundenbindung_rfm_f": "f_score",
+    "kundenbindung_rfm_m": "m_score",
+    "kundenbindung_rfm_score": "rfm_score",
+    "kundenbindung_rfm_segment": "rfm_segment",
+    "kundenbindung_clv_historical": "historical_value",
+    "kundenbindung_clv_predicted": "predicted_value",
+    "kundenbindung_clv": "clv",
+    "kundenbindung_churn_score": "churn_score",
+    "kundenbindung_churn_level": "churn_level",
+    "kundenbindung_class_drop_date": "class_drop_date",
+}
+SEGMENT = "_compute_kundenbindung_segment"
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    # all figures are per company (company-dependent): a customer shared by
-    # two companies has each company's class there; written by
-    # kundenbindung.segmentation, read for the current company. No index:
-    # Odoo 18 would give each company-dependent column one, and every
-    # partner write in the database would pay for 16 more indexes.
+    # The figures live in kundenbindung.customer.segment, one record per
+    # customer and company; the partner shows those of the current company
+    # and can be searched by them (filters, campaign targets).
+    kundenbindung_segment_ids = fields.One2many(
+        "kundenbindung.customer.segment", "partner_id", string="Segments", groups=GROUP
+    )
     kundenbindung_abc_class = fields.Selection(
         ABC_SELECTION,
         string="ABC Class",
-        company_dependent=True,
-        readonly=True,
-        index=False,
+        compute=SEGMENT,
+        search="_search_kundenbindung_abc_class",
         groups=GROUP,
         help="A: the best customers who bring the first share of the revenue (80 % by default), "
         "B: the next share (15 %), C: the rest; No revenue: no positive revenue in the window.",
     )
-    kundenbindung_revenue = fields.Float(
-        string="Revenue", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="sum",
+    kundenbindung_revenue = fields.Monetary(
+        string="Revenue",
+        currency_field="kundenbindung_currency_id",
+        compute=SEGMENT,
+        search="_search_kundenbindung_revenue",
+        groups=GROUP,
         help="Untaxed revenue of the revenue window (invoices minus credit notes), in company currency.",
     )
-    kundenbindung_revenue_previous = fields.Float(
-        string="Previous Revenue", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="sum",
+    kundenbindung_revenue_previous = fields.Monetary(
+        string="Previous Revenue",
+        currency_field="kundenbindung_currency_id",
+        compute=SEGMENT,
+        groups=GROUP,
         help="Revenue of the window before the current one.",
     )
     kundenbindung_revenue_trend = fields.Float(
-        string="Revenue Trend", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator=False,
+        string="Revenue Trend",
+        compute=SEGMENT,
+        groups=GROUP,
         help="Change of the revenue against the previous window.",
     )
-    kundenbindung_last_invoice_date = fields.Date(string="Last Purchase", company_dependent=True, readonly=True, index=False, groups=GROUP)
+    kundenbindung_last_invoice_date = fields.Date(string="Last Purchase", compute=SEGMENT, groups=GROUP)
+    kundenbindung_recency_days = fields.Integer(string="Days Since Last Purchase", compute=SEGMENT, groups=GROUP)
     kundenbindung_frequency = fields.Integer(
-        string="Purchases", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="sum",
-        help="Number of invoices in the revenue window.",
+        string="Purchases", compute=SEGMENT, groups=GROUP, help="Number of invoices in the revenue window."
     )
-    kundenbindung_rfm_r = fields.Integer(string="Recency Score", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="avg")
-    kundenbindung_rfm_f = fields.Integer(string="Frequency Score", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="avg")
-    kundenbindung_rfm_m = fields.Integer(string="Monetary Score", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="avg")
+    kundenbindung_rfm_r = fields.Integer(string="Recency Score", compute=SEGMENT, groups=GROUP)
+    kundenbindung_rfm_f = fields.Integer(string="Frequency Score", compute=SEGMENT, groups=GROUP)
+    kundenbindung_rfm_m = fields.Integer(string="Monetary Score", compute=SEGMENT, groups=GROUP)
+    kundenbindung_rfm_score = fields.Char(string="RFM Score", compute=SEGMENT, groups=GROUP)
     kundenbindung_rfm_segment = fields.Selection(
-        RFM_SEGMENT_SELECTION, string="RFM Segment", company_dependent=True, readonly=True, index=False, groups=GROUP
+        RFM_SEGMENT_SELECTION,
+        string="RFM Segment",
+        compute=SEGMENT,
+        search="_search_kundenbindung_rfm_segment",
+        groups=GROUP,
     )
-    kundenbindung_clv_historical = fields.Float(
-        string="Historical Value", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="sum",
+    kundenbindung_clv_historical = fields.Monetary(
+        string="Historical Value",
+        currency_field="kundenbindung_currency_id",
+        compute=SEGMENT,
+        groups=GROUP,
         help="Net revenue of the customer so far (in the history read, at least 36 months).",
     )
-    kundenbindung_clv_predicted = fields.Float(
-        string="Predicted 12-Month Value", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="sum",
+    kundenbindung_clv_predicted = fields.Monetary(
+        string="Predicted 12-Month Value",
+        currency_field="kundenbindung_currency_id",
+        compute=SEGMENT,
+        groups=GROUP,
         help="Revenue expected in the next 12 months from the customer's own purchase rhythm.",
     )
-    kundenbindung_clv = fields.Float(
-        string="Lifetime Value", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="sum",
+    kundenbindung_clv = fields.Monetary(
+        string="Lifetime Value",
+        currency_field="kundenbindung_currency_id",
+        compute=SEGMENT,
+        search="_search_kundenbindung_clv",
+        groups=GROUP,
         help="Historical value plus predicted 12-month value.",
     )
     kundenbindung_churn_score = fields.Float(
-        string="Churn Risk", company_dependent=True, readonly=True, index=False, groups=GROUP, aggregator="avg",
+        string="Churn Risk",
+        compute=SEGMENT,
+        groups=GROUP,
         help="0: buying in its usual rhythm; towards 1: overdue by more and more intervals.",
     )
     kundenbindung_churn_level = fields.Selection(
-        CHURN_SELECTION, string="Churn Level", company_dependent=True, readonly=True, index=False, groups=GROUP
+        CHURN_SELECTION,
+        string="Churn Level",
+        compute=SEGMENT,
+        search="_search_kundenbindung_churn_level",
+        groups=GROUP,
     )
     kundenbindung_class_drop_date = fields.Date(
-        string="Slipped On", company_dependent=True, readonly=True, index=False, groups=GROUP,
+        string="Slipped On",
+        compute=SEGMENT,
+        search="_search_kundenbindung_class_drop_date",
+        groups=GROUP,
         help="Date of the last drop to a lower ABC class.",
     )
-    # derived at read time rather than stored, so that a nightly run does
-    # not rewrite every partner just because a day has passed
-    kundenbindung_recency_days = fields.Integer(
-        string="Days Since Last Purchase", compute="_compute_kundenbindung_recency_days", groups=GROUP
-    )
-    kundenbindung_segments_date = fields.Date(
-        string="Segments Computed On", compute="_compute_kundenbindung_segments_date", groups=GROUP
-    )
+    kundenbindung_segments_date = fields.Date(string="Segments Computed On", compute=SEGMENT, groups=GROUP)
     kundenbindung_currency_id = fields.Many2one(
-        "res.currency", string="Segment Currency", compute="_compute_kundenbindung_currency_id", groups=GROUP
+        "res.currency", string="Segment Currency", compute=SEGMENT, groups=GROUP
     )
-    kundenbindung_rfm_score = fields.Char(string="RFM Score", compute="_compute_kundenbindung_rfm_score", groups=GROUP)
     kundenbindung_class_history_ids = fields.One2many(
         "kundenbindung.class.history", "partner_id", string="Class History", groups=GROUP
     )
 
     @api.depends_context("company")
-    def _compute_kundenbindung_currency_id(self):
-        self.kundenbindung_currency_id = self.env.company.currency_id
-
-    @api.depends("kundenbindung_last_invoice_date")
-    @api.depends_context("company")
-    def _compute_kundenbindung_recency_days(self):
-        today = fields.Date.context_today(self)
+    @api.depends("kundenbindung_segment_ids")
+    def _compute_kundenbindung_segment(self):
+        company = self.env.company
+        ids = [pid for pid in self._origin.ids if pid]
+        segments = self.env["kundenbindung.customer.segment"].search(
+            [("partner_id", "in", ids), ("company_id", "=", company.id)]
+        )
+        by_partner = {segment.partner_id.id: segment for segment in segments}
         for partner in self:
-            last = partner.kundenbindung_last_invoice_date
-            partner.kundenbindung_recency_days = (today - last).days if last else 0
+            segment = by_partner.get(partner._origin.id)
+            partner.kundenbindung_currency_id = company.currency_id
+            partner.kundenbindung_segments_date = company.kundenbindung_segments_date if segment else False
+            for name, source in SEGMENT_FIELD_MAP.items():
+                partner[name] = segment[source] if segment else False
 
-    @api.depends("kundenbindung_abc_class")
-    @api.depends_context("company")
-    def _compute_kundenbindung_segments_date(self):
-        computed_on = self.env.company.kundenbindung_segments_date
-        for partner in self:
-            partner.kundenbindung_segments_date = computed_on if partner.kundenbindung_abc_class else False
+    def _kundenbindung_segment_search(self, source, operator, value):
+        """Domain on partners whose segment figures in the current company
+        satisfy ``(source, operator, value)``; a negative condition also
+        finds partners without figures."""
+        company_id = self.env.company.id
+        if operator in expression.NEGATIVE_TERM_OPERATORS and value is not False:
+            positive = expression.TERM_OPERATORS_NEGATION[operator]
+            return ["!", *self._kundenbindung_segment_search(source, positive, value)]
+        if value is False and operator in ("=", "!="):
+            inner = [("company_id", "=", company_id), (source, "!=", False)]
+            domain = [("kundenbindung_segment_ids", "any", inner)]
+            return domain if operator == "!=" else ["!", *domain]
+        inner = [("company_id", "=", company_id), (source, operator, value)]
+        return [("kundenbindung_segment_ids", "any", inner)]
 
-    @api.depends("kundenbindung_rfm_r", "kundenbindung_rfm_f", "kundenbindung_rfm_m")
-    @api.depends_context("company")
-    def _compute_kundenbindung_rfm_score(self):
-        for partner in self:
-            scores = (partner.kundenbindung_rfm_r, partner.kundenbindung_rfm_f, partner.kundenbindung_rfm_m)
-            partner.kundenbindung_rfm_score = "".join(str(s) for s in scores) if all(scores) else False
+    def _search_kundenbindung_abc_class(self, operator, value):
+        return self._kundenbindung_segment_search("abc_class", operator, value)
+
+    def _search_kundenbindung_revenue(self, operator, value):
+        return self._kundenbindung_segment_search("revenue", operator, value)
+
+    def _search_kundenbindung_rfm_segment(self, operator, value):
+        return self._kundenbindung_segment_search("rfm_segment", operator, value)
+
+    def _search_kundenbindung_clv(self, operator, value):
+        return self._kundenbindung_segment_search("clv", operator, value)
+
+    def _search_kundenbindung_churn_level(self, operator, value):
+        return self._kundenbindung_segment_search("churn_level", operator, value)
+
+    def _search_kundenbindung_class_drop_date(self, operator, value):
+        return self._kundenbindung_segment_search("class_drop_date", operator, value)
 
     def action_kundenbindung_class_history(self):
         self.ensure_one()

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
 
-from ..models.kundenbindung_class_history import ABC_SELECTION
+from ..models.kundenbindung_customer_segment import ABC_SELECTION
 
 
 class KundenbindungRevenueReport(models.Model):
@@ -45,11 +45,13 @@ class KundenbindungRevenueReport(models.Model):
                        move.company_id AS company_id,
                        company.currency_id AS currency_id,
                        move.invoice_user_id AS user_id,
-                       COALESCE(partner.kundenbindung_abc_class->>move.company_id::text, 'none') AS abc_class,
+                       COALESCE(segment.abc_class, 'none') AS abc_class,
                        move.amount_untaxed_signed AS amount
                   FROM account_move move
                   JOIN res_company company ON company.id = move.company_id
-                  JOIN res_partner partner ON partner.id = move.commercial_partner_id
+             LEFT JOIN kundenbindung_customer_segment segment
+                        ON segment.partner_id = move.commercial_partner_id
+                       AND segment.company_id = move.company_id
                  WHERE move.move_type IN ('out_invoice', 'out_refund')
                    AND move.state = 'posted'
             )

@@ -1,0 +1,135 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+ABC_SELECTION = [("A", "A"), ("B", "B"), ("C", "C"), ("none", "No revenue")]
+RFM_SEGMENT_SELECTION = [
+    ("champions", "Champions"),
+    ("loyal", "Loyal"),
+    ("potential", "Potential"),
+    ("new", "New"),
+    ("at_risk", "At risk"),
+    ("cant_lose", "Can't lose"),
+    ("hibernating", "Hibernating"),
+    ("lost", "Lost"),
+]
+CHURN_SELECTION = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("lost", "Lost")]
+
+
+class KundenbindungCustomerSegment(models.Model):
+    """A customer's segment figures in one company.
+
+    One record per commercial partner and company, written by the segment
+    recompute (``kundenbindung.segmentation``) in bulk: a narrow table of its
+    own, so that the nightly run rewrites a few columns here instead of
+    every partner row, and every company sees only its own figures (record
+    rule on ``company_id``). The partner shows the record of the current
+    company.
+    """
+
+    _name = "kundenbindung.customer.segment"
+    _description = "Customer Segment"
+    _order = "revenue desc, id"
+    _rec_name = "partner_id"
+    _check_company_auto = True
+    # rewritten by the recompute: its date is on the company
+    _log_access = False
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        related="partner_id.user_id", string="Salesperson", store=True, index=True
+    )
+    city = fields.Char(related="partner_id.city")
+    country_id = fields.Many2one(related="partner_id.country_id")
+
+    abc_class = fields.Selection(
+        ABC_SELECTION,
+        string="ABC Class",
+        readonly=True,
+        help="A: the best customers who bring the first share of the revenue (80 % by default), "
+        "B: the next share (15 %), C: the rest; No revenue: no positive revenue in the window.",
+    )
+    revenue = fields.Monetary(
+        readonly=True,
+        help="Untaxed revenue of the revenue window (invoices minus credit notes), in company currency.",
+    )
+    previous_revenue = fields.Monetary(
+        string="Previous Revenue", readonly=True, help="Revenue of the window before the current one."
+    )
+    trend = fields.Float(
+        string="Revenue Trend",
+        readonly=True,
+        aggregator=False,
+        help="Change of the revenue against the previous window.",
+    )
+    last_purchase = fields.Date(string="Last Purchase", readonly=True)
+    recency_days = fields.Integer(string="Days Since Last Purchase", compute="_compute_recency_days")
+    frequency = fields.Integer(string="Purchases", readonly=True, help="Number of invoices in the revenue window.")
+    r_score = fields.Integer(string="Recency Score", readonly=True, aggregator="avg")
+    f_score = fields.Integer(string="Frequency Score", readonly=True, aggregator="avg")
+    m_score = fields.Integer(string="Monetary Score", readonly=True, aggregator="avg")
+    rfm_score = fields.Char(string="RFM Score", compute="_compute_rfm_score")
+    rfm_segment = fields.Selection(RFM_SEGMENT_SELECTION, string="RFM Segment", readonly=True)
+    historical_value = fields.Monetary(
+        string="Historical Value",
+        readonly=True,
+        help="Net revenue of the customer so far (in the history read, at least 36 months).",
+    )
+    predicted_value = fields.Monetary(
+        string="Predicted 12-Month Value",
+        readonly=True,
+        help="Revenue expected in the next 12 months from the customer's own purchase rhythm.",
+    )
+    clv = fields.Monetary(
+        string="Lifetime Value", readonly=True, help="Historical value plus predicted 12-month value."
+    )
+    interval_days = fields.Float(
+        string="Usual Interval (Days)",
+        readonly=True,
+        aggregator="avg",
+        help="Median number of days between the customer's purchases.",
+    )
+    churn_score = fields.Float(
+        string="Churn Risk",
+        readonly=True,
+        aggregator="avg",
+        help="0: buying in its usual rhythm; towards 1: overdue by more and more intervals.",
+    )
+    churn_level = fields.Selection(CHURN_SELECTION, string="Churn Level", readonly=True)
+    class_drop_date = fields.Date(
+        string="Slipped On", readonly=True, help="Date of the last drop to a lower ABC class."
+    )
+
+    _sql_constraints = [
+        (
+            "partner_company_unique",
+            "UNIQUE(partner_id, company_id)",
+            "A customer has one set of segment figures per company.",
+        ),
+    ]
+
+    @api.depends("last_purchase")
+    def _compute_recency_days(self):
+        today = fields.Date.context_today(self)
+        for segment in self:
+            segment.recency_days = (today - segment.last_purchase).days if segment.last_purchase else 0
+
+    @api.depends("r_score", "f_score", "m_score")
+    def _compute_rfm_score(self):
+        for segment in self:
+            scores = (segment.r_score, segment.f_score, segment.m_score)
+            segment.rfm_score = "".join(str(s) for s in scores) if all(scores) else False
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
