@@ -309,13 +309,14 @@ def test_clv_beats_the_naive_predictor_on_the_demo_holdout(seed):
 
 
 def test_class_changes_only_on_change_and_drops_flagged():
-    old = pd.Series({"a": "A", "b": "B", "c": "C", "d": "B", "e": None, "f": "C"})
-    new = pd.Series({"a": "A", "b": "C", "c": "B", "d": "none", "e": "B", "g": "none"})
+    old = pd.Series({"a": "A", "b": "B", "c": "C", "d": "B", "e": None, "f": "C", "h": "none"})
+    new = pd.Series({"a": "A", "b": "C", "c": "B", "d": "none", "e": "B", "g": "none", "h": "C"})
     got = class_changes(old, new)
+    # e and g are classified for the first time: no change
     assert got.to_dict("index") == {
         "b": {"old": "B", "new": "C", "is_drop": True},
         "c": {"old": "C", "new": "B", "is_drop": False},
         "d": {"old": "B", "new": "none", "is_drop": True},
-        "e": {"old": None, "new": "B", "is_drop": False},
         "f": {"old": "C", "new": "none", "is_drop": True},
+        "h": {"old": "none", "new": "C", "is_drop": False},
     }

@@ -332,21 +332,21 @@ CLASS_RANK = {"A": 3, "B": 2, "C": 1, NO_REVENUE: 0, None: 0}
 
 def class_changes(old, new):
     """Compare old and new ABC classes (Series indexed by customer; missing or
-    None means no class yet). Returns the rows that changed with columns
-    ``old``, ``new`` and ``is_drop`` (A to B, B to C, any class to none).
+    None means not classified yet). Returns the rows that changed with
+    columns ``old``, ``new`` and ``is_drop`` (A to B, B to C, any class to
+    none).
 
-    A customer seen for the first time without revenue is not a change.
+    A customer's first classification is not a change: the history starts
+    with the first move from one class to another.
     """
     old = pd.Series(old, dtype=object)
     new = pd.Series(new, dtype=object)
     index = old.index.union(new.index)
     old = old.reindex(index)
     new = new.reindex(index)
-    old = old.where(old.notna(), None)
     new = new.where(new.notna(), NO_REVENUE)
-    old_key = old.fillna(NO_REVENUE)
-    changed = (old_key != new) & ~(old.isna() & (new == NO_REVENUE))
-    out = pd.DataFrame({"old": old[changed], "new": new[changed]})
+    changed = old.notna() & (old != new)
+    out = pd.DataFrame({"old": old[changed].astype(object), "new": new[changed].astype(object)})
     out["is_drop"] = [CLASS_RANK[n] < CLASS_RANK[o] for o, n in zip(out["old"], out["new"])]
     return out
 

@@ -142,21 +142,27 @@ class TestSegments(AccountTestInvoicingCommon):
 
     def test_history_only_on_change_and_recompute_is_stable(self):
         self.base_invoices()
-        History = self.env["kundenbindung.class.history"]
+        History = self.env["kundenbindung.class.history"].with_context(active_test=False)
         self.compute()
-        first = History.search([("company_id", "=", self.company.id)])
-        # first classification of each customer with revenue; no history for
-        # "no revenue" customers seen for the first time
-        self.assertEqual(set(first.partner_id.ids), {self.big.id, self.mid.id, self.small.id, self.swiss.id})
-        self.assertFalse(any(first.mapped("is_drop")))
+        # a first classification is not a change
+        self.assertFalse(History.search([("company_id", "=", self.company.id)]))
         fields_read = ["kundenbindung_abc_class", "kundenbindung_revenue", "kundenbindung_clv", "kundenbindung_churn_score"]
         before = self.big.with_company(self.company).read(fields_read)
         stats = self.compute()
         self.assertEqual(stats["changes"], 0)
         # nothing changed, nothing rewritten
         self.assertEqual(stats["written"], 0)
-        self.assertEqual(History.search_count([("company_id", "=", self.company.id)]), len(first))
+        self.assertFalse(History.search([("company_id", "=", self.company.id)]))
         self.assertEqual(self.big.with_company(self.company).read(fields_read), before)
+        # narrower A share: mid (77.7 % above it) becomes B, one change
+        self.company.write({"kundenbindung_abc_a_share": 70.0, "kundenbindung_abc_b_share": 25.0})
+        stats = self.compute()
+        self.assertEqual((stats["changes"], stats["drops"], stats["written"]), (1, 1, 1))
+        change = History.search([("company_id", "=", self.company.id)])
+        self.assertRecordValues(
+            change, [{"partner_id": self.mid.id, "old_class": "A", "new_class": "B", "is_drop": True, "date": TODAY}]
+        )
+        self.assertEqual(change.display_name, "A to B")
 
     def test_drop_b_to_c_makes_history_and_a_todo_for_the_salesperson(self):
         self.base_invoices()
@@ -222,8 +228,16 @@ class TestSegments(AccountTestInvoicingCommon):
             company_id=self.company_2.id,
             company_ids=[Command.set(self.company_2.ids)],
         )
-        history = self.env["kundenbindung.class.history"].with_user(user_2).search([])
-        self.assertEqual(history.company_id, self.company_2)
+        segments = self.env["kundenbindung.customer.segment"].with_user(user_2).search([])
+        self.assertEqual(segments.company_id, self.company_2)
+        self.assertEqual(segments.partner_id, self.small)
+        # a change in company 1 stays in company 1
+        self.company.write({"kundenbindung_abc_a_share": 70.0, "kundenbindung_abc_b_share": 25.0})
+        self.compute()
+        self.assertTrue(self.env["kundenbindung.class.history"].search([("company_id", "=", self.company.id)]))
+        self.assertFalse(self.env["kundenbindung.class.history"].with_user(user_2).search([]))
+        # and the partner shows user 2 the figures of company 2
+        self.assertEqual(self.small.with_user(user_2).kundenbindung_abc_class, "A")
         report = self.env["kundenbindung.revenue.report"].with_user(user_2).search([])
         self.assertEqual(report.company_id, self.company_2)
         self.assertEqual(set(report.mapped("abc_class")), {"A"})
