@@ -124,8 +124,21 @@ class TestSegments(AccountTestInvoicingCommon):
         self.assertTrue(self.field(self.idle, "kundenbindung_churn_level"))
         self.assertGreaterEqual(self.field(self.big, "kundenbindung_clv"), 8000.0)
         # search and group by the company-dependent class
-        a_customers = self.env["res.partner"].search([("kundenbindung_abc_class", "=", "A")])
-        self.assertEqual(a_customers & (self.big | self.mid | self.small), self.big | self.mid)
+        Partner = self.env["res.partner"]
+        ours = self.big | self.mid | self.small | self.swiss | self.idle | self.contact
+        self.assertEqual(Partner.search([("kundenbindung_abc_class", "=", "A")]) & ours, self.big | self.mid)
+        self.assertEqual(
+            Partner.search([("kundenbindung_abc_class", "in", ["B", "C"])]) & ours, self.small | self.swiss
+        )
+        # negative and empty conditions include partners without figures
+        self.assertEqual(
+            Partner.search([("kundenbindung_abc_class", "!=", "A")]) & ours,
+            self.small | self.swiss | self.idle | self.contact,
+        )
+        self.assertEqual(Partner.search([("kundenbindung_abc_class", "=", False)]) & ours, self.contact)
+        self.assertEqual(Partner.search([("kundenbindung_abc_class", "!=", False)]) & ours, ours - self.contact)
+        self.assertEqual(Partner.search([("kundenbindung_revenue", ">=", 1500)]) & ours, self.big | self.mid)
+        self.assertEqual(Partner.search([("kundenbindung_churn_level", "=", "lost")]) & ours, self.idle)
 
     def test_thresholds_change_classes_and_are_validated(self):
         self.base_invoices()
