@@ -91,6 +91,15 @@ def main(argv=None):
             if args.invoice_lines:
                 extra += ["--invoice-lines", str(args.invoice_lines)]
             subprocess.run([*load, "data", *extra, *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True)
+            # as after any bulk import: vacuum and analyse now, so that the
+            # segment runs below neither plan on stale statistics nor share
+            # the two cores with autovacuum
+            print("VACUUM ANALYZE after the bulk load")
+            conn = database.connect(args.db)
+            conn.autocommit = True
+            with conn.cursor() as cr:
+                cr.execute("VACUUM ANALYZE")
+            conn.close()
             print("Computing the customer segments")
             seg_args = ["--runs", str(args.segment_runs)] + (["--baseline"] if args.baseline else [])
             subprocess.run([*load, "segments", *seg_args, *odoo_args], env=odoo.env(), stdout=log,

@@ -145,6 +145,7 @@ class KundenbindungSegmentation(models.AbstractModel):
         result.loc[drops, "drop_date"] = today
         engine_done = time.perf_counter()
 
+        result = self._sql_ready(result)
         stats = {"customers": int((result["abc_class"] != "none").sum()), "partners": len(result)}
         stats.update(written=0, changes=0, drops=0, activities=0, failed_chunks=0)
         ids = result.index.to_numpy()
@@ -200,6 +201,24 @@ class KundenbindungSegmentation(models.AbstractModel):
     # ------------------------------------------------------------------ write
 
     @api.model
+    def _sql_ready(self, result):
+        """The engine's result with every column of ``SEGMENT_COLUMNS``, dates
+        as ISO text and whole numbers as nullable integers, converted once
+        (vectorised) rather than per chunk."""
+        result = result.copy()
+        for col, _name, sqltype in SEGMENT_COLUMNS:
+            if col not in result.columns:
+                result[col] = None
+            if sqltype == "date":
+                days = pd.to_datetime(result[col]).to_numpy().astype("datetime64[D]")
+                text = days.astype(str).astype(object)
+                text[pd.isna(days)] = None
+                result[col] = text
+            elif sqltype == "int4":
+                result[col] = pd.to_numeric(result[col]).round().astype("Int64")
+        return result
+
+    @api.model
     def _write_chunk(self, company, chunk):
         """Upsert the chunk's figures into ``kundenbindung_customer_segment``
         (one COPY, one INSERT ... ON CONFLICT): new customers get a record,
@@ -214,16 +233,9 @@ class KundenbindungSegmentation(models.AbstractModel):
             )
         )
         cr.execute("TRUNCATE kundenbindung_segment_chunk")
-        frame = pd.DataFrame({"partner_id": chunk.index.astype("int64")})
-        for col, _name, sqltype in SEGMENT_COLUMNS:
-            values = chunk[col] if col in chunk.columns else pd.Series(index=chunk.index, dtype=object)
-            if sqltype == "date":
-                values = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
-            elif sqltype == "int4":
-                values = pd.to_numeric(values).round().astype("Int64")
-            frame[col] = values.to_numpy()
         buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, header=False, na_rep="")
+        # the index (partner id) first, then the columns in table order
+        chunk[[col for col, _name, _type in SEGMENT_COLUMNS]].to_csv(buffer, header=False, na_rep="")
         buffer.seek(0)
         cr.copy_expert("COPY kundenbindung_segment_chunk FROM STDIN WITH (FORMAT csv)", buffer)
         self.env["kundenbindung.customer.segment"].flush_model()
