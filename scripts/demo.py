@@ -49,7 +49,9 @@ def main(argv=None):
     parser.add_argument("--reset", action="store_true", help="drop and rebuild the demo database")
     parser.add_argument("--http-port", type=int, default=8069)
     parser.add_argument("--no-serve", action="store_true", help="build the database, do not serve it")
-    parser.add_argument("--segment-runs", type=int, default=1,
+    parser.add_argument("--segment-step-days", type=int, default=30,
+                        help="days between the segment runs (the last one is today)")
+    parser.add_argument("--segment-runs", type=int, default=2,
                         help="recompute the segments this many times after loading (and print the figures)")
     parser.add_argument("--baseline", action="store_true",
                         help="time a bare aggregate SQL query over the invoice lines beside the segment runs")
@@ -101,7 +103,8 @@ def main(argv=None):
                 cr.execute("VACUUM ANALYZE")
             conn.close()
             print("Computing the customer segments")
-            seg_args = ["--runs", str(args.segment_runs)] + (["--baseline"] if args.baseline else [])
+            seg_args = ["--runs", str(args.segment_runs), "--step-days", str(args.segment_step_days)]
+            seg_args += ["--baseline"] if args.baseline else []
             subprocess.run([*load, "segments", *seg_args, *odoo_args], env=odoo.env(), stdout=log,
                            stderr=subprocess.STDOUT, check=True)
         for line in log_path.read_text(encoding="utf-8").splitlines():

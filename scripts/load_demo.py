@@ -6,11 +6,12 @@ Run by ``scripts/demo.py`` with the Odoo package importable::
     load_demo.py company -- <odoo options>
     load_demo.py data --partners 2000 [--invoice-lines N] [--seed 42]
         [--method bulk|orm] [--duplicates-csv PATH] -- <odoo options>
-    load_demo.py segments [--runs 1] [--baseline] -- <odoo options>
+    load_demo.py segments [--runs 1] [--step-days 1] [--baseline] -- <odoo options>
 
 ``segments`` recomputes the customer segments of the demo company ``--runs``
-times, run k as of today + k days (the first classifies, the next ones are
-what the nightly scheduled action does), and prints the figures of each run (extraction, engine, write-back,
+times, ``--step-days`` apart and the last one as of today (the first
+classifies, the next ones are what the scheduled action does), and prints
+the figures of each run (extraction, engine, write-back,
 peak memory); with ``--baseline`` it first times one bare aggregate SQL query
 over the same invoice lines, and prints the ratio of each run to it.
 
@@ -157,14 +158,13 @@ def segments(env, args):
     from odoo import fields as odoo_fields
 
     today = odoo_fields.Date.context_today(segmentation)
-    for day in range(args.runs):
-        # run k on today + k days: the first run classifies everything, the
-        # next ones are what the nightly scheduled action does
-        stats = segmentation._compute_company(company, today=today + datetime.timedelta(days=day))
+    dates = [today - datetime.timedelta(days=args.step_days * (args.runs - 1 - k)) for k in range(args.runs)]
+    for date in dates:
+        stats = segmentation._compute_company(company, today=date)
         # committed like the scheduled action's run
         env.cr.commit()
         run = {key: round(value, 2) if isinstance(value, float) else value for key, value in stats.items()}
-        run["date"] = str(today + datetime.timedelta(days=day))
+        run["date"] = str(date)
         run["peak_rss_mb"] = round(_peak_rss_mb())
         if args.baseline and result["baseline_seconds"]:
             run["ratio_to_baseline"] = round(stats["total_seconds"] / result["baseline_seconds"], 2)
@@ -187,6 +187,7 @@ def main(argv):
     parser.add_argument("--method", choices=["bulk", "orm"], default="bulk")
     parser.add_argument("--duplicates-csv")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--step-days", type=int, default=1)
     parser.add_argument("--baseline", action="store_true")
     args = parser.parse_args(own)
 
