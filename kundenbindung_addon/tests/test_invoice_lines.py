@@ -9,6 +9,8 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import make_invoice
+
 D = datetime.date
 
 
@@ -33,32 +35,7 @@ class TestInvoiceLines(AccountTestInvoicingCommon):
 
         def move(partner, date, lines, move_type="out_invoice", post=True, currency=None, company=None):
             company = company or cls.company
-            invoice = (
-                cls.env["account.move"]
-                .with_company(company)
-                .create(
-                    {
-                        "move_type": move_type,
-                        "partner_id": partner.id,
-                        "invoice_date": date,
-                        "currency_id": (currency or company.currency_id).id,
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "product_id": product.id,
-                                    "quantity": qty,
-                                    "price_unit": price,
-                                    "tax_ids": [Command.set(taxes[company].ids)],
-                                }
-                            )
-                            for product, qty, price in lines
-                        ],
-                    }
-                )
-            )
-            if post:
-                invoice.action_post()
-            return invoice
+            return make_invoice(cls.env, company, partner, date, lines, taxes[company], move_type, currency, post)
 
         cls.company_2_data = cls.setup_other_company(name="KB Zweitfirma")
         cls.company_2 = cls.company_2_data["company"]

@@ -13,6 +13,7 @@ from odoo.tools import mute_logger
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from ..models import kundenbindung_segmentation
+from .common import make_invoice
 
 D = datetime.date
 TODAY = D(2026, 6, 30)
@@ -58,30 +59,8 @@ class TestSegments(AccountTestInvoicingCommon):
     @classmethod
     def invoice(cls, partner, date, amount, move_type="out_invoice", currency=None, company=None):
         company = company or cls.company
-        move = (
-            cls.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_date": date,
-                    "currency_id": (currency or company.currency_id).id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": cls.product.id,
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.set(cls.taxes[company].ids)],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        move.action_post()
-        return move
+        lines = [(cls.product, 1, amount)]
+        return make_invoice(cls.env, company, partner, date, lines, cls.taxes[company], move_type, currency)
 
     def compute(self, company=None, today=TODAY):
         return self.env["kundenbindung.segmentation"]._compute_company(company or self.company, today=today)
