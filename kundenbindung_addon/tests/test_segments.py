@@ -132,6 +132,18 @@ class TestSegments(AccountTestInvoicingCommon):
         with self.assertRaises(ValidationError), self.cr.savepoint():
             self.company.kundenbindung_lost_days = 0
 
+    def test_rank_by_lifetime_value(self):
+        self.base_invoices()
+        self.compute()
+        # idle bought only before the window: no revenue, no class
+        self.assertEqual(self.field(self.idle, "kundenbindung_abc_class"), "none")
+        self.company.kundenbindung_abc_rank_by = "clv"
+        self.compute()
+        # ranked by lifetime value its 900 of history count: it gets a class
+        self.assertEqual(self.field(self.idle, "kundenbindung_clv"), 900.0)
+        self.assertIn(self.field(self.idle, "kundenbindung_abc_class"), ("B", "C"))
+        self.assertEqual(self.field(self.big, "kundenbindung_abc_class"), "A")
+
     def test_history_only_on_change_and_recompute_is_stable(self):
         self.base_invoices()
         History = self.env["kundenbindung.class.history"].with_context(active_test=False)
