@@ -44,7 +44,6 @@ class KundenbindungCustomerSegment(models.Model):
         related="partner_id.user_id", string="Salesperson", store=True, index=True
     )
     city = fields.Char(related="partner_id.city")
-    country_id = fields.Many2one(related="partner_id.country_id")
 
     abc_class = fields.Selection(
         ABC_SELECTION,

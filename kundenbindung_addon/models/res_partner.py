@@ -184,10 +184,3 @@ class ResPartner(models.Model):
 
     def _search_kundenbindung_class_drop_date(self, operator, value):
         return self._kundenbindung_segment_search("class_drop_date", operator, value)
-
-    def action_kundenbindung_class_history(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("kundenbindung_addon.kundenbindung_class_history_action")
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"create": False}
-        return action
