@@ -72,9 +72,13 @@ def test_phones_in_mixed_formats_all_mean_their_e164(data):
     assert people["phone"].str.startswith("+49").any() and people["phone"].str.startswith("0").any()
 
 
-def test_at_least_eight_categories_with_priced_products(data):
-    assert len(data.categories) >= 8
-    assert set(data.products["category_key"]) == set(data.categories["key"])
+def test_two_category_levels_with_priced_products(data):
+    main = data.categories[data.categories["parent_key"].isna()]
+    sub = data.categories[data.categories["parent_key"].notna()]
+    assert len(main) >= 8 and len(sub) >= 50
+    assert set(sub["parent_key"]) == set(main["key"])
+    # products sit in subcategories, and every subcategory has some
+    assert set(data.products["category_key"]) == set(sub["key"])
     assert (data.products["list_price"] > 0).all()
     assert data.lines["product_key"].isin(data.products["key"]).all()
 

@@ -59,27 +59,78 @@ TRADES = (
 )
 
 CATEGORIES = (
-    # (name, [(product, list price), ...])
-    ("Büromöbel", [("Schreibtisch höhenverstellbar", 689.0), ("Bürostuhl ergonomisch", 429.0),
-                   ("Rollcontainer", 189.0), ("Aktenschrank", 349.0), ("Besprechungstisch", 799.0)]),
-    ("Papier & Druck", [("Kopierpapier A4, 500 Blatt", 5.49), ("Briefumschläge DL, 1000 Stück", 24.9),
-                        ("Visitenkarten, 500 Stück", 39.0), ("Flyer A5, 1000 Stück", 89.0)]),
-    ("Schreibwaren", [("Kugelschreiber, 50 Stück", 19.9), ("Ordner A4, 10 Stück", 27.5),
-                      ("Haftnotizen, 12 Blöcke", 9.95), ("Textmarker, 4 Farben", 4.49)]),
-    ("IT-Zubehör", [("Monitor 27 Zoll", 279.0), ("Dockingstation USB-C", 189.0),
-                    ("Tastatur und Maus", 59.0), ("Headset", 89.0), ("Notebook 14 Zoll", 1149.0)]),
-    ("Drucker & Toner", [("Laserdrucker", 319.0), ("Toner schwarz", 89.0),
-                         ("Toner Farbe, Satz", 249.0), ("Trommeleinheit", 129.0)]),
-    ("Reinigung & Hygiene", [("Handseife, 5 Liter", 14.9), ("Papierhandtücher, Karton", 32.0),
-                             ("Desinfektionsmittel, 1 Liter", 9.5), ("Müllbeutel 120 l, 250 Stück", 38.0)]),
-    ("Kaffee & Küche", [("Kaffeebohnen, 1 kg", 18.9), ("Kaffeevollautomat", 1290.0),
-                        ("Milch H, 12 Liter", 13.2), ("Tassen, 12 Stück", 29.0)]),
-    ("Verpackung & Versand", [("Versandkartons, 50 Stück", 44.0), ("Packband, 36 Rollen", 54.0),
-                              ("Luftpolsterfolie, Rolle", 29.9), ("Etiketten, 1000 Stück", 21.5)]),
-    ("Beleuchtung", [("LED-Stehleuchte", 249.0), ("LED-Röhre, 10 Stück", 69.0),
-                     ("Schreibtischleuchte", 79.0)]),
-    ("Ergonomie", [("Fußstütze", 39.0), ("Monitorarm", 119.0), ("Stehmatte", 69.0),
-                   ("Handgelenkauflage", 14.9)]),
+    # (main category, [(subcategory, [(product, list price), ...]), ...]):
+    # 10 main categories of 5 subcategories each, 2 products per subcategory
+    ("Büromöbel", [
+        ("Schreibtische", [("Schreibtisch höhenverstellbar", 689.0), ("Schreibtisch 160 x 80", 329.0)]),
+        ("Bürostühle", [("Bürostuhl ergonomisch", 429.0), ("Besucherstuhl, 4 Stück", 259.0)]),
+        ("Schränke & Container", [("Rollcontainer", 189.0), ("Aktenschrank", 349.0)]),
+        ("Konferenzmöbel", [("Besprechungstisch", 799.0), ("Konferenzstuhl", 159.0)]),
+        ("Empfang & Lounge", [("Empfangstheke", 1490.0), ("Loungesessel", 389.0)]),
+    ]),
+    ("Papier & Druck", [
+        ("Kopierpapier", [("Kopierpapier A4, 500 Blatt", 5.49), ("Kopierpapier A3, 500 Blatt", 11.9)]),
+        ("Briefumschläge", [("Briefumschläge DL, 1000 Stück", 24.9), ("Versandtaschen C4, 250 Stück", 29.5)]),
+        ("Visitenkarten", [("Visitenkarten, 500 Stück", 39.0), ("Visitenkarten Premium, 250 Stück", 49.0)]),
+        ("Werbedruck", [("Flyer A5, 1000 Stück", 89.0), ("Broschüre A4, 100 Stück", 179.0)]),
+        ("Geschäftsdrucksachen", [("Briefpapier, 1000 Blatt", 69.0), ("Stempel mit Firmenlogo", 34.9)]),
+    ]),
+    ("Schreibwaren", [
+        ("Schreibgeräte", [("Kugelschreiber, 50 Stück", 19.9), ("Füllhalter", 24.5)]),
+        ("Ordner & Register", [("Ordner A4, 10 Stück", 27.5), ("Register 1-12, 10 Stück", 12.9)]),
+        ("Notizen & Blöcke", [("Haftnotizen, 12 Blöcke", 9.95), ("Collegeblock A4, 10 Stück", 16.9)]),
+        ("Markieren & Korrigieren", [("Textmarker, 4 Farben", 4.49), ("Korrekturroller, 10 Stück", 17.5)]),
+        ("Schneiden & Kleben", [("Schere, 3 Stück", 11.9), ("Klebestift, 12 Stück", 13.5)]),
+    ]),
+    ("IT-Zubehör", [
+        ("Monitore", [("Monitor 27 Zoll", 279.0), ("Monitor 24 Zoll", 169.0)]),
+        ("Notebooks", [("Notebook 14 Zoll", 1149.0), ("Notebook 16 Zoll", 1399.0)]),
+        ("Eingabegeräte", [("Tastatur und Maus", 59.0), ("Ergonomische Maus", 45.0)]),
+        ("Dockingstationen & Kabel", [("Dockingstation USB-C", 189.0), ("HDMI-Kabel, 5 Stück", 24.9)]),
+        ("Audio & Video", [("Headset", 89.0), ("Webcam Full HD", 79.0)]),
+    ]),
+    ("Drucker & Toner", [
+        ("Laserdrucker", [("Laserdrucker", 319.0), ("Farblaserdrucker", 549.0)]),
+        ("Multifunktionsgeräte", [("Multifunktionsgerät A4", 449.0), ("Multifunktionsgerät A3", 1890.0)]),
+        ("Toner", [("Toner schwarz", 89.0), ("Toner Farbe, Satz", 249.0)]),
+        ("Tinte", [("Tintenpatrone schwarz", 29.9), ("Tintenpatronen Farbe, Satz", 59.0)]),
+        ("Drucker-Verschleißteile", [("Trommeleinheit", 129.0), ("Fixiereinheit", 169.0)]),
+    ]),
+    ("Reinigung & Hygiene", [
+        ("Handpflege", [("Handseife, 5 Liter", 14.9), ("Handcreme, 12 Tuben", 23.9)]),
+        ("Papierhygiene", [("Papierhandtücher, Karton", 32.0), ("Toilettenpapier, 64 Rollen", 36.5)]),
+        ("Desinfektion", [("Desinfektionsmittel, 1 Liter", 9.5), ("Flächendesinfektion, 5 Liter", 34.0)]),
+        ("Abfall", [("Müllbeutel 120 l, 250 Stück", 38.0), ("Mülleimer mit Deckel", 45.0)]),
+        ("Reinigungsmittel", [("Allzweckreiniger, 10 Liter", 27.9), ("Glasreiniger, 6 Flaschen", 19.5)]),
+    ]),
+    ("Kaffee & Küche", [
+        ("Kaffee", [("Kaffeebohnen, 1 kg", 18.9), ("Espresso, 1 kg", 21.5)]),
+        ("Kaffeemaschinen", [("Kaffeevollautomat", 1290.0), ("Filterkaffeemaschine", 89.0)]),
+        ("Milch & Zucker", [("Milch H, 12 Liter", 13.2), ("Würfelzucker, 3 kg", 8.9)]),
+        ("Geschirr", [("Tassen, 12 Stück", 29.0), ("Gläser, 12 Stück", 24.0)]),
+        ("Tee & Getränke", [("Tee, 100 Beutel", 9.9), ("Mineralwasser, 12 Flaschen", 7.8)]),
+    ]),
+    ("Verpackung & Versand", [
+        ("Kartons", [("Versandkartons, 50 Stück", 44.0), ("Archivkartons, 20 Stück", 39.0)]),
+        ("Klebebänder", [("Packband, 36 Rollen", 54.0), ("Packbandabroller", 15.9)]),
+        ("Polstermaterial", [("Luftpolsterfolie, Rolle", 29.9), ("Füllchips, 400 Liter", 34.5)]),
+        ("Etiketten", [("Etiketten, 1000 Stück", 21.5), ("Adressetiketten, 2400 Stück", 18.9)]),
+        ("Versandtaschen", [("Luftpolstertaschen, 100 Stück", 26.9), ("Versandbeutel, 100 Stück", 19.9)]),
+    ]),
+    ("Beleuchtung", [
+        ("Stehleuchten", [("LED-Stehleuchte", 249.0), ("LED-Stehleuchte mit Sensor", 389.0)]),
+        ("Leuchtmittel", [("LED-Röhre, 10 Stück", 69.0), ("LED-Lampe E27, 10 Stück", 39.0)]),
+        ("Tischleuchten", [("Schreibtischleuchte", 79.0), ("Tischleuchte dimmbar", 99.0)]),
+        ("Deckenleuchten", [("LED-Panel 62 x 62", 119.0), ("Deckenleuchte rund", 89.0)]),
+        ("Notbeleuchtung", [("Notleuchte", 149.0), ("Fluchtwegschild beleuchtet", 129.0)]),
+    ]),
+    ("Ergonomie", [
+        ("Fußstützen", [("Fußstütze", 39.0), ("Fußstütze verstellbar", 59.0)]),
+        ("Monitorhalter", [("Monitorarm", 119.0), ("Doppel-Monitorarm", 179.0)]),
+        ("Stehhilfen", [("Stehmatte", 69.0), ("Stehhocker", 149.0)]),
+        ("Handauflagen", [("Handgelenkauflage", 14.9), ("Mauspad mit Handauflage", 19.9)]),
+        ("Notebookständer", [("Notebookständer", 49.0), ("Dokumentenhalter", 29.0)]),
+    ]),
 )
 
 AREA_CODES = ("30", "40", "89", "221", "69", "711", "211", "351", "341", "511", "911",
@@ -197,7 +248,7 @@ def generate(partners=2000, invoice_lines=None, seed=42, today=None, months=24):
     customers = _customers(rng, pools, n_companies, n_private, start, today)
     contacts = _contacts(rng, pools, customers, n_contacts)
     categories, products = _catalogue()
-    _interests(rng, customers, len(categories))
+    _interests(rng, customers, len(CATEGORIES))
     invoices, lines = _invoices(rng, customers, products, main_lines, start, today)
     dup_rows, duplicates = _duplicates(rng, customers, n_dup)
     customers = pd.concat([customers, dup_rows], ignore_index=True)
@@ -314,14 +365,19 @@ def _contacts(rng, pools, customers, n_contacts):
 
 
 def _catalogue():
-    categories = pd.DataFrame({"key": [f"K{i:02d}" for i in range(len(CATEGORIES))],
-                               "name": [c for c, _ in CATEGORIES]})
-    rows = []
-    for c, (_, items) in enumerate(CATEGORIES):
-        for p, (name, price) in enumerate(items):
-            rows.append({"key": f"A{c:02d}{p:02d}", "name": name, "category_key": f"K{c:02d}",
-                         "category": c, "list_price": price})
-    return categories, pd.DataFrame(rows)
+    """Two levels of categories (main K00..K09, subcategories K00S0..) and
+    the products, each in a subcategory; ``category`` is the index of the
+    main category (what the interest profiles are planted on)."""
+    categories, rows = [], []
+    for c, (main, subcategories) in enumerate(CATEGORIES):
+        categories.append({"key": f"K{c:02d}", "name": main, "parent_key": None})
+        for s, (sub, items) in enumerate(subcategories):
+            sub_key = f"K{c:02d}S{s}"
+            categories.append({"key": sub_key, "name": sub, "parent_key": f"K{c:02d}"})
+            for p, (name, price) in enumerate(items):
+                rows.append({"key": f"A{c:02d}{s}{p}", "name": name, "category_key": sub_key,
+                             "category": c, "list_price": price})
+    return pd.DataFrame(categories), pd.DataFrame(rows)
 
 
 def _interests(rng, customers, n_categories):

@@ -123,9 +123,11 @@ class DemoLoader:
 
     def load_products(self):
         """Product categories and products, with the company's sale tax."""
-        parent = self.env.ref("product.product_category_all")
+        root = self.env.ref("product.product_category_all")
         categories = {}
+        # main categories come before their subcategories
         for row in self.data.categories.itertuples():
+            parent = categories[row.parent_key] if row.parent_key else root
             category = self.env["product.category"].search(
                 [("name", "=", row.name), ("parent_id", "=", parent.id)], limit=1
             ) or self.env["product.category"].create({"name": row.name, "parent_id": parent.id})
