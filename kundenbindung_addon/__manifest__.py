@@ -18,9 +18,10 @@ and salesperson activities.
 This version provides the foundation (menu, settings, User and Manager
 groups, numeric engine) and the revenue segments: ABC class, RFM, customer
 lifetime value, churn risk and the history of class changes, recomputed
-every night, with a to-do for the salesperson when a customer slips.
+every night, with a to-do for the salesperson when a customer slips; and
+interest clusters from what customers buy, with cross-selling suggestions.
 """,
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kundenbindung/kundenbindung_addon",
     "author": "kundenbindung_addon authors",
@@ -47,6 +48,7 @@ every night, with a to-do for the salesperson when a customer slips.
         "views/res_partner_views.xml",
         "views/kundenbindung_customer_segment_views.xml",
         "views/kundenbindung_class_history_views.xml",
+        "views/kundenbindung_interest_cluster_views.xml",
         "views/kundenbindung_revenue_report_views.xml",
         "views/kundenbindung_menus.xml",
     ],

@@ -103,6 +103,30 @@ class KundenbindungCustomerSegment(models.Model):
         string="Slipped On", readonly=True, help="Date of the last drop to a lower ABC class."
     )
 
+    cluster_id = fields.Many2one(
+        "kundenbindung.interest.cluster",
+        string="Interest Cluster",
+        readonly=True,
+        ondelete="set null",
+        help="Group of customers who buy a similar mix of product categories.",
+    )
+    cluster_affinity = fields.Float(
+        string="Cluster Affinity",
+        readonly=True,
+        aggregator="avg",
+        help="How closely the customer's purchases match its cluster: 1 = the same mix, 0 = nothing in common.",
+    )
+    next_category_ids = fields.Many2many(
+        "product.category",
+        "kundenbindung_segment_next_category_rel",
+        "segment_id",
+        "category_id",
+        string="Next Best Categories",
+        readonly=True,
+        help="Categories that many customers of the same cluster buy and this customer does not: "
+        "cross-selling ideas.",
+    )
+
     _sql_constraints = [
         (
             "partner_company_unique",

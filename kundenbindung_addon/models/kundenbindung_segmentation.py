@@ -379,6 +379,14 @@ class KundenbindungSegmentation(models.AbstractModel):
             _logger.exception("Customer Retention: segments of %s failed; the next company goes on", company.display_name)
             # do not retry the same company in a loop today
             company.kundenbindung_segments_date = today
+        # the interest clusters are written onto the segment records: after them
+        try:
+            with self.env.cr.savepoint():
+                self.env["kundenbindung.clustering"].sudo()._compute_company(company)
+        except Exception:
+            _logger.exception(
+                "Customer Retention: interest clusters of %s failed; the next company goes on", company.display_name
+            )
         self.env["ir.cron"]._notify_progress(done=1, remaining=len(companies) - 1)
 
     @api.model
@@ -388,18 +396,22 @@ class KundenbindungSegmentation(models.AbstractModel):
             raise AccessError(self.env._("Only Customer Retention managers can recompute the segments."))
         company = self.env.company
         stats = self.sudo()._compute_company(company)
+        clusters = self.env["kundenbindung.clustering"].sudo()._compute_company(company)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Segments recomputed"),
                 "message": self.env._(
-                    "%(customers)s customers classified, %(changes)s class changes, %(drops)s drops.",
+                    "%(customers)s customers classified, %(changes)s class changes, %(drops)s drops; "
+                    "%(clustered)s customers in %(clusters)s interest clusters.",
                     customers=stats["customers"],
                     changes=stats["changes"],
                     drops=stats["drops"],
+                    clustered=clusters["clustered"],
+                    clusters=clusters["clusters"],
                 ),
-                "type": "success" if not stats["failed_chunks"] else "warning",
+                "type": "success" if not (stats["failed_chunks"] or clusters["failed_chunks"]) else "warning",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }

@@ -6,9 +6,11 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine import empty_invoice_lines, validate_invoice_lines, window_bounds
+from ..engine.clusters import check_cluster_settings
 
 MAX_WINDOW_MONTHS = 120
 MAX_LOST_DAYS = 3650
+MAX_CATEGORY_LEVEL = 10
 
 
 class ResCompany(models.Model):
@@ -53,6 +55,90 @@ class ResCompany(models.Model):
         readonly=True,
         copy=False,
     )
+
+    kundenbindung_cluster_count = fields.Integer(
+        string="Number of Interest Clusters",
+        default=0,
+        help="0: chosen automatically (the number that separates the customers best, up to the maximum); "
+        "2-50: exactly this many.",
+    )
+    kundenbindung_cluster_max = fields.Integer(
+        string="Maximum Number of Interest Clusters",
+        default=10,
+        help="Upper bound of the automatic choice.",
+    )
+    kundenbindung_cluster_min_invoices = fields.Integer(
+        string="Minimum Invoices for a Cluster",
+        default=3,
+        help="Customers with fewer invoices in the revenue window get no interest cluster: "
+        "too little history to tell what they like.",
+    )
+    kundenbindung_cluster_category_level = fields.Integer(
+        string="Product Category Level",
+        default=2,
+        help="Level of the product category tree that interests are counted on: 1 = the top "
+        "categories (such as All), 2 = their subcategories (All / Office Furniture), and so on. "
+        "Products in a category above this level count on their own category.",
+    )
+    kundenbindung_cluster_use_tags = fields.Boolean(
+        string="Tags as Interest Signals",
+        default=False,
+        help="The customers' tags count as interests too, beside what they buy.",
+    )
+    kundenbindung_clusters_date = fields.Date(
+        string="Interest Clusters Computed On",
+        readonly=True,
+        copy=False,
+    )
+
+    @api.constrains(
+        "kundenbindung_cluster_count",
+        "kundenbindung_cluster_max",
+        "kundenbindung_cluster_min_invoices",
+        "kundenbindung_cluster_category_level",
+    )
+    def _check_kundenbindung_clusters(self):
+        for company in self:
+            try:
+                check_cluster_settings(
+                    company.kundenbindung_cluster_count,
+                    (2, company.kundenbindung_cluster_max),
+                    company.kundenbindung_cluster_min_invoices,
+                )
+            except ValueError as error:
+                code = getattr(error, "code", "")
+                if code == "bad_cluster_count":
+                    message = self.env._(
+                        "The number of interest clusters of %(company)s must be 0 (automatic) or "
+                        "between 2 and 50, not %(value)s.",
+                        company=company.name,
+                        value=company.kundenbindung_cluster_count,
+                    )
+                elif code == "bad_cluster_range":
+                    message = self.env._(
+                        "The maximum number of interest clusters of %(company)s must be between 2 "
+                        "and 50, not %(value)s.",
+                        company=company.name,
+                        value=company.kundenbindung_cluster_max,
+                    )
+                else:
+                    message = self.env._(
+                        "The minimum number of invoices for an interest cluster of %(company)s must "
+                        "be at least 1, not %(value)s.",
+                        company=company.name,
+                        value=company.kundenbindung_cluster_min_invoices,
+                    )
+                raise ValidationError(message) from error
+            if not 1 <= company.kundenbindung_cluster_category_level <= MAX_CATEGORY_LEVEL:
+                raise ValidationError(
+                    self.env._(
+                        "The product category level of %(company)s must be between 1 and "
+                        "%(max)s, not %(value)s.",
+                        company=company.name,
+                        max=MAX_CATEGORY_LEVEL,
+                        value=company.kundenbindung_cluster_category_level,
+                    )
+                )
 
     @api.constrains("kundenbindung_window_months")
     def _check_kundenbindung_window_months(self):

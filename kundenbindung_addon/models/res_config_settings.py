@@ -16,6 +16,16 @@ class ResConfigSettings(models.TransientModel):
     kundenbindung_lost_days = fields.Integer(related="company_id.kundenbindung_lost_days", readonly=False)
     kundenbindung_drop_activity = fields.Boolean(related="company_id.kundenbindung_drop_activity", readonly=False)
     kundenbindung_segments_date = fields.Date(related="company_id.kundenbindung_segments_date")
+    kundenbindung_cluster_count = fields.Integer(related="company_id.kundenbindung_cluster_count", readonly=False)
+    kundenbindung_cluster_max = fields.Integer(related="company_id.kundenbindung_cluster_max", readonly=False)
+    kundenbindung_cluster_min_invoices = fields.Integer(
+        related="company_id.kundenbindung_cluster_min_invoices", readonly=False
+    )
+    kundenbindung_cluster_category_level = fields.Integer(
+        related="company_id.kundenbindung_cluster_category_level", readonly=False
+    )
+    kundenbindung_cluster_use_tags = fields.Boolean(related="company_id.kundenbindung_cluster_use_tags", readonly=False)
+    kundenbindung_clusters_date = fields.Date(related="company_id.kundenbindung_clusters_date")
 
     def action_kundenbindung_recompute(self):
         return self.env["kundenbindung.segmentation"].with_company(self.company_id).action_recompute()

@@ -27,6 +27,9 @@ SEGMENT_FIELD_MAP = {
     "kundenbindung_churn_score": "churn_score",
     "kundenbindung_churn_level": "churn_level",
     "kundenbindung_class_drop_date": "class_drop_date",
+    "kundenbindung_cluster_id": "cluster_id",
+    "kundenbindung_cluster_affinity": "cluster_affinity",
+    "kundenbindung_next_category_ids": "next_category_ids",
 }
 SEGMENT = "_compute_kundenbindung_segment"
 
@@ -128,6 +131,29 @@ class ResPartner(models.Model):
         groups=GROUP,
         help="Date of the last drop to a lower ABC class.",
     )
+    kundenbindung_cluster_id = fields.Many2one(
+        "kundenbindung.interest.cluster",
+        string="Interest Cluster",
+        compute=SEGMENT,
+        search="_search_kundenbindung_cluster_id",
+        groups=GROUP,
+        help="Group of customers who buy a similar mix of product categories.",
+    )
+    kundenbindung_cluster_affinity = fields.Float(
+        string="Cluster Affinity",
+        compute=SEGMENT,
+        groups=GROUP,
+        help="How closely the customer's purchases match its cluster: 1 = the same mix, 0 = nothing in common.",
+    )
+    kundenbindung_next_category_ids = fields.Many2many(
+        "product.category",
+        string="Next Best Categories",
+        compute=SEGMENT,
+        search="_search_kundenbindung_next_category_ids",
+        groups=GROUP,
+        help="Categories that many customers of the same cluster buy and this customer does not: "
+        "cross-selling ideas.",
+    )
     kundenbindung_segments_date = fields.Date(string="Segments Computed On", compute=SEGMENT, groups=GROUP)
     kundenbindung_currency_id = fields.Many2one(
         "res.currency", string="Segment Currency", compute=SEGMENT, groups=GROUP
@@ -150,7 +176,10 @@ class ResPartner(models.Model):
             partner.kundenbindung_currency_id = company.currency_id
             partner.kundenbindung_segments_date = company.kundenbindung_segments_date if segment else False
             for name, source in SEGMENT_FIELD_MAP.items():
-                partner[name] = segment[source] if segment else False
+                if segment:
+                    partner[name] = segment[source]
+                else:
+                    partner[name] = self.env[self._fields[name].comodel_name] if self._fields[name].relational else False
 
     def _kundenbindung_segment_search(self, source, operator, value):
         """Domain on partners whose segment figures in the current company
@@ -184,3 +213,9 @@ class ResPartner(models.Model):
 
     def _search_kundenbindung_class_drop_date(self, operator, value):
         return self._kundenbindung_segment_search("class_drop_date", operator, value)
+
+    def _search_kundenbindung_cluster_id(self, operator, value):
+        return self._kundenbindung_segment_search("cluster_id", operator, value)
+
+    def _search_kundenbindung_next_category_ids(self, operator, value):
+        return self._kundenbindung_segment_search("next_category_ids", operator, value)

@@ -4,3 +4,4 @@ from . import test_invoice_lines
 from . import test_demo_loader
 from . import test_manager_settings
 from . import test_segments
+from . import test_clusters

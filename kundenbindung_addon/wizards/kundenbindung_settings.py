@@ -4,7 +4,19 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 # wizard field -> res.company field "kundenbindung_<name>"
-FIELDS = ("window_months", "abc_a_share", "abc_b_share", "abc_rank_by", "lost_days", "drop_activity")
+FIELDS = (
+    "window_months",
+    "abc_a_share",
+    "abc_b_share",
+    "abc_rank_by",
+    "lost_days",
+    "drop_activity",
+    "cluster_count",
+    "cluster_max",
+    "cluster_min_invoices",
+    "cluster_category_level",
+    "cluster_use_tags",
+)
 
 
 class KundenbindungSettings(models.TransientModel):
@@ -59,12 +71,37 @@ class KundenbindungSettings(models.TransientModel):
         help="When a customer drops to a lower ABC class, its salesperson gets a to-do with the figures.",
     )
     segments_date = fields.Date(string="Segments Computed On", readonly=True)
+    cluster_count = fields.Integer(
+        string="Number of Interest Clusters",
+        help="0: chosen automatically (the number that separates the customers best, up to the maximum); "
+        "2-50: exactly this many.",
+    )
+    cluster_max = fields.Integer(
+        string="Maximum Number of Interest Clusters",
+        help="Upper bound of the automatic choice.",
+    )
+    cluster_min_invoices = fields.Integer(
+        string="Minimum Invoices for a Cluster",
+        help="Customers with fewer invoices in the revenue window get no interest cluster: "
+        "too little history to tell what they like.",
+    )
+    cluster_category_level = fields.Integer(
+        string="Product Category Level",
+        help="Level of the product category tree that interests are counted on: 1 = the top "
+        "categories (such as All), 2 = their subcategories (All / Office Furniture), and so on. "
+        "Products in a category above this level count on their own category.",
+    )
+    cluster_use_tags = fields.Boolean(
+        string="Tags as Interest Signals",
+        help="The customers' tags count as interests too, beside what they buy.",
+    )
+    clusters_date = fields.Date(string="Interest Clusters Computed On", readonly=True)
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
-        for name in (*FIELDS, "segments_date"):
+        for name in (*FIELDS, "segments_date", "clusters_date"):
             values.setdefault(name, company[f"kundenbindung_{name}"])
         return values
 
@@ -86,6 +123,6 @@ class KundenbindungSettings(models.TransientModel):
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_recompute(self):
-        """Save, then recompute the segments of the company now."""
+        """Save, then recompute the segments and interest clusters of the company now."""
         self.action_save()
         return self.env["kundenbindung.segmentation"].with_company(self.company_id).action_recompute()
