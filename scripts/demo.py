@@ -55,6 +55,10 @@ def main(argv=None):
                         help="recompute the segments this many times after loading (and print the figures)")
     parser.add_argument("--baseline", action="store_true",
                         help="time a bare aggregate SQL query over the invoice lines beside the segment runs")
+    parser.add_argument("--cluster-runs", type=int, default=1,
+                        help="recompute the interest clusters this many times after the segments")
+    parser.add_argument("--cluster-level", type=int, default=None,
+                        help="product category level the interests are counted on (default: the company's, 2)")
     args = parser.parse_args(argv)
 
     odoo = find_odoo()
@@ -106,6 +110,11 @@ def main(argv=None):
             seg_args = ["--runs", str(args.segment_runs), "--step-days", str(args.segment_step_days)]
             seg_args += ["--baseline"] if args.baseline else []
             subprocess.run([*load, "segments", *seg_args, *odoo_args], env=odoo.env(), stdout=log,
+                           stderr=subprocess.STDOUT, check=True)
+            print("Computing the interest clusters")
+            cl_args = ["--runs", str(args.cluster_runs)]
+            cl_args += ["--category-level", str(args.cluster_level)] if args.cluster_level else []
+            subprocess.run([*load, "clusters", *cl_args, *odoo_args], env=odoo.env(), stdout=log,
                            stderr=subprocess.STDOUT, check=True)
         for line in log_path.read_text(encoding="utf-8").splitlines():
             if line.startswith("DEMO "):

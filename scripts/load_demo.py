@@ -7,6 +7,7 @@ Run by ``scripts/demo.py`` with the Odoo package importable::
     load_demo.py data --partners 2000 [--invoice-lines N] [--seed 42]
         [--method bulk|orm] [--duplicates-csv PATH] -- <odoo options>
     load_demo.py segments [--runs 1] [--step-days 1] [--baseline] -- <odoo options>
+    load_demo.py clusters [--runs 1] [--category-level N] -- <odoo options>
 
 ``segments`` recomputes the customer segments of the demo company ``--runs``
 times, ``--step-days`` apart and the last one as of today (the first
@@ -14,6 +15,10 @@ classifies, the next ones are what the scheduled action does), and prints
 the figures of each run (extraction, engine, write-back,
 peak memory); with ``--baseline`` it first times one bare aggregate SQL query
 over the same invoice lines, and prints the ratio of each run to it.
+
+``clusters`` recomputes the interest clusters ``--runs`` times (on level
+``--category-level`` of the product categories, if given) and prints the
+figures of each run and the clusters found.
 
 ``<odoo options>`` are the usual ``-d``, ``--addons-path`` and ``--db_*``.
 """
@@ -173,6 +178,33 @@ def segments(env, args):
     return result
 
 
+def clusters(env, args):
+    """Interest clusters of the demo company, ``--runs`` times on the same
+    data: the first run creates the clusters, the next ones show what a
+    nightly recompute costs when little changed (and that identities hold)."""
+    company = env.company
+    if args.category_level:
+        company.kundenbindung_cluster_category_level = args.category_level
+    clustering = env["kundenbindung.clustering"]
+    result = {"company": company.name, "category_level": company.kundenbindung_cluster_category_level}
+    runs = []
+    for _i in range(args.runs):
+        before = set(env["kundenbindung.interest.cluster"].search([("company_id", "=", company.id)]).ids)
+        stats = clustering._compute_company(company)
+        env.cr.commit()
+        after = set(env["kundenbindung.interest.cluster"].search([("company_id", "=", company.id)]).ids)
+        run = {key: round(value, 2) if isinstance(value, float) else value for key, value in stats.items()}
+        run["kept_clusters"] = len(before & after)
+        run["peak_rss_mb"] = round(_peak_rss_mb())
+        runs.append(run)
+    result["runs"] = runs
+    result["clusters"] = [
+        {"name": c.name, "customers": c.size, "revenue_share": round(c.revenue_share, 3)}
+        for c in env["kundenbindung.interest.cluster"].search([("company_id", "=", company.id)])
+    ]
+    return result
+
+
 def main(argv):
     if "--" in argv:
         split = argv.index("--")
@@ -180,7 +212,7 @@ def main(argv):
     else:
         own, odoo_args = argv, []
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["company", "data", "segments"])
+    parser.add_argument("step", choices=["company", "data", "segments", "clusters"])
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--invoice-lines", type=int, default=None)
     parser.add_argument("--seed", type=int, default=42)
@@ -189,6 +221,7 @@ def main(argv):
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--step-days", type=int, default=1)
     parser.add_argument("--baseline", action="store_true")
+    parser.add_argument("--category-level", type=int, default=None)
     args = parser.parse_args(own)
 
     odoo.tools.config.parse_config(odoo_args)
@@ -201,6 +234,8 @@ def main(argv):
             result = {"company": env.ref("base.main_company").name}
         elif args.step == "segments":
             result = segments(env, args)
+        elif args.step == "clusters":
+            result = clusters(env, args)
         else:
             admin = env.ref("base.user_admin")
             env = api.Environment(cr, admin.id, {"lang": "de_DE"})

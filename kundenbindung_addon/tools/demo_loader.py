@@ -127,7 +127,7 @@ class DemoLoader:
         categories = {}
         # main categories come before their subcategories
         for row in self.data.categories.itertuples():
-            parent = categories[row.parent_key] if row.parent_key else root
+            parent = categories[row.parent_key] if isinstance(row.parent_key, str) else root
             category = self.env["product.category"].search(
                 [("name", "=", row.name), ("parent_id", "=", parent.id)], limit=1
             ) or self.env["product.category"].create({"name": row.name, "parent_id": parent.id})
