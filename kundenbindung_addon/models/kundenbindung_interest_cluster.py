@@ -77,6 +77,7 @@ class KundenbindungInterestCluster(models.Model):
         )
         action.update(
             name=self.name,
+            display_name=self.name,
             domain=[("cluster_id", "=", self.id)],
             context={"default_cluster_id": self.id, "search_default_group_abc": 1},
         )
