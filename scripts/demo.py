@@ -59,6 +59,10 @@ def main(argv=None):
                         help="recompute the interest clusters this many times after the segments")
     parser.add_argument("--cluster-level", type=int, default=None,
                         help="product category level the interests are counted on (default: the company's, 2)")
+    parser.add_argument("--cluster-min-invoices", type=int, default=None,
+                        help="minimum invoices for a cluster (default: the company's, 3)")
+    parser.add_argument("--cluster-window-months", type=int, default=None,
+                        help="window of the cluster runs only (default: the company's revenue window, 12)")
     args = parser.parse_args(argv)
 
     odoo = find_odoo()
@@ -114,6 +118,8 @@ def main(argv=None):
             print("Computing the interest clusters")
             cl_args = ["--runs", str(args.cluster_runs)]
             cl_args += ["--category-level", str(args.cluster_level)] if args.cluster_level else []
+            cl_args += ["--min-invoices", str(args.cluster_min_invoices)] if args.cluster_min_invoices else []
+            cl_args += ["--window-months", str(args.cluster_window_months)] if args.cluster_window_months else []
             subprocess.run([*load, "clusters", *cl_args, *odoo_args], env=odoo.env(), stdout=log,
                            stderr=subprocess.STDOUT, check=True)
         for line in log_path.read_text(encoding="utf-8").splitlines():

@@ -7,7 +7,8 @@ Run by ``scripts/demo.py`` with the Odoo package importable::
     load_demo.py data --partners 2000 [--invoice-lines N] [--seed 42]
         [--method bulk|orm] [--duplicates-csv PATH] -- <odoo options>
     load_demo.py segments [--runs 1] [--step-days 1] [--baseline] -- <odoo options>
-    load_demo.py clusters [--runs 1] [--category-level N] -- <odoo options>
+    load_demo.py clusters [--runs 1] [--category-level N] [--min-invoices N]
+        [--window-months N] -- <odoo options>
 
 ``segments`` recomputes the customer segments of the demo company ``--runs``
 times, ``--step-days`` apart and the last one as of today (the first
@@ -17,8 +18,10 @@ peak memory); with ``--baseline`` it first times one bare aggregate SQL query
 over the same invoice lines, and prints the ratio of each run to it.
 
 ``clusters`` recomputes the interest clusters ``--runs`` times (on level
-``--category-level`` of the product categories, if given) and prints the
-figures of each run and the clusters found.
+``--category-level`` of the product categories, with at least
+``--min-invoices`` invoices, over a window of ``--window-months`` for this
+step only, each if given) and prints the figures of each run and the
+clusters found.
 
 ``<odoo options>`` are the usual ``-d``, ``--addons-path`` and ``--db_*``.
 """
@@ -185,8 +188,19 @@ def clusters(env, args):
     company = env.company
     if args.category_level:
         company.kundenbindung_cluster_category_level = args.category_level
+    if args.min_invoices:
+        company.kundenbindung_cluster_min_invoices = args.min_invoices
+    # a longer window for this step only (the segments keep theirs)
+    window = company.kundenbindung_window_months
+    if args.window_months:
+        company.kundenbindung_window_months = args.window_months
     clustering = env["kundenbindung.clustering"]
-    result = {"company": company.name, "category_level": company.kundenbindung_cluster_category_level}
+    result = {
+        "company": company.name,
+        "category_level": company.kundenbindung_cluster_category_level,
+        "min_invoices": company.kundenbindung_cluster_min_invoices,
+        "window_months": company.kundenbindung_window_months,
+    }
     runs = []
     for _i in range(args.runs):
         before = set(env["kundenbindung.interest.cluster"].search([("company_id", "=", company.id)]).ids)
@@ -197,6 +211,7 @@ def clusters(env, args):
         run["kept_clusters"] = len(before & after)
         run["peak_rss_mb"] = round(_peak_rss_mb())
         runs.append(run)
+    company.kundenbindung_window_months = window
     result["runs"] = runs
     result["clusters"] = [
         {"name": c.name, "customers": c.size, "revenue_share": round(c.revenue_share, 3)}
@@ -222,6 +237,8 @@ def main(argv):
     parser.add_argument("--step-days", type=int, default=1)
     parser.add_argument("--baseline", action="store_true")
     parser.add_argument("--category-level", type=int, default=None)
+    parser.add_argument("--min-invoices", type=int, default=None)
+    parser.add_argument("--window-months", type=int, default=None)
     args = parser.parse_args(own)
 
     odoo.tools.config.parse_config(odoo_args)
