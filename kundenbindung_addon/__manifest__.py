@@ -19,9 +19,11 @@ This version provides the foundation (menu, settings, User and Manager
 groups, numeric engine) and the revenue segments: ABC class, RFM, customer
 lifetime value, churn risk and the history of class changes, recomputed
 every night, with a to-do for the salesperson when a customer slips; and
-interest clusters from what customers buy, with cross-selling suggestions.
+interest clusters from what customers buy, with cross-selling suggestions;
+and the Net Promoter Score from Odoo surveys, with detractor follow-up and
+the reasons customers leave.
 """,
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kundenbindung/kundenbindung_addon",
     "author": "kundenbindung_addon authors",
@@ -43,12 +45,15 @@ interest clusters from what customers buy, with cross-selling suggestions.
         "security/kundenbindung_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/kundenbindung_nps_data.xml",
         "views/res_config_settings_views.xml",
         "views/kundenbindung_settings_views.xml",
         "views/res_partner_views.xml",
         "views/kundenbindung_customer_segment_views.xml",
         "views/kundenbindung_class_history_views.xml",
         "views/kundenbindung_interest_cluster_views.xml",
+        "views/kundenbindung_nps_views.xml",
+        "views/kundenbindung_churn_views.xml",
         "views/kundenbindung_revenue_report_views.xml",
         "views/kundenbindung_menus.xml",
     ],

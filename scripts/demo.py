@@ -122,6 +122,9 @@ def main(argv=None):
             cl_args += ["--window-months", str(args.cluster_window_months)] if args.cluster_window_months else []
             subprocess.run([*load, "clusters", *cl_args, *odoo_args], env=odoo.env(), stdout=log,
                            stderr=subprocess.STDOUT, check=True)
+            print("Adding NPS answers and lost customers")
+            subprocess.run([*load, "nps", "--seed", str(args.seed), *odoo_args], env=odoo.env(), stdout=log,
+                           stderr=subprocess.STDOUT, check=True)
         for line in log_path.read_text(encoding="utf-8").splitlines():
             if line.startswith("DEMO "):
                 print("  " + json.dumps(json.loads(line[5:]), ensure_ascii=False))

@@ -9,6 +9,7 @@ Run by ``scripts/demo.py`` with the Odoo package importable::
     load_demo.py segments [--runs 1] [--step-days 1] [--baseline] -- <odoo options>
     load_demo.py clusters [--runs 1] [--category-level N] [--min-invoices N]
         [--window-months N] -- <odoo options>
+    load_demo.py nps [--nps-share 0.3] [--seed 42] -- <odoo options>
 
 ``segments`` recomputes the customer segments of the demo company ``--runs``
 times, ``--step-days`` apart and the last one as of today (the first
@@ -22,6 +23,11 @@ over the same invoice lines, and prints the ratio of each run to it.
 ``--min-invoices`` invoices, over a window of ``--window-months`` for this
 step only, each if given) and prints the figures of each run and the
 clusters found.
+
+``nps`` gives a share of the classified customers NPS answers over the last
+18 months (lower scores the higher their churn risk; follow-up to-dos for
+the last two weeks only) and marks about a third of the lost customers
+lost with a reason.
 
 ``<odoo options>`` are the usual ``-d``, ``--addons-path`` and ``--db_*``.
 """
@@ -220,6 +226,70 @@ def clusters(env, args):
     return result
 
 
+def nps(env, args):
+    """NPS answers and lost customers for the demo: a sample of the
+    classified customers answered over the last 18 months, the more at
+    risk the lower their score; some lost customers have a reason."""
+    import datetime
+    import random
+
+    from odoo import fields as odoo_fields
+
+    rng = random.Random(args.seed)
+    company = env.company
+    today = odoo_fields.Date.context_today(env["res.partner"])
+    segments = env["kundenbindung.customer.segment"].search(
+        [("company_id", "=", company.id), ("abc_class", "in", ["A", "B", "C"])], order="partner_id"
+    )
+    sample = [s for s in segments if rng.random() < args.nps_share]
+    reasons = {
+        "detractor": ["Lieferung kam zu spät", "Preise zu stark gestiegen", "Ansprechpartner schwer erreichbar",
+                      "Falsche Ware geliefert", None],
+        "passive": ["Alles in Ordnung", "Preis okay, Lieferzeit zu lang", None],
+        "promoter": ["Schnelle Lieferung, super Beratung", "Immer zuverlässig", None],
+    }
+    centre = {"low": 8.7, "medium": 7.6, "high": 6.2, "lost": 4.8}
+    vals = []
+    for segment in sample:
+        for _k in range(rng.choice((1, 1, 2))):
+            score = max(0, min(10, round(rng.gauss(centre.get(segment.churn_level, 7.5), 1.8))))
+            category = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+            vals.append({
+                "partner_id": segment.partner_id.id,
+                "company_id": company.id,
+                "score": score,
+                "date": today - datetime.timedelta(days=rng.randint(0, 540)),
+                "comment": rng.choice(reasons[category]),
+                "source": rng.choice(("survey", "manual")),
+            })
+    # follow-up to-dos only for the answers of the last two weeks
+    recent = [v for v in vals if (today - v["date"]).days <= 14]
+    older = [v for v in vals if (today - v["date"]).days > 14]
+    Response = env["kundenbindung.nps.response"]
+    Response.with_context(tracking_disable=True).create(recent)
+    company_followup = company.kundenbindung_nps_followup
+    company.kundenbindung_nps_followup = False
+    Response.with_context(tracking_disable=True).create(older)
+    company.kundenbindung_nps_followup = company_followup
+    lost = env["kundenbindung.customer.segment"].search(
+        [("company_id", "=", company.id), ("churn_level", "=", "lost")], order="partner_id"
+    )
+    churn_reasons = env["kundenbindung.churn.reason"].search([])
+    weights = [4, 2, 3, 5, 2, 2, 1][: len(churn_reasons)]
+    losses = [
+        {
+            "partner_id": segment.partner_id.id,
+            "company_id": company.id,
+            "reason_id": rng.choices(churn_reasons.ids, weights=weights)[0],
+            "date": today - datetime.timedelta(days=rng.randint(0, 300)),
+        }
+        for segment in lost
+        if rng.random() < 0.3
+    ]
+    env["kundenbindung.customer.loss"].create(losses)
+    return {"company": company.name, "nps_answers": len(vals), "followups": len(recent), "lost_marked": len(losses)}
+
+
 def main(argv):
     if "--" in argv:
         split = argv.index("--")
@@ -227,7 +297,7 @@ def main(argv):
     else:
         own, odoo_args = argv, []
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["company", "data", "segments", "clusters"])
+    parser.add_argument("step", choices=["company", "data", "segments", "clusters", "nps"])
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--invoice-lines", type=int, default=None)
     parser.add_argument("--seed", type=int, default=42)
@@ -239,6 +309,7 @@ def main(argv):
     parser.add_argument("--category-level", type=int, default=None)
     parser.add_argument("--min-invoices", type=int, default=None)
     parser.add_argument("--window-months", type=int, default=None)
+    parser.add_argument("--nps-share", type=float, default=0.3)
     args = parser.parse_args(own)
 
     odoo.tools.config.parse_config(odoo_args)
@@ -253,6 +324,8 @@ def main(argv):
             result = segments(env, args)
         elif args.step == "clusters":
             result = clusters(env, args)
+        elif args.step == "nps":
+            result = nps(env, args)
         else:
             admin = env.ref("base.user_admin")
             env = api.Environment(cr, admin.id, {"lang": "de_DE"})

@@ -6,3 +6,6 @@ from . import kundenbindung_clustering
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import kundenbindung_nps_response
+from . import kundenbindung_churn
+from . import survey

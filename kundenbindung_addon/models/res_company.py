@@ -91,6 +91,62 @@ class ResCompany(models.Model):
         copy=False,
     )
 
+    kundenbindung_nps_survey_id = fields.Many2one(
+        "survey.survey",
+        string="NPS Survey",
+        default=lambda self: self.env.ref("kundenbindung_addon.survey_nps", raise_if_not_found=False),
+        domain="[('kundenbindung_nps_question_id', '!=', False)]",
+        help="The survey sent by \"Send NPS Survey\".",
+    )
+    kundenbindung_nps_interval_days = fields.Integer(
+        string="Ask At Most Every (Days)",
+        default=180,
+        help="A customer who answered or was invited within this many days is not asked again.",
+    )
+    kundenbindung_nps_followup = fields.Boolean(
+        string="Follow Up Detractors",
+        default=True,
+        help="A detractor's answer (0-6) gives the salesperson a to-do with the score and the reason.",
+    )
+    kundenbindung_nps_followup_days = fields.Integer(
+        string="Follow Up Within (Days)",
+        default=2,
+        help="Deadline of the to-do, in days after the answer.",
+    )
+
+    @api.model
+    def _kundenbindung_default_nps_survey(self):
+        """Companies without an NPS survey get the shipped one (the column
+        is created before the survey exists, so its default cannot)."""
+        survey = self.env.ref("kundenbindung_addon.survey_nps", raise_if_not_found=False)
+        if survey:
+            self.sudo().with_context(active_test=False).search(
+                [("kundenbindung_nps_survey_id", "=", False)]
+            ).kundenbindung_nps_survey_id = survey
+
+    @api.constrains("kundenbindung_nps_interval_days", "kundenbindung_nps_followup_days")
+    def _check_kundenbindung_nps(self):
+        for company in self:
+            if not 1 <= company.kundenbindung_nps_interval_days <= MAX_LOST_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The days between two NPS surveys to the same customer of %(company)s must be "
+                        "between 1 and %(max)s, not %(value)s.",
+                        company=company.name,
+                        max=MAX_LOST_DAYS,
+                        value=company.kundenbindung_nps_interval_days,
+                    )
+                )
+            if not 0 <= company.kundenbindung_nps_followup_days <= 90:
+                raise ValidationError(
+                    self.env._(
+                        "The days to follow up a detractor of %(company)s must be between 0 and 90, "
+                        "not %(value)s.",
+                        company=company.name,
+                        value=company.kundenbindung_nps_followup_days,
+                    )
+                )
+
     @api.constrains(
         "kundenbindung_cluster_count",
         "kundenbindung_cluster_max",

@@ -26,6 +26,14 @@ class ResConfigSettings(models.TransientModel):
     )
     kundenbindung_cluster_use_tags = fields.Boolean(related="company_id.kundenbindung_cluster_use_tags", readonly=False)
     kundenbindung_clusters_date = fields.Date(related="company_id.kundenbindung_clusters_date")
+    kundenbindung_nps_survey_id = fields.Many2one(related="company_id.kundenbindung_nps_survey_id", readonly=False)
+    kundenbindung_nps_interval_days = fields.Integer(
+        related="company_id.kundenbindung_nps_interval_days", readonly=False
+    )
+    kundenbindung_nps_followup = fields.Boolean(related="company_id.kundenbindung_nps_followup", readonly=False)
+    kundenbindung_nps_followup_days = fields.Integer(
+        related="company_id.kundenbindung_nps_followup_days", readonly=False
+    )
 
     def action_kundenbindung_recompute(self):
         return self.env["kundenbindung.segmentation"].with_company(self.company_id).action_recompute()

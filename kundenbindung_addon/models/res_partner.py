@@ -1,7 +1,12 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+import pandas as pd
+
+from odoo import Command, api, fields, models
 from odoo.osv import expression
+
+from ..engine.nps import respondent_summary
+from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
 
 from .kundenbindung_customer_segment import ABC_SELECTION, CHURN_SELECTION, RFM_SEGMENT_SELECTION
 
@@ -161,6 +166,116 @@ class ResPartner(models.Model):
     kundenbindung_class_history_ids = fields.One2many(
         "kundenbindung.class.history", "partner_id", string="Class History", groups=GROUP
     )
+
+    kundenbindung_nps_response_ids = fields.One2many(
+        "kundenbindung.nps.response", "commercial_partner_id", string="NPS Answers", groups=GROUP
+    )
+    kundenbindung_nps_score = fields.Integer(
+        string="NPS Score",
+        compute="_compute_kundenbindung_nps",
+        groups=GROUP,
+        help="The customer's latest answer (0-10) in the current company.",
+    )
+    kundenbindung_nps_category = fields.Selection(
+        NPS_CATEGORY_SELECTION,
+        string="NPS Category",
+        compute="_compute_kundenbindung_nps",
+        search="_search_kundenbindung_nps_category",
+        groups=GROUP,
+        help="Of the latest answer: promoter 9-10, passive 7-8, detractor 0-6.",
+    )
+    kundenbindung_nps_date = fields.Date(string="NPS Answered On", compute="_compute_kundenbindung_nps", groups=GROUP)
+    kundenbindung_nps_count = fields.Integer(
+        string="NPS Answers Given", compute="_compute_kundenbindung_nps", groups=GROUP
+    )
+    kundenbindung_nps_trend = fields.Integer(
+        string="NPS Trend",
+        compute="_compute_kundenbindung_nps",
+        groups=GROUP,
+        help="Latest score minus the one before.",
+    )
+    kundenbindung_loss_ids = fields.One2many(
+        "kundenbindung.customer.loss", "partner_id", string="Marked Lost", groups=GROUP
+    )
+
+    @api.depends_context("company")
+    @api.depends("kundenbindung_nps_response_ids.score", "kundenbindung_nps_response_ids.date")
+    def _compute_kundenbindung_nps(self):
+        ids = [pid for pid in self._origin.ids if pid]
+        responses = self.env["kundenbindung.nps.response"].search_read(
+            [("commercial_partner_id", "in", ids), ("company_id", "=", self.env.company.id)],
+            ["commercial_partner_id", "date", "score"],
+        )
+        frame = pd.DataFrame(
+            [
+                {"respondent": r["commercial_partner_id"][0], "date": r["date"], "score": r["score"], "id": r["id"]}
+                for r in responses
+            ],
+            columns=["respondent", "date", "score", "id"],
+        )
+        summary = respondent_summary(frame) if len(frame) else pd.DataFrame()
+        for partner in self:
+            pid = partner._origin.commercial_partner_id.id
+            if pid in summary.index:
+                row = summary.loc[pid]
+                partner.kundenbindung_nps_score = int(row["score"])
+                partner.kundenbindung_nps_category = row["category"]
+                partner.kundenbindung_nps_date = row["date"]
+                partner.kundenbindung_nps_count = int(row["answers"])
+                partner.kundenbindung_nps_trend = 0 if pd.isna(row["trend"]) else int(row["trend"])
+            else:
+                partner.kundenbindung_nps_score = 0
+                partner.kundenbindung_nps_category = False
+                partner.kundenbindung_nps_date = False
+                partner.kundenbindung_nps_count = 0
+                partner.kundenbindung_nps_trend = 0
+
+    def _search_kundenbindung_nps_category(self, operator, value):
+        """Customers whose latest answer in the current company is of the
+        category (or categories) given."""
+        if operator not in ("=", "!=", "in", "not in"):
+            return expression.FALSE_DOMAIN
+        values = [value] if isinstance(value, str) or value is False else list(value)
+        Response = self.env["kundenbindung.nps.response"]
+        Response.flush_model(["commercial_partner_id", "company_id", "date", "category"])
+        self.env.cr.execute(
+            """
+            SELECT commercial_partner_id, category FROM (
+                SELECT DISTINCT ON (commercial_partner_id) commercial_partner_id, category
+                  FROM kundenbindung_nps_response
+                 WHERE company_id = %s AND commercial_partner_id IS NOT NULL
+              ORDER BY commercial_partner_id, date DESC, id DESC) latest
+            """,
+            (self.env.company.id,),
+        )
+        latest = self.env.cr.fetchall()
+        matching = [pid for pid, category in latest if category in values]
+        if False in values:
+            answered = [pid for pid, _category in latest]
+            domain = ["|", ("id", "in", matching), ("id", "not in", answered)]
+        else:
+            domain = [("id", "in", matching)]
+        return domain if operator in ("=", "in") else ["!", *domain]
+
+    def action_kundenbindung_mark_lost(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark as Lost"),
+            "res_model": "kundenbindung.mark.lost",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": [Command.set(self.commercial_partner_id.ids)]},
+        }
+
+    def action_kundenbindung_send_nps(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send NPS Survey"),
+            "res_model": "kundenbindung.nps.send",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": [Command.set(self.commercial_partner_id.ids)]},
+        }
 
     @api.depends_context("company")
     @api.depends("kundenbindung_segment_ids")

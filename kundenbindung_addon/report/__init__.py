@@ -1,1 +1,2 @@
 from . import kundenbindung_revenue_report
+from . import kundenbindung_nps_report

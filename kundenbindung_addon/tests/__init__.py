@@ -5,3 +5,4 @@ from . import test_demo_loader
 from . import test_manager_settings
 from . import test_segments
 from . import test_clusters
+from . import test_nps_responses

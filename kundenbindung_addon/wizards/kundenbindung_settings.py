@@ -16,6 +16,10 @@ FIELDS = (
     "cluster_min_invoices",
     "cluster_category_level",
     "cluster_use_tags",
+    "nps_survey_id",
+    "nps_interval_days",
+    "nps_followup",
+    "nps_followup_days",
 )
 
 
@@ -96,13 +100,31 @@ class KundenbindungSettings(models.TransientModel):
         help="The customers' tags count as interests too, beside what they buy.",
     )
     clusters_date = fields.Date(string="Interest Clusters Computed On", readonly=True)
+    nps_survey_id = fields.Many2one(
+        "survey.survey",
+        string="NPS Survey",
+        domain="[('kundenbindung_nps_question_id', '!=', False)]",
+        help="The survey sent by \"Send NPS Survey\".",
+    )
+    nps_interval_days = fields.Integer(
+        string="Ask At Most Every (Days)",
+        help="A customer who answered or was invited within this many days is not asked again.",
+    )
+    nps_followup = fields.Boolean(
+        string="Follow Up Detractors",
+        help="A detractor's answer (0-6) gives the salesperson a to-do with the score and the reason.",
+    )
+    nps_followup_days = fields.Integer(
+        string="Follow Up Within (Days)", help="Deadline of the to-do, in days after the answer."
+    )
 
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
         for name in (*FIELDS, "segments_date", "clusters_date"):
-            values.setdefault(name, company[f"kundenbindung_{name}"])
+            value = company[f"kundenbindung_{name}"]
+            values.setdefault(name, value.id if isinstance(value, models.BaseModel) else value)
         return values
 
     def action_save(self):
@@ -119,7 +141,9 @@ class KundenbindungSettings(models.TransientModel):
             )
         # only the addon's own fields, checked above: managers need no
         # general right to write companies
-        self.company_id.sudo().write({f"kundenbindung_{name}": self[name] for name in FIELDS})
+        values = {name: self[name] for name in FIELDS}
+        values = {name: value.id if isinstance(value, models.BaseModel) else value for name, value in values.items()}
+        self.company_id.sudo().write({f"kundenbindung_{name}": value for name, value in values.items()})
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_recompute(self):
