@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 D = datetime.date
@@ -216,6 +216,21 @@ class TestNps(TransactionCase):
         invited._save_lines(self.score_q, 9)
         invited._mark_done()
         self.assertEqual(self.responses(user_input_id=invited.id).company_id, self.company)
+
+    @freeze_time(TODAY)
+    def test_send_form_shows_who_is_left_out(self):
+        # as in the web client: the form's onchange, not a bare create
+        self.env["kundenbindung.nps.response"].create(
+            {"partner_id": self.other.id, "score": 7, "date": TODAY - datetime.timedelta(days=30)}
+        )
+        wizard = Form(
+            self.env["kundenbindung.nps.send"]
+            .with_user(self.salesman)
+            .with_context(default_partner_ids=(self.customer | self.other).ids)
+        )
+        self.assertEqual(wizard.interval_days, 180)
+        self.assertEqual(wizard.recipient_ids[:], self.customer)
+        self.assertEqual(wizard.skipped_ids[:], self.other)
 
     def test_two_companies_kept_apart(self):
         Response = self.env["kundenbindung.nps.response"]

@@ -26,7 +26,7 @@ class KundenbindungMarkLost(models.TransientModel):
                     "date": self.date,
                     "note": self.note,
                 }
-                for partner in self.partner_ids.commercial_partner_id
+                for partner in self.partner_ids._origin.commercial_partner_id
             ]
         )
         return {"type": "ir.actions.act_window_close", "infos": {"losses": losses.ids}}

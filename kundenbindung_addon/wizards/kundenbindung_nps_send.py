@@ -40,7 +40,8 @@ class KundenbindungNpsSend(models.TransientModel):
     )
 
     def _targets(self):
-        partners = self.partner_ids.commercial_partner_id
+        # real records, also in the onchange of the form
+        partners = self.partner_ids._origin.commercial_partner_id
         classes = [c.strip().upper() for c in (self.abc_classes or "").split(",") if c.strip()]
         if classes:
             segments = self.env["kundenbindung.customer.segment"].search(
