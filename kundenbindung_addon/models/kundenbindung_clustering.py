@@ -22,6 +22,7 @@ from odoo import Command, api, fields, models
 from ..engine import window_bounds
 from ..engine.clusters import NO_CLUSTER, cluster_customers, match_clusters
 from .kundenbindung_interest_cluster import GENERATED
+from .kundenbindung_segmentation import run_timings
 
 _logger = logging.getLogger(__name__)
 
@@ -169,18 +170,9 @@ class KundenbindungClustering(models.AbstractModel):
         Segment = self.env["kundenbindung.customer.segment"]
         Segment.invalidate_model(["cluster_id", "cluster_affinity", "next_category_ids"])
         self.env["kundenbindung.interest.cluster"].invalidate_model(["segment_ids"])
-        Partner = self.env["res.partner"]
-        Partner.invalidate_model([name for name in Partner._fields if name.startswith("kundenbindung_")])
+        self.env["res.partner"]._kundenbindung_invalidate()
         company.sudo().kundenbindung_clusters_date = today.date()
-        finished = time.perf_counter()
-        stats.update(
-            extract_seconds=extracted - started,
-            engine_seconds=engine_done - extracted,
-            write_seconds=finished - engine_done,
-            total_seconds=finished - started,
-            rows=len(purchases),
-            categories=len(categories),
-        )
+        stats.update(run_timings(started, extracted, engine_done), rows=len(purchases), categories=len(categories))
         _logger.info(
             "Customer Retention: interest clusters of %s: %d clusters, %d of %d customers clustered, "
             "%d failed chunks in %.1f s",

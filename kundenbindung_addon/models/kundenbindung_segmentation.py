@@ -49,6 +49,18 @@ SEGMENT_COLUMNS = (
 )
 
 
+def run_timings(started, extracted, engine_done):
+    """Seconds of a recompute's steps, from ``time.perf_counter()`` marks
+    (the write-back ends now)."""
+    finished = time.perf_counter()
+    return {
+        "extract_seconds": extracted - started,
+        "engine_seconds": engine_done - extracted,
+        "write_seconds": finished - engine_done,
+        "total_seconds": finished - started,
+    }
+
+
 class KundenbindungSegmentation(models.AbstractModel):
     _name = "kundenbindung.segmentation"
     _description = "Customer Retention Segmentation"
@@ -174,17 +186,9 @@ class KundenbindungSegmentation(models.AbstractModel):
         self.env["kundenbindung.customer.segment"].invalidate_model()
         self.env["kundenbindung.class.history"].invalidate_model()
         # the partner's figures are computed from the records written above
-        Partner = self.env["res.partner"]
-        Partner.invalidate_model([name for name in Partner._fields if name.startswith("kundenbindung_")])
+        self.env["res.partner"]._kundenbindung_invalidate()
         company.sudo().kundenbindung_segments_date = today.date()
-        finished = time.perf_counter()
-        stats.update(
-            extract_seconds=extracted - started,
-            engine_seconds=engine_done - extracted,
-            write_seconds=finished - engine_done,
-            total_seconds=finished - started,
-            documents=len(docs),
-        )
+        stats.update(run_timings(started, extracted, engine_done), documents=len(docs))
         _logger.info(
             "Customer Retention: segments of %s: %d customers, %d class changes, %d drops, "
             "%d to-dos, %d failed chunks in %.1f s",

@@ -296,6 +296,12 @@ class ResPartner(models.Model):
                 else:
                     partner[name] = self.env[self._fields[name].comodel_name] if self._fields[name].relational else False
 
+    @api.model
+    def _kundenbindung_invalidate(self):
+        """Forget the cached Customer Retention figures: the recomputes
+        write the records they are read from in SQL."""
+        self.invalidate_model([name for name in self._fields if name.startswith("kundenbindung_")])
+
     def _kundenbindung_segment_search(self, source, operator, value):
         """Domain on partners whose segment figures in the current company
         satisfy ``(source, operator, value)``; a negative condition also
