@@ -21,9 +21,10 @@ lifetime value, churn risk and the history of class changes, recomputed
 every night, with a to-do for the salesperson when a customer slips; and
 interest clusters from what customers buy, with cross-selling suggestions;
 and the Net Promoter Score from Odoo surveys, with detractor follow-up and
-the reasons customers leave.
+the reasons customers leave; and loyalty points on Odoo's loyalty app,
+earned from invoices too, with tiers.
 """,
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kundenbindung/kundenbindung_addon",
     "author": "kundenbindung_addon authors",
@@ -46,6 +47,7 @@ the reasons customers leave.
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/kundenbindung_nps_data.xml",
+        "data/kundenbindung_loyalty_data.xml",
         "views/res_config_settings_views.xml",
         "views/kundenbindung_settings_views.xml",
         "views/res_partner_views.xml",
@@ -54,6 +56,7 @@ the reasons customers leave.
         "views/kundenbindung_interest_cluster_views.xml",
         "views/kundenbindung_nps_views.xml",
         "views/kundenbindung_churn_views.xml",
+        "views/kundenbindung_loyalty_views.xml",
         "views/kundenbindung_revenue_report_views.xml",
         "views/kundenbindung_menus.xml",
     ],

@@ -9,3 +9,4 @@ from . import res_partner
 from . import kundenbindung_nps_response
 from . import kundenbindung_churn
 from . import survey
+from . import kundenbindung_loyalty

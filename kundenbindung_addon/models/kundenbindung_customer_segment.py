@@ -127,6 +127,9 @@ class KundenbindungCustomerSegment(models.Model):
         "cross-selling ideas.",
     )
 
+    loyalty_points = fields.Float(string="Loyalty Points", compute="_compute_loyalty")
+    loyalty_tier_id = fields.Many2one("kundenbindung.loyalty.tier", string="Loyalty Tier", compute="_compute_loyalty")
+
     _sql_constraints = [
         (
             "partner_company_unique",
@@ -140,6 +143,15 @@ class KundenbindungCustomerSegment(models.Model):
         # an indexed column: free room on each page lets PostgreSQL do that
         # as heap-only updates, without new index entries
         self.env.cr.execute("ALTER TABLE kundenbindung_customer_segment SET (fillfactor = 70)")
+
+    def _compute_loyalty(self):
+        for company in self.company_id:
+            segments = self.filtered(lambda s, c=company: s.company_id == c)
+            partners = {p.id: p for p in segments.partner_id.with_company(company).sudo()}
+            for segment in segments:
+                partner = partners[segment.partner_id.id]
+                segment.loyalty_points = partner.kundenbindung_loyalty_points
+                segment.loyalty_tier_id = partner.kundenbindung_loyalty_tier_id
 
     @api.depends("last_purchase")
     def _compute_recency_days(self):

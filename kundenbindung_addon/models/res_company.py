@@ -114,6 +114,43 @@ class ResCompany(models.Model):
         help="Deadline of the to-do, in days after the answer.",
     )
 
+    kundenbindung_loyalty_program_id = fields.Many2one(
+        "loyalty.program",
+        string="Invoice Loyalty Program",
+        domain="[('program_type', '=', 'loyalty'), ('company_id', 'in', [False, id])]",
+        help="Posted customer invoices earn points in this loyalty program by its rules; credit notes, "
+        "a reset to draft or a cancellation take them back. Empty: invoices earn no points.",
+    )
+
+    @api.constrains("kundenbindung_loyalty_program_id")
+    def _check_kundenbindung_loyalty_program(self):
+        for company in self:
+            program = company.kundenbindung_loyalty_program_id
+            if program and (program.program_type != "loyalty" or program.company_id not in (company, self.env["res.company"])):
+                raise ValidationError(
+                    self.env._(
+                        "The invoice loyalty program of %(company)s must be a loyalty card program of that company.",
+                        company=company.name,
+                    )
+                )
+
+    def action_kundenbindung_create_loyalty_program(self):
+        """A loyalty program for invoices: 1 point per currency unit spent."""
+        self.ensure_one()
+        program = self.env["loyalty.program"].sudo().create(
+            {
+                "name": self.env._("Loyalty points from invoices"),
+                "program_type": "loyalty",
+                "company_id": self.id,
+                "trigger": "auto",
+                "applies_on": "both",
+                "rule_ids": [(0, 0, {"reward_point_mode": "money", "reward_point_amount": 1.0})],
+                "reward_ids": [(0, 0, {"reward_type": "discount", "discount": 5.0, "required_points": 200.0})],
+            }
+        )
+        self.sudo().kundenbindung_loyalty_program_id = program
+        return program
+
     @api.model
     def _kundenbindung_default_nps_survey(self):
         """Companies without an NPS survey get the shipped one (the column

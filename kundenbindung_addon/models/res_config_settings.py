@@ -35,5 +35,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.kundenbindung_nps_followup_days", readonly=False
     )
 
+    kundenbindung_loyalty_program_id = fields.Many2one(
+        related="company_id.kundenbindung_loyalty_program_id", readonly=False
+    )
+
+    def action_kundenbindung_create_loyalty_program(self):
+        self.company_id.action_kundenbindung_create_loyalty_program()
+        return {"type": "ir.actions.client", "tag": "reload"}
+
     def action_kundenbindung_recompute(self):
         return self.env["kundenbindung.segmentation"].with_company(self.company_id).action_recompute()

@@ -1,5 +1,7 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import operator as op
+
 import pandas as pd
 
 from odoo import Command, api, fields, models
@@ -197,6 +199,91 @@ class ResPartner(models.Model):
     kundenbindung_loss_ids = fields.One2many(
         "kundenbindung.customer.loss", "partner_id", string="Marked Lost", groups=GROUP
     )
+
+    kundenbindung_loyalty_points = fields.Float(
+        string="Loyalty Points",
+        compute="_compute_kundenbindung_loyalty",
+        search="_search_kundenbindung_loyalty_points",
+        groups=GROUP,
+        help="Balance of the loyalty cards of the customer and its contacts in the loyalty programs of the "
+        "current company (gift cards and eWallets are money, not points, and are not counted).",
+    )
+    kundenbindung_loyalty_tier_id = fields.Many2one(
+        "kundenbindung.loyalty.tier",
+        string="Loyalty Tier",
+        compute="_compute_kundenbindung_loyalty",
+        search="_search_kundenbindung_loyalty_tier_id",
+        groups=GROUP,
+    )
+
+    @api.model
+    def _kundenbindung_loyalty_balances(self, partner_ids=None):
+        """Commercial partner id -> loyalty points of the current company
+        (cards of loyalty programs only, contacts' cards included)."""
+        company = self.env.company
+        self.env["loyalty.card"].flush_model(["partner_id", "points", "program_id", "active"])
+        self.env["loyalty.program"].flush_model(["program_type", "company_id", "active"])
+        self.flush_model(["commercial_partner_id"])
+        query = """
+            SELECT partner.commercial_partner_id, SUM(card.points)
+              FROM loyalty_card card
+              JOIN loyalty_program program ON program.id = card.program_id
+              JOIN res_partner partner ON partner.id = card.partner_id
+             WHERE program.program_type = 'loyalty' AND program.active AND card.active
+               AND (program.company_id = %(company)s OR program.company_id IS NULL)
+        """
+        params = {"company": company.id}
+        if partner_ids is not None:
+            query += " AND partner.commercial_partner_id = ANY(%(partners)s)"
+            params["partners"] = list(partner_ids)
+        self.env.cr.execute(query + " GROUP BY partner.commercial_partner_id", params)
+        return dict(self.env.cr.fetchall())
+
+    @api.depends_context("company")
+    def _compute_kundenbindung_loyalty(self):
+        commercial = {p.id: p._origin.commercial_partner_id.id for p in self}
+        balances = self._kundenbindung_loyalty_balances([pid for pid in commercial.values() if pid])
+        Tier = self.env["kundenbindung.loyalty.tier"]
+        tiers = [(tier, tier.min_points) for tier in Tier._for_company(self.env.company)]
+        for partner in self:
+            points = balances.get(commercial[partner.id], 0.0)
+            partner.kundenbindung_loyalty_points = points
+            partner.kundenbindung_loyalty_tier_id = next((t for t, minimum in tiers if points >= minimum), Tier)
+
+    def _search_kundenbindung_loyalty_points(self, operator, value):
+        if operator not in ("=", "!=", "<", "<=", ">", ">="):
+            return expression.FALSE_DOMAIN
+        compare = {"=": op.eq, "!=": op.ne, "<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge}[operator]
+        balances = self._kundenbindung_loyalty_balances()
+        matching = [pid for pid, points in balances.items() if compare(points, value or 0.0)]
+        if compare(0.0, value or 0.0):
+            # partners without a card have 0 points
+            return ["|", ("commercial_partner_id", "in", matching), ("commercial_partner_id", "not in", list(balances))]
+        return [("commercial_partner_id", "in", matching)]
+
+    def _search_kundenbindung_loyalty_tier_id(self, operator, value):
+        if operator not in ("=", "in", "!=", "not in"):
+            return expression.FALSE_DOMAIN
+        Tier = self.env["kundenbindung.loyalty.tier"]
+        wanted = value if isinstance(value, (list, tuple)) else [value]
+        wanted_ids = {v for v in wanted if isinstance(v, int)} | set(Tier.search([("name", "in", [v for v in wanted if isinstance(v, str)])]).ids)
+        tiers = [(tier, tier.min_points) for tier in Tier._for_company(self.env.company)]
+        balances = self._kundenbindung_loyalty_balances()
+        matching = [
+            pid for pid, points in balances.items()
+            if next((t.id for t, minimum in tiers if points >= minimum), False) in wanted_ids
+        ]
+        lowest = next((t.id for t, minimum in reversed(tiers) if minimum <= 0), False)
+        domain = [("commercial_partner_id", "in", matching)]
+        if lowest in wanted_ids:
+            domain = ["|", *domain, ("commercial_partner_id", "not in", list(balances))]
+        return domain if operator in ("=", "in") else ["!", *domain]
+
+    def action_kundenbindung_loyalty_cards(self):
+        """The customer's cards of loyalty programs (not gift cards or eWallets)."""
+        action = self.action_view_loyalty_cards()
+        action["domain"] = [*action["domain"], ("program_type", "=", "loyalty")]
+        return action
 
     @api.depends_context("company")
     @api.depends("kundenbindung_nps_response_ids.score", "kundenbindung_nps_response_ids.date")

@@ -6,3 +6,4 @@ from . import test_manager_settings
 from . import test_segments
 from . import test_clusters
 from . import test_nps_responses
+from . import test_loyalty

@@ -20,6 +20,7 @@ FIELDS = (
     "nps_interval_days",
     "nps_followup",
     "nps_followup_days",
+    "loyalty_program_id",
 )
 
 
@@ -113,6 +114,13 @@ class KundenbindungSettings(models.TransientModel):
     nps_followup = fields.Boolean(
         string="Follow Up Detractors",
         help="A detractor's answer (0-6) gives the salesperson a to-do with the score and the reason.",
+    )
+    loyalty_program_id = fields.Many2one(
+        "loyalty.program",
+        string="Invoice Loyalty Program",
+        domain="[('program_type', '=', 'loyalty'), ('company_id', 'in', [False, company_id])]",
+        help="Posted customer invoices earn points in this loyalty program by its rules; credit notes, "
+        "a reset to draft or a cancellation take them back. Empty: invoices earn no points.",
     )
     nps_followup_days = fields.Integer(
         string="Follow Up Within (Days)", help="Deadline of the to-do, in days after the answer."
