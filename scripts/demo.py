@@ -125,6 +125,9 @@ def main(argv=None):
             print("Adding NPS answers and lost customers")
             subprocess.run([*load, "nps", "--seed", str(args.seed), *odoo_args], env=odoo.env(), stdout=log,
                            stderr=subprocess.STDOUT, check=True)
+            print("Loyalty points from the last 6 months of invoices")
+            subprocess.run([*load, "loyalty", *odoo_args], env=odoo.env(), stdout=log,
+                           stderr=subprocess.STDOUT, check=True)
         for line in log_path.read_text(encoding="utf-8").splitlines():
             if line.startswith("DEMO "):
                 print("  " + json.dumps(json.loads(line[5:]), ensure_ascii=False))

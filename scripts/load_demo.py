@@ -10,6 +10,7 @@ Run by ``scripts/demo.py`` with the Odoo package importable::
     load_demo.py clusters [--runs 1] [--category-level N] [--min-invoices N]
         [--window-months N] -- <odoo options>
     load_demo.py nps [--nps-share 0.3] [--seed 42] -- <odoo options>
+    load_demo.py loyalty [--loyalty-months 6] -- <odoo options>
 
 ``segments`` recomputes the customer segments of the demo company ``--runs``
 times, ``--step-days`` apart and the last one as of today (the first
@@ -28,6 +29,11 @@ clusters found.
 18 months (lower scores the higher their churn risk; follow-up to-dos for
 the last two weeks only) and marks about a third of the lost customers
 lost with a reason.
+
+``loyalty`` creates the invoice loyalty program (1 point per euro) and
+awards the points of the last ``--loyalty-months`` of posted invoices and
+credit notes through the same path as posting one, and prints how long a
+document took.
 
 ``<odoo options>`` are the usual ``-d``, ``--addons-path`` and ``--db_*``.
 """
@@ -290,6 +296,42 @@ def nps(env, args):
     return {"company": company.name, "nps_answers": len(vals), "followups": len(recent), "lost_marked": len(losses)}
 
 
+def loyalty(env, args):
+    """The invoice loyalty program of the demo company (1 point per euro),
+    with the points of the last ``--loyalty-months`` of posted invoices
+    awarded through the same path as a posting."""
+    import datetime
+
+    from odoo import fields as odoo_fields
+
+    company = env.company
+    program = company.kundenbindung_loyalty_program_id or company.action_kundenbindung_create_loyalty_program()
+    since = odoo_fields.Date.context_today(program) - datetime.timedelta(days=30 * args.loyalty_months)
+    moves = env["account.move"].search(
+        [
+            ("company_id", "=", company.id),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+            ("state", "=", "posted"),
+            ("invoice_date", ">=", since),
+        ],
+        order="invoice_date, id",
+    )
+    started = time.perf_counter()
+    for start in range(0, len(moves), 500):
+        moves[start : start + 500]._kundenbindung_sync_loyalty()
+        env.invalidate_all()
+    seconds = time.perf_counter() - started
+    cards = env["loyalty.card"].search([("program_id", "=", program.id)])
+    return {
+        "program": program.name,
+        "documents": len(moves),
+        "cards": len(cards),
+        "points": round(sum(cards.mapped("points"))),
+        "seconds": round(seconds, 1),
+        "per_document_ms": round(1000 * seconds / max(len(moves), 1), 1),
+    }
+
+
 def main(argv):
     if "--" in argv:
         split = argv.index("--")
@@ -297,7 +339,7 @@ def main(argv):
     else:
         own, odoo_args = argv, []
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["company", "data", "segments", "clusters", "nps"])
+    parser.add_argument("step", choices=["company", "data", "segments", "clusters", "nps", "loyalty"])
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--invoice-lines", type=int, default=None)
     parser.add_argument("--seed", type=int, default=42)
@@ -310,6 +352,7 @@ def main(argv):
     parser.add_argument("--min-invoices", type=int, default=None)
     parser.add_argument("--window-months", type=int, default=None)
     parser.add_argument("--nps-share", type=float, default=0.3)
+    parser.add_argument("--loyalty-months", type=int, default=6)
     args = parser.parse_args(own)
 
     odoo.tools.config.parse_config(odoo_args)
@@ -326,6 +369,9 @@ def main(argv):
             result = clusters(env, args)
         elif args.step == "nps":
             result = nps(env, args)
+        elif args.step == "loyalty":
+            # the program is named in the demo company's language
+            result = loyalty(api.Environment(cr, SUPERUSER_ID, {"lang": "de_DE"}), args)
         else:
             admin = env.ref("base.user_admin")
             env = api.Environment(cr, admin.id, {"lang": "de_DE"})

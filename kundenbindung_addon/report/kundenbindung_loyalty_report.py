@@ -17,6 +17,7 @@ class KundenbindungLoyaltyReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     points = fields.Float(string="Loyalty Points", readonly=True)
+    customer_count = fields.Integer(string="Customers", readonly=True)
     tier_id = fields.Many2one("kundenbindung.loyalty.tier", string="Loyalty Tier", readonly=True)
     abc_class = fields.Selection(ABC_SELECTION, string="ABC Class", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
@@ -50,6 +51,7 @@ class KundenbindungLoyaltyReport(models.Model):
                        balance.partner_id,
                        balance.company_id,
                        balance.points,
+                       1 AS customer_count,
                        (SELECT tier.id FROM kundenbindung_loyalty_tier tier
                          WHERE tier.active AND tier.min_points <= balance.points
                            AND (tier.company_id IS NULL OR tier.company_id = balance.company_id)
