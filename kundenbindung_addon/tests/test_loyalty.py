@@ -138,8 +138,15 @@ class TestLoyalty(AccountTestInvoicingCommon):
         self.assertEqual((rows.points, rows.tier_id, rows.company_id), (1200.0, silver, self.company))
 
     def test_access_rights(self):
-        self.invoice(100.0)
+        invoice = self.invoice(100.0)
         self.assertEqual(self.customer.with_user(self.salesman).kundenbindung_loyalty_points, 100.0)
+        # the salesman opens the cards and reads their history, changes nothing
+        action = self.customer.with_user(self.salesman).action_kundenbindung_loyalty_cards()
+        cards = self.env[action["res_model"]].with_user(self.salesman).search(action["domain"])
+        self.assertEqual(cards.program_id, self.program)
+        self.assertIn(invoice.name, cards.history_ids.description)
+        with self.assertRaises(AccessError):
+            cards.with_user(self.salesman).points = 1000.0
         silver = self.env.ref("kundenbindung_addon.loyalty_tier_silver")
         with self.assertRaises(AccessError):
             silver.with_user(self.salesman).min_points = 1
