@@ -40,7 +40,7 @@ earned from invoices too, with tiers.
         "sales_team",
     ],
     "external_dependencies": {
-        "python": ["pandas", "scikit-learn", "rapidfuzz"],
+        "python": ["pandas", "scikit-learn", "rapidfuzz", "phonenumbers", "cologne-phonetics"],
     },
     "data": [
         "security/kundenbindung_security.xml",
@@ -57,6 +57,7 @@ earned from invoices too, with tiers.
         "views/kundenbindung_nps_views.xml",
         "views/kundenbindung_churn_views.xml",
         "views/kundenbindung_loyalty_views.xml",
+        "views/kundenbindung_duplicate_views.xml",
         "views/kundenbindung_revenue_report_views.xml",
         "views/kundenbindung_menus.xml",
     ],

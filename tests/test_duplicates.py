@@ -118,3 +118,17 @@ def test_names_from_company_or_given_and_family_name():
     pairs, _groups = find_duplicates(data, roles, threshold=0)
     best = pairs.iloc[0]
     assert (best["a"], best["b"]) == (0, 1)
+
+
+def test_blocks_pair_the_right_records_when_some_keys_are_empty():
+    # the empty keys of the first rows must not shift the pairs
+    data = frame(
+        [
+            {"name": "A"},
+            {"name": "B", "phone": "030 1234567"},
+            {"name": "Kunz GmbH", "phone": "0711 1234567"},
+            {"name": "Kunz G.m.b.H.", "phone": "+49 711 1234567"},
+        ]
+    )
+    prepared = prepare(data, COLUMNS)
+    assert candidate_pairs(prepared).tolist() == [[2, 3]]

@@ -126,9 +126,12 @@ def candidate_pairs(prepared, max_block=MAX_BLOCK):
     found = []
     for _name, key in _block_keys(prepared):
         key = key.reset_index(drop=True)
-        usable = ~key.str.endswith("|") & ~key.str.startswith("|") & (key != "")
-        groups = key[usable].groupby(key[usable]).indices
-        for positions in groups.values():
+        usable = (~key.str.endswith("|") & ~key.str.startswith("|") & (key != "")).to_numpy()
+        rows = np.flatnonzero(usable)
+        # groupby(...).indices counts positions in the filtered keys: back to rows
+        groups = key[usable].groupby(key[usable].to_numpy()).indices
+        for found_at in groups.values():
+            positions = rows[found_at]
             if 1 < len(positions) <= max_block:
                 left, right = np.triu_indices(len(positions), k=1)
                 found.append(np.column_stack((positions[left], positions[right])))

@@ -10,3 +10,4 @@ from . import kundenbindung_nps_response
 from . import kundenbindung_churn
 from . import survey
 from . import kundenbindung_loyalty
+from . import kundenbindung_duplicate

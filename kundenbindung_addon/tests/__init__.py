@@ -7,3 +7,4 @@ from . import test_segments
 from . import test_clusters
 from . import test_nps_responses
 from . import test_loyalty
+from . import test_duplicates
