@@ -135,6 +135,32 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
     _description = "Customer Retention Duplicate Detection"
 
     @api.model
+    def _explain(self, row):
+        """The engine's per-field results of a pair in the user's language:
+        "Name 96, Straße 100, Telefon gleich, E-Mail verschieden"."""
+        env = self.env
+        labels = {
+            "number": env._("house number"),
+            "postcode": env._("postcode"),
+            "phone": env._("phone"),
+            "email": env._("email"),
+            "website": env._("website"),
+            "vat": env._("VAT number"),
+            "legal_form": env._("legal form"),
+            "birthdate": env._("birth date"),
+        }
+        parts = [env._("name %(score)s", score=int(row.name))]
+        if not pd.isna(row.street):
+            parts.append(env._("street %(score)s", score=int(round(row.street))))
+        for field, label in labels.items():
+            value = getattr(row, field)
+            if value == 1:
+                parts.append(env._("%(field)s equal", field=label))
+            elif value == -1:
+                parts.append(env._("%(field)s differs", field=label))
+        return ", ".join(parts)
+
+    @api.model
     def _partners(self, company):
         """Active partners a user of ``company`` sees (its own and shared),
         as the engine's record table indexed by partner id."""
@@ -177,7 +203,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             best = group_pairs.iloc[0]
             vals = {
                 "score": float(best["score"]),
-                "explanation": best["explanation"],
+                "explanation": self._explain(next(group_pairs.head(1).itertuples())),
                 "pair_ids": [Command.clear()]
                 + [
                     Command.create(
@@ -185,7 +211,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
                             "partner_a_id": int(row.a),
                             "partner_b_id": int(row.b),
                             "score": float(row.score),
-                            "explanation": row.explanation,
+                            "explanation": self._explain(row),
                         }
                     )
                     for row in group_pairs.itertuples()
