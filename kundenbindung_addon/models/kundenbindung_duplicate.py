@@ -9,7 +9,8 @@ import time
 import pandas as pd
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import plaintext2html
 
 from ..engine.duplicates import REVIEW_THRESHOLD, find_duplicates
 from ..engine.duplicates import groups as connected_groups
@@ -92,6 +93,65 @@ class KundenbindungDuplicateGroup(models.Model):
             )
         self.write({"state": "dismissed"})
 
+    survivor_id = fields.Many2one(
+        "res.partner",
+        string="Keep",
+        domain="[('id', 'in', partner_ids)]",
+        help="The partner that stays; the others are merged into it. Empty: the one with the most invoices, "
+        "then the oldest.",
+    )
+    journal_ids = fields.One2many("kundenbindung.merge.journal", "group_id", string="Merge Journal", readonly=True)
+
+    def _default_survivor(self):
+        """The partner with the most customer invoices, then the oldest."""
+        self.ensure_one()
+        counts = dict(
+            self.env["account.move"].sudo()._read_group(
+                [("commercial_partner_id", "in", self.partner_ids.ids), ("move_type", "in", ("out_invoice", "out_refund"))],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        return max(self.partner_ids, key=lambda p: (counts.get(p, 0), -p.id))
+
+    def _merge_blockers(self, survivor):
+        """Why these partners must not be merged automatically, or []."""
+        partners = self.partner_ids
+        reasons = []
+        vats = {p.vat.replace(" ", "").upper() for p in partners if p.vat}
+        if len(vats) > 1:
+            reasons.append(self.env._("two different VAT numbers"))
+        if any(p.parent_id in partners for p in partners):
+            reasons.append(self.env._("a contact and its company"))
+        if len(partners.with_context(active_test=False).user_ids) > 1:
+            reasons.append(self.env._("more than one linked user"))
+        companies = partners.company_id
+        if len(companies) > 1:
+            reasons.append(self.env._("partners of different companies"))
+        return reasons
+
+    def action_merge(self):
+        """Merge the group's partners into the survivor through Odoo's merge
+        (every reference moved), in steps of at most three partners, after
+        writing a journal entry with each source partner's values."""
+        self._check_manager()
+        for group in self:
+            survivor = group.survivor_id or group._default_survivor()
+            blockers = group._merge_blockers(survivor)
+            if blockers:
+                raise UserError(
+                    self.env._("These partners cannot be merged: %(reasons)s.", reasons=", ".join(blockers))
+                )
+            sources = group.partner_ids - survivor
+            wizard = self.env["base.partner.merge.automatic.wizard"].sudo()
+            for start in range(0, len(sources), 2):
+                step = sources[start : start + 2]
+                journals = self.env["kundenbindung.merge.journal"].sudo()._record(group, step, survivor)
+                wizard._merge((step | survivor).ids, survivor.sudo(), extra_checks=False)
+                journals.with_user(self.env.user)._post_differences(survivor)
+            group.write({"state": "merged", "survivor_id": survivor.id})
+        return True
+
     def action_review(self):
         self._check_manager()
         self.filtered(lambda g: g.state == "new").write({"state": "review"})
@@ -99,6 +159,82 @@ class KundenbindungDuplicateGroup(models.Model):
     def _check_manager(self):
         if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
             raise AccessError(self.env._("Only Customer Retention managers can review duplicates."))
+
+
+class KundenbindungMergeJournal(models.Model):
+    """What a merged partner was: the stored values of the source partner
+    and its external ids, kept before Odoo's merge deleted it."""
+
+    _name = "kundenbindung.merge.journal"
+    _description = "Merge Journal"
+    _order = "id desc"
+
+    group_id = fields.Many2one("kundenbindung.duplicate.group", ondelete="set null", index=True, readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    survivor_id = fields.Many2one("res.partner", string="Merged Into", ondelete="set null", readonly=True)
+    source_id = fields.Integer(string="Merged Partner ID", readonly=True)
+    source_name = fields.Char(string="Merged Partner", readonly=True)
+    snapshot = fields.Json(readonly=True, help="The merged partner's stored values.")
+    external_ids = fields.Char(string="External IDs", readonly=True)
+    differences = fields.Text(readonly=True, help="Values of the merged partner that differed from the survivor's.")
+
+    # plain values a user entered; relations are moved by the merge itself
+    SNAPSHOT_TYPES = ("char", "text", "html", "selection", "boolean", "integer", "float", "monetary", "date",
+                      "datetime", "many2one")
+
+    def _record(self, group, sources, survivor):
+        journals = self.browse()
+        # the whole record, whatever fields the manager may read
+        sources, survivor = sources.sudo(), survivor.sudo()
+        fields_ = [
+            name
+            for name, field in sources._fields.items()
+            if field.store and field.type in self.SNAPSHOT_TYPES and not field.compute and name not in models.MAGIC_COLUMNS
+        ]
+        for source in sources:
+            values = source.read(fields_)[0]
+            snapshot = {
+                name: (value[0] if isinstance(value, tuple) else value)
+                for name, value in values.items()
+                if value not in (False, None, "")
+            }
+            snapshot = {k: (str(v) if not isinstance(v, (str, int, float, bool)) else v) for k, v in snapshot.items()}
+            xmlids = self.env["ir.model.data"].search([("model", "=", "res.partner"), ("res_id", "=", source.id)])
+            differences = []
+            for name in ("name", "street", "street2", "zip", "city", "phone", "mobile", "email", "website", "vat",
+                         "ref", "comment", "function"):
+                if name in source._fields and source[name] and source[name] != survivor[name]:
+                    label = source._fields[name].get_description(self.env)["string"]
+                    differences.append(f"{label}: {source[name]}")
+            journals |= self.create(
+                {
+                    "group_id": group.id,
+                    "company_id": group.company_id.id,
+                    "survivor_id": survivor.id,
+                    "source_id": source.id,
+                    "source_name": source.display_name,
+                    "snapshot": snapshot,
+                    "external_ids": ", ".join(f"{x.module}.{x.name}" for x in xmlids),
+                    "differences": "\n".join(differences),
+                }
+            )
+        return journals
+
+    def _post_differences(self, survivor):
+        """Values of the merged partners that differed, on the survivor's
+        chatter, so nothing a user entered is lost from sight."""
+        for journal in self.filtered("differences"):
+            body = self.env._(
+                "Merged %(partner)s (id %(id)s) into this partner. Its values that differed:",
+                partner=journal.source_name,
+                id=journal.source_id,
+            )
+            # the manager merges without the right to edit partners: posted as them, by the system
+            survivor.sudo().message_post(
+                body=plaintext2html(body + "\n" + journal.differences),
+                subtype_xmlid="mail.mt_note",
+                author_id=self.env.user.partner_id.id,
+            )
 
 
 class KundenbindungDuplicatePair(models.Model):

@@ -1,7 +1,7 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
@@ -78,3 +78,41 @@ class TestDuplicates(TransactionCase):
             company_ids=[Command.set(self.company_2.ids)],
         )
         self.assertFalse(self.env["kundenbindung.duplicate.group"].with_user(manager_2).search([]))
+
+    def test_merge_moves_references_and_keeps_a_journal(self):
+        invoice_partner = self.duplicate
+        self.duplicate.write({"ref": "K-4711", "comment": "Lieferung nur vormittags"})
+        message = self.duplicate.message_post(body="Rückruf vereinbart")
+        self.env["kundenbindung.duplicate.detection"]._detect_company(self.company)
+        group = self.groups()
+        group.survivor_id = self.original
+        group.with_user(self.manager).action_merge()
+        self.assertEqual(group.state, "merged")
+        self.assertFalse(invoice_partner.exists())
+        # the message moved to the survivor, the values that differed are on its chatter
+        self.assertEqual(message.res_id, self.original.id)
+        notes = self.original.message_ids.mapped("body")
+        self.assertTrue(any("K-4711" in str(body) and "vormittags" in str(body) for body in notes))
+        journal = group.journal_ids
+        self.assertEqual(journal.source_name, "MUELLER & SOEHNE G.m.b.H. & Co KG")
+        self.assertEqual(journal.snapshot["ref"], "K-4711")
+        self.assertEqual(journal.snapshot["street"], "Hauptstr. 12")
+        self.assertEqual(journal.survivor_id, self.original)
+
+    def test_merge_refused_for_two_vat_numbers_and_chained_beyond_three(self):
+        Partner = self.env["res.partner"]
+        self.original.vat = "DE111111111"
+        self.duplicate.vat = "DE222222222"
+        self.env["kundenbindung.duplicate.detection"]._detect_company(self.company, threshold=0)
+        group = self.groups()
+        with self.assertRaises(UserError):
+            group.with_user(self.manager).action_merge()
+        self.assertTrue(self.duplicate.exists())
+        # four partners of one customer merge in chained steps (Odoo merges three at most)
+        copies = Partner.create([{"name": "Kunz GmbH", "is_company": True, "zip": "10115", "city": "Berlin", "phone": "030 1234567"} for _i in range(4)])
+        group = self.env["kundenbindung.duplicate.group"].create(
+            {"company_id": self.company.id, "partner_ids": [Command.set(copies.ids)], "score": 100.0}
+        )
+        group.with_user(self.manager).action_merge()
+        self.assertEqual(len(copies.exists()), 1)
+        self.assertEqual(len(group.journal_ids), 3)
