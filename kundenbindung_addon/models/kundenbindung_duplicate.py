@@ -114,7 +114,7 @@ class KundenbindungDuplicateGroup(models.Model):
         )
         return max(self.partner_ids, key=lambda p: (counts.get(p, 0), -p.id))
 
-    def _merge_blockers(self, survivor):
+    def _merge_blockers(self):
         """Why these partners must not be merged automatically, or []."""
         partners = self.partner_ids
         reasons = []
@@ -125,8 +125,8 @@ class KundenbindungDuplicateGroup(models.Model):
             reasons.append(self.env._("a contact and its company"))
         if len(partners.with_context(active_test=False).user_ids) > 1:
             reasons.append(self.env._("more than one linked user"))
-        companies = partners.company_id
-        if len(companies) > 1:
+        # one company, or all shared
+        if len({p.company_id.id for p in partners}) > 1:
             reasons.append(self.env._("partners of different companies"))
         return reasons
 
@@ -137,7 +137,7 @@ class KundenbindungDuplicateGroup(models.Model):
         self._check_manager()
         for group in self:
             survivor = group.survivor_id or group._default_survivor()
-            blockers = group._merge_blockers(survivor)
+            blockers = group._merge_blockers()
             if blockers:
                 raise UserError(
                     self.env._("These partners cannot be merged: %(reasons)s.", reasons=", ".join(blockers))

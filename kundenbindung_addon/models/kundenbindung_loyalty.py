@@ -104,15 +104,19 @@ class AccountMove(models.Model):
         re-post or a second reset never counts twice."""
         History = self.env["loyalty.history"].sudo()
         Card = self.env["loyalty.card"].sudo()
-        for move in self.filtered(lambda m: m.move_type in ("out_invoice", "out_refund")):
-            program = move.company_id.kundenbindung_loyalty_program_id
-            if not program or not move.commercial_partner_id:
-                continue
-            program = program.sudo()
+        moves = self.filtered(
+            lambda m: m.move_type in ("out_invoice", "out_refund")
+            and m.company_id.kundenbindung_loyalty_program_id
+            and m.commercial_partner_id
+        )
+        if not moves:
+            return
+        # what each document earned so far, in one query
+        history = History.search([("order_model", "=", "account.move"), ("order_id", "in", moves.ids)])
+        for move in moves:
+            program = move.company_id.kundenbindung_loyalty_program_id.sudo()
             target = move._kundenbindung_loyalty_points(program)
-            lines = History.search(
-                [("order_model", "=", "account.move"), ("order_id", "=", move.id), ("card_id.program_id", "=", program.id)]
-            )
+            lines = history.filtered(lambda h, m=move, p=program: h.order_id == m.id and h.card_id.program_id == p)
             awarded = sum(lines.mapped("issued")) - sum(lines.mapped("used"))
             delta = round(target - awarded, 2)
             if not delta:
