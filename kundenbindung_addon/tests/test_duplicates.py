@@ -116,3 +116,14 @@ class TestDuplicates(TransactionCase):
         group.with_user(self.manager).action_merge()
         self.assertEqual(len(copies.exists()), 1)
         self.assertEqual(len(group.journal_ids), 3)
+
+    def test_merge_refused_across_companies(self):
+        own = self.env["res.partner"].create({"name": "Kunz AG", "is_company": True, "company_id": self.company_2.id})
+        shared = self.env["res.partner"].create({"name": "Kunz AG", "is_company": True})
+        group = self.env["kundenbindung.duplicate.group"].create(
+            {"company_id": self.company.id, "partner_ids": [Command.set((own | shared).ids)], "score": 99.0}
+        )
+        with self.assertRaises(UserError):
+            group.with_user(self.manager).action_merge()
+        self.assertTrue(own.exists() and shared.exists())
+        self.assertEqual(group.state, "new")
