@@ -28,12 +28,6 @@ class KundenbindungLoyaltyTier(models.Model):
     def _for_company(self, company):
         return self.search([("company_id", "in", [False, company.id])], order="min_points desc, id")
 
-    @api.model
-    def _tier_of(self, points, company):
-        for tier in self._for_company(company):
-            if points >= tier.min_points:
-                return tier
-        return self.browse()
 
 
 LOYALTY_FIELDS = ["kundenbindung_loyalty_points", "kundenbindung_loyalty_tier_id"]

@@ -121,16 +121,6 @@ class KundenbindungNpsResponse(models.Model):
             else:
                 response.category = response.nps = False
 
-    @api.constrains("score")
-    def _check_score(self):
-        for response in self:
-            if not 0 <= response.score <= 10:
-                raise ValidationError(
-                    self.env._(
-                        "An NPS answer must be a whole number from 0 to 10, not %(score)s.", score=response.score
-                    )
-                )
-
     @api.depends("partner_id", "score", "date")
     def _compute_display_name(self):
         for response in self:
@@ -138,7 +128,8 @@ class KundenbindungNpsResponse(models.Model):
             response.display_name = f"{who}: {response.score}"
 
     def _kundenbindung_check_scores(self, vals_list):
-        """Refuse a score outside 0-10 before anything is written."""
+        """Refuse a score outside 0-10 before anything is written (create
+        and write go through here; the SQL check is the backstop)."""
         for vals in vals_list:
             score = vals.get("score")
             if score is not None and score is not False and not (isinstance(score, int) and 0 <= score <= 10):

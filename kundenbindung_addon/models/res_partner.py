@@ -7,6 +7,7 @@ import pandas as pd
 from odoo import Command, api, fields, models
 from odoo.osv import expression
 
+from ..engine.loyalty import tier_for
 from ..engine.nps import respondent_summary
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
 
@@ -244,11 +245,11 @@ class ResPartner(models.Model):
         commercial = {p.id: p._origin.commercial_partner_id.id for p in self}
         balances = self._kundenbindung_loyalty_balances([pid for pid in commercial.values() if pid])
         Tier = self.env["kundenbindung.loyalty.tier"]
-        tiers = [(tier, tier.min_points) for tier in Tier._for_company(self.env.company)]
+        tiers = [(tier.id, tier.min_points) for tier in Tier._for_company(self.env.company)]
         for partner in self:
             points = balances.get(commercial[partner.id], 0.0)
             partner.kundenbindung_loyalty_points = points
-            partner.kundenbindung_loyalty_tier_id = next((t for t, minimum in tiers if points >= minimum), Tier)
+            partner.kundenbindung_loyalty_tier_id = Tier.browse(tier_for(points, tiers))
 
     def _search_kundenbindung_loyalty_points(self, operator, value):
         if operator not in ("=", "!=", "<", "<=", ">", ">="):
@@ -267,15 +268,12 @@ class ResPartner(models.Model):
         Tier = self.env["kundenbindung.loyalty.tier"]
         wanted = value if isinstance(value, (list, tuple)) else [value]
         wanted_ids = {v for v in wanted if isinstance(v, int)} | set(Tier.search([("name", "in", [v for v in wanted if isinstance(v, str)])]).ids)
-        tiers = [(tier, tier.min_points) for tier in Tier._for_company(self.env.company)]
+        tiers = [(tier.id, tier.min_points) for tier in Tier._for_company(self.env.company)]
         balances = self._kundenbindung_loyalty_balances()
-        matching = [
-            pid for pid, points in balances.items()
-            if next((t.id for t, minimum in tiers if points >= minimum), False) in wanted_ids
-        ]
-        lowest = next((t.id for t, minimum in reversed(tiers) if minimum <= 0), False)
+        matching = [pid for pid, points in balances.items() if tier_for(points, tiers) in wanted_ids]
         domain = [("commercial_partner_id", "in", matching)]
-        if lowest in wanted_ids:
+        # partners without a card have 0 points
+        if tier_for(0.0, tiers) in wanted_ids:
             domain = ["|", *domain, ("commercial_partner_id", "not in", list(balances))]
         return domain if operator in ("=", "in") else ["!", *domain]
 
