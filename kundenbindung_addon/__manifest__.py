@@ -24,7 +24,7 @@ and the Net Promoter Score from Odoo surveys, with detractor follow-up and
 the reasons customers leave; and loyalty points on Odoo's loyalty app,
 earned from invoices too, with tiers.
 """,
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kundenbindung/kundenbindung_addon",
     "author": "kundenbindung_addon authors",

@@ -5,7 +5,16 @@ import pandas as pd
 import pytest
 
 from engine import ContractError
-from engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD, candidate_pairs, find_duplicates, groups, prepare
+from engine.duplicates import (
+    AUTO_MERGE_THRESHOLD,
+    REVIEW_THRESHOLD,
+    candidate_pairs,
+    find_duplicates,
+    groups,
+    match,
+    prepare,
+    weakest_link,
+)
 from tools.demo_data import generate
 
 COLUMNS = {"name": "name", "street": "street", "postcode": "zip", "city": "city", "phone": "phone", "email": "email",
@@ -132,3 +141,48 @@ def test_blocks_pair_the_right_records_when_some_keys_are_empty():
     )
     prepared = prepare(data, COLUMNS)
     assert candidate_pairs(prepared).tolist() == [[2, 3]]
+
+
+def test_incremental_run_finds_exactly_the_full_runs_pairs_of_the_changed_records():
+    data = generate(4000, seed=11).customers.set_index("key")
+    roles = {k: v for k, v in COLUMNS.items() if k != "vat"}
+    prepared = prepare(data, roles)
+    full, _groups = match(prepared, threshold=50)
+    changed = list(prepared.index[::7])  # every seventh record "changed since the last run"
+    incremental, _groups = match(prepared, threshold=50, changed=changed)
+    touching = full[full["a"].isin(changed) | full["b"].isin(changed)]
+    key = ["a", "b", "score"]
+    assert len(touching) > 20
+    pd.testing.assert_frame_equal(incremental[key].reset_index(drop=True), touching[key].reset_index(drop=True))
+    # the same through find_duplicates on the raw table
+    again, _groups = find_duplicates(data, roles, threshold=50, changed=changed)
+    assert again[key].equals(incremental[key])
+    # nothing changed: nothing to compare
+    none, _groups = match(prepared, changed=[])
+    assert none.empty
+
+
+def test_a_group_is_as_sure_as_its_weakest_necessary_link():
+    pairs = pd.DataFrame({"a": [1, 2, 1, 4], "b": [2, 3, 3, 5], "score": [99.0, 96.0, 82.0, 90.0]})
+    assert weakest_link(pairs.iloc[:3]) == 96.0  # 1-3 at 82 is not needed: 1-2-3 hold at 96
+    chain = pd.DataFrame({"a": [1, 2], "b": [2, 3], "score": [99.0, 81.0]})
+    assert weakest_link(chain) == 81.0
+    assert weakest_link(pairs) == 0.0  # two separate groups
+    assert weakest_link(pairs.iloc[:0]) == 0.0
+
+
+def test_a_records_own_country_reads_its_phone_number():
+    data = frame([{"name": "Gruber GmbH", "phone": "01 5123456", "zip": "1010"},
+                  {"name": "Gruber GmbH", "phone": "+43 1 5123456", "zip": "1010"}])
+    data["country"] = ["AT", "AT"]
+    austrian = prepare(data, {**COLUMNS, "country": "country"})
+    assert austrian["phone"].tolist() == ["+4315123456", "+4315123456"]
+    german = prepare(data, COLUMNS)
+    assert german["phone"].iloc[0] != "+4315123456"
+
+
+def test_prepared_table_has_the_documented_columns():
+    from engine.duplicates import PREPARED_COLUMNS
+
+    prepared = prepare(frame([{"name": "Kunz GmbH"}]), COLUMNS)
+    assert tuple(prepared.columns) == PREPARED_COLUMNS

@@ -39,6 +39,25 @@ ROLES = (
     "vat",
     "birthdate",
     "is_company",
+    "country",  # ISO code: the region of the record's phone numbers
+)
+# the columns of prepare()'s table, in order (kept between runs by callers)
+PREPARED_COLUMNS = (
+    "name",
+    "legal_form",
+    "street",
+    "number",
+    "postcode",
+    "city",
+    "phone",
+    "email",
+    "domain",
+    "website",
+    "vat",
+    "birthdate",
+    "full_name",
+    "phonetic",
+    "is_company",
 )
 # blocks larger than this are too common to pair within (a chain's email
 # domain, a postcode and "bäckerei"): their records meet in other blocks
@@ -81,7 +100,7 @@ def prepare(frame, columns, region="DE"):
             "number": number.map(lambda n: n.lower().replace(" ", "")),
             "postcode": col("postcode").map(postcode),
             "city": col("city").map(fold),
-            "phone": col("phone").map(lambda p: phone_e164(p, region)),
+            "phone": _phones(col("phone"), col("country") if "country" in columns else None, region),
             "email": mail.map(lambda m: m[0]),
             "domain": mail.map(lambda m: "" if m[2] else m[1]),
             "website": col("website").map(website_domain),
@@ -96,7 +115,16 @@ def prepare(frame, columns, region="DE"):
         out["is_company"] = frame[columns["is_company"]].fillna(False).astype(bool)
     else:
         out["is_company"] = out["legal_form"] != ""
-    return out
+    return out[list(PREPARED_COLUMNS)]
+
+
+def _phones(phones, countries, region):
+    """Phones in E.164; a record's own country is the region of a number
+    written without one, else ``region``."""
+    if countries is None:
+        return phones.map(lambda p: phone_e164(p, region))
+    regions = countries.str.upper().where(countries.str.len() == 2, region)
+    return pd.Series([phone_e164(p, r) for p, r in zip(phones, regions)], index=phones.index)
 
 
 def _dates(values):
@@ -121,12 +149,22 @@ def _block_keys(prepared):
     )
 
 
-def candidate_pairs(prepared, max_block=MAX_BLOCK):
-    """Positions (i < j) of the records that share at least one block."""
+def candidate_pairs(prepared, max_block=MAX_BLOCK, changed=None):
+    """Positions (i < j) of the records that share at least one block.
+
+    ``changed`` (a boolean array over the rows) keeps only the pairs with at
+    least one changed record: an incremental run compares the changed
+    records against all, not everything again. Block sizes count all
+    records either way, so a pair is found incrementally exactly when a
+    full run would find it."""
     found = []
+    changed = None if changed is None else np.asarray(changed, dtype=bool)
     for _name, key in _block_keys(prepared):
         key = key.reset_index(drop=True)
         usable = (~key.str.endswith("|") & ~key.str.startswith("|") & (key != "")).to_numpy()
+        if changed is not None:
+            # only the blocks a changed record is in
+            usable = usable & key.isin(set(key[usable & changed])).to_numpy()
         rows = np.flatnonzero(usable)
         # groupby(...).indices counts positions in the filtered keys: back to rows
         groups = key[usable].groupby(key[usable].to_numpy()).indices
@@ -134,7 +172,10 @@ def candidate_pairs(prepared, max_block=MAX_BLOCK):
             positions = rows[found_at]
             if 1 < len(positions) <= max_block:
                 left, right = np.triu_indices(len(positions), k=1)
-                found.append(np.column_stack((positions[left], positions[right])))
+                block = np.column_stack((positions[left], positions[right]))
+                if changed is not None:
+                    block = block[changed[block[:, 0]] | changed[block[:, 1]]]
+                found.append(block)
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.unique(np.sort(np.vstack(found), axis=1), axis=0)
@@ -210,6 +251,8 @@ def score_pairs(prepared, pairs):
 
 
 def _explain(result):
+    if result.empty:
+        return pd.Series(dtype=object, index=result.index)
     words = {1: "equal", -1: "differs"}
     parts = [("name " + result["name"].astype(str))]
     parts.append(np.where(result["street"].isna(), "", "street " + result["street"].fillna(0).round().astype(int).astype(str)))
@@ -220,16 +263,51 @@ def _explain(result):
     return frame.apply(lambda row: ", ".join(x for x in row if x), axis=1)
 
 
-def find_duplicates(frame, columns, region="DE", threshold=REVIEW_THRESHOLD, max_block=MAX_BLOCK):
+def find_duplicates(frame, columns, region="DE", threshold=REVIEW_THRESHOLD, max_block=MAX_BLOCK, changed=None):
     """Scored pairs at or above ``threshold`` (columns a, b: index labels of
     ``frame``; score; per-field similarities; explanation), best first, and
     the groups they form (a Series: index label -> group number, records
-    in no pair left out)."""
-    prepared = prepare(frame, columns, region)
-    pairs = candidate_pairs(prepared, max_block)
-    scored = score_pairs(prepared, pairs) if len(pairs) else score_pairs(prepared, np.empty((0, 2), dtype=np.int64))
+    in no pair left out).
+
+    ``changed``: index labels of the records changed since the last run;
+    only pairs with at least one of them are returned."""
+    return match(prepare(frame, columns, region), threshold, max_block, changed)
+
+
+def match(prepared, threshold=REVIEW_THRESHOLD, max_block=MAX_BLOCK, changed=None):
+    """:func:`find_duplicates` on records already prepared by :func:`prepare` (kept
+    between runs, so that an incremental run normalises only what changed)."""
+    mask = None if changed is None else prepared.index.isin(list(changed))
+    pairs = candidate_pairs(prepared, max_block, mask)
+    scored = score_pairs(prepared, pairs)
     kept = scored[scored["score"] >= threshold].sort_values(["score", "a", "b"], ascending=[False, True, True])
     return kept.reset_index(drop=True), groups(kept)
+
+
+def weakest_link(pairs):
+    """The highest score at which the pairs still tie all their records
+    together (the bottleneck of a maximum spanning tree): a group is as sure
+    as its weakest necessary link, not its best pair."""
+    if pairs.empty:
+        return 0.0
+    parent = {}
+
+    def root(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    records = set(pairs["a"]) | set(pairs["b"])
+    joined = 1
+    for a, b, score in pairs.sort_values("score", ascending=False)[["a", "b", "score"]].itertuples(index=False):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+            joined += 1
+            if joined == len(records):
+                return float(score)
+    return 0.0  # not connected: no single group
 
 
 def groups(pairs):

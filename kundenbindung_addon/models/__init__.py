@@ -11,3 +11,6 @@ from . import kundenbindung_churn
 from . import survey
 from . import kundenbindung_loyalty
 from . import kundenbindung_duplicate
+from . import kundenbindung_duplicate_key
+from . import kundenbindung_merge_journal
+from . import kundenbindung_duplicate_detection

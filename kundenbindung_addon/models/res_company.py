@@ -122,6 +122,44 @@ class ResCompany(models.Model):
         "a reset to draft or a cancellation take them back. Empty: invoices earn no points.",
     )
 
+    kundenbindung_duplicate_review_score = fields.Float(
+        string="Duplicate Candidates From (Score)",
+        default=80.0,
+        help="Pairs of partners scoring at least this much (0-100) are proposed as probable duplicates.",
+    )
+    kundenbindung_duplicate_auto_merge = fields.Boolean(
+        string="Merge Sure Duplicates Automatically",
+        default=True,
+        help="The scheduled action merges groups whose weakest link scores at least the auto-merge score "
+        "and that pass the safety checks; a journal keeps every merged partner's values.",
+    )
+    kundenbindung_duplicate_auto_score = fields.Float(
+        string="Merge Automatically From (Score)",
+        default=95.0,
+        help="Score (0-100) from which the scheduled action merges a group without review.",
+    )
+    kundenbindung_duplicates_date = fields.Datetime(
+        string="Duplicates Searched On",
+        readonly=True,
+        help="Start of the last search; the next scheduled search compares only the partners changed since.",
+    )
+
+    @api.constrains("kundenbindung_duplicate_review_score", "kundenbindung_duplicate_auto_score")
+    def _check_kundenbindung_duplicate_scores(self):
+        for company in self:
+            review, auto = company.kundenbindung_duplicate_review_score, company.kundenbindung_duplicate_auto_score
+            if not (50 <= review <= 100 and review <= auto <= 100):
+                raise ValidationError(
+                    self.env._(
+                        "The duplicate scores of %(company)s are not valid: candidates from %(review)s and "
+                        "automatic merging from %(auto)s; both must be between 50 and 100, and merging "
+                        "must not start below the candidates.",
+                        company=company.name,
+                        review=review,
+                        auto=auto,
+                    )
+                )
+
     @api.constrains("kundenbindung_loyalty_program_id")
     def _check_kundenbindung_loyalty_program(self):
         for company in self:

@@ -39,6 +39,16 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.kundenbindung_loyalty_program_id", readonly=False
     )
 
+    kundenbindung_duplicate_review_score = fields.Float(
+        related="company_id.kundenbindung_duplicate_review_score", readonly=False
+    )
+    kundenbindung_duplicate_auto_merge = fields.Boolean(
+        related="company_id.kundenbindung_duplicate_auto_merge", readonly=False
+    )
+    kundenbindung_duplicate_auto_score = fields.Float(
+        related="company_id.kundenbindung_duplicate_auto_score", readonly=False
+    )
+
     def action_kundenbindung_create_loyalty_program(self):
         self.company_id.action_kundenbindung_create_loyalty_program()
         return {"type": "ir.actions.client", "tag": "reload"}

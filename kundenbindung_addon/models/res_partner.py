@@ -14,6 +14,9 @@ from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
 from .kundenbindung_customer_segment import ABC_SELECTION, CHURN_SELECTION, RFM_SEGMENT_SELECTION
 
 GROUP = "kundenbindung_addon.group_kundenbindung_user"
+MANAGER = "kundenbindung_addon.group_kundenbindung_manager"
+# the kinds of records a duplicate's merge moves (kundenbindung_ref_<kind>)
+REFERENCE_KEYS = ("invoices", "orders", "cards", "answers", "messages", "activities", "contacts")
 
 # partner field -> field of kundenbindung.customer.segment
 SEGMENT_FIELD_MAP = {
@@ -216,6 +219,85 @@ class ResPartner(models.Model):
         search="_search_kundenbindung_loyalty_tier_id",
         groups=GROUP,
     )
+
+    # what a duplicate's merge would move: the side-by-side comparison
+    kundenbindung_ref_invoices = fields.Integer(
+        string="Invoice Count", compute="_compute_kundenbindung_references", groups=MANAGER
+    )
+    kundenbindung_ref_orders = fields.Integer(
+        string="Order Count", compute="_compute_kundenbindung_references", groups=MANAGER
+    )
+    kundenbindung_ref_cards = fields.Integer(
+        string="Loyalty Card Count", compute="_compute_kundenbindung_references", groups=MANAGER
+    )
+    kundenbindung_ref_answers = fields.Integer(
+        string="NPS Answer Count", compute="_compute_kundenbindung_references", groups=MANAGER
+    )
+    kundenbindung_ref_messages = fields.Integer(
+        string="Message Count", compute="_compute_kundenbindung_references", groups=MANAGER
+    )
+    kundenbindung_ref_activities = fields.Integer(
+        string="Activity Count", compute="_compute_kundenbindung_references", groups=MANAGER
+    )
+    kundenbindung_ref_contacts = fields.Integer(
+        string="Contact Count", compute="_compute_kundenbindung_references", groups=MANAGER
+    )
+    kundenbindung_ref_revenue = fields.Float(
+        string="Invoiced",
+        compute="_compute_kundenbindung_references",
+        groups=MANAGER,
+        help="Untaxed revenue of the posted customer invoices and credit notes in the current company.",
+    )
+
+    @api.depends_context("company")
+    def _compute_kundenbindung_references(self):
+        references = self._kundenbindung_references(self._origin, self.env.company)
+        for partner in self:
+            counts = references.get(partner._origin.id, {})
+            for key in REFERENCE_KEYS:
+                partner[f"kundenbindung_ref_{key}"] = len(counts.get(key, ()))
+            partner.kundenbindung_ref_revenue = counts.get("revenue", 0.0)
+
+    @api.model
+    def _kundenbindung_references(self, partners, company):
+        """Partner id -> the records that point at it and a merge would move
+        (ids per kind: invoices, orders, loyalty cards, NPS answers, chatter
+        messages, activities, contacts), their total, and the partner's
+        invoiced revenue in ``company``. One query per kind."""
+        ids = [pid for pid in partners.ids if pid]
+        found = {pid: {key: [] for key in REFERENCE_KEYS} | {"revenue": 0.0, "total": 0} for pid in ids}
+        if not ids:
+            return found
+        self.env.flush_all()
+        queries = {
+            "invoices": "SELECT partner_id, id FROM account_move WHERE partner_id = ANY(%(ids)s) "
+            "AND move_type != 'entry'",
+            "cards": "SELECT partner_id, id FROM loyalty_card WHERE partner_id = ANY(%(ids)s)",
+            "answers": "SELECT partner_id, id FROM kundenbindung_nps_response WHERE partner_id = ANY(%(ids)s)",
+            "messages": "SELECT res_id, id FROM mail_message WHERE model = 'res.partner' AND res_id = ANY(%(ids)s)",
+            "activities": "SELECT res_id, id FROM mail_activity WHERE res_model = 'res.partner' "
+            "AND res_id = ANY(%(ids)s)",
+            "contacts": "SELECT parent_id, id FROM res_partner WHERE parent_id = ANY(%(ids)s)",
+        }
+        if "sale.order" in self.env:
+            queries["orders"] = "SELECT partner_id, id FROM sale_order WHERE partner_id = ANY(%(ids)s)"
+        cr = self.env.cr
+        for key, query in queries.items():
+            cr.execute(query + " ORDER BY id", {"ids": ids})
+            for pid, rid in cr.fetchall():
+                found[pid][key].append(rid)
+        cr.execute(
+            """SELECT commercial_partner_id, SUM(amount_untaxed_signed) FROM account_move
+                WHERE commercial_partner_id = ANY(%s) AND company_id = %s AND state = 'posted'
+                  AND move_type IN ('out_invoice', 'out_refund')
+                GROUP BY commercial_partner_id""",
+            [ids, company.id],
+        )
+        for pid, revenue in cr.fetchall():
+            found[pid]["revenue"] = float(revenue or 0.0)
+        for counts in found.values():
+            counts["total"] = sum(len(counts[key]) for key in REFERENCE_KEYS)
+        return found
 
     @api.model
     def _kundenbindung_loyalty_balances(self, partner_ids=None):

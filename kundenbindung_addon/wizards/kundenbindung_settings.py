@@ -21,6 +21,9 @@ FIELDS = (
     "nps_followup",
     "nps_followup_days",
     "loyalty_program_id",
+    "duplicate_review_score",
+    "duplicate_auto_merge",
+    "duplicate_auto_score",
 )
 
 
@@ -126,11 +129,26 @@ class KundenbindungSettings(models.TransientModel):
         string="Follow Up Within (Days)", help="Deadline of the to-do, in days after the answer."
     )
 
+    duplicate_review_score = fields.Float(
+        string="Duplicate Candidates From (Score)",
+        help="Pairs of partners scoring at least this much (0-100) are proposed as probable duplicates.",
+    )
+    duplicate_auto_merge = fields.Boolean(
+        string="Merge Sure Duplicates Automatically",
+        help="The scheduled action merges groups whose weakest link scores at least the auto-merge score "
+        "and that pass the safety checks; a journal keeps every merged partner's values.",
+    )
+    duplicate_auto_score = fields.Float(
+        string="Merge Automatically From (Score)",
+        help="Score (0-100) from which the scheduled action merges a group without review.",
+    )
+    duplicates_date = fields.Datetime(string="Duplicates Searched On", readonly=True)
+
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
-        for name in (*FIELDS, "segments_date", "clusters_date"):
+        for name in (*FIELDS, "segments_date", "clusters_date", "duplicates_date"):
             value = company[f"kundenbindung_{name}"]
             values.setdefault(name, value.id if isinstance(value, models.BaseModel) else value)
         return values

@@ -1,0 +1,414 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Glue of the duplicate search: partners to the engine's record table,
+its pairs to duplicate groups, the scheduled search and automatic merging."""
+
+import io
+import logging
+import time
+from datetime import timedelta
+
+import pandas as pd
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from ..engine.duplicates import PREPARED_COLUMNS, match, prepare, weakest_link
+from ..engine.duplicates import groups as connected_groups
+
+_logger = logging.getLogger(__name__)
+
+OPEN_STATES = ("new", "review")
+# partner column -> role of engine.duplicates
+ROLE_COLUMNS = {
+    "name": "name",
+    "street": "street",
+    "postcode": "zip",
+    "city": "city",
+    "phone": "phone",
+    "email": "email",
+    "website": "website",
+    "vat": "vat",
+    "is_company": "is_company",
+    "country": "country",
+}
+KEY_CHUNK = 10000
+# a partner saved by a transaction still open when a search started has a
+# write date before it: the next search looks this far back as well
+CHANGE_MARGIN = timedelta(minutes=10)
+
+
+class KundenbindungDuplicateDetection(models.AbstractModel):
+    _name = "kundenbindung.duplicate.detection"
+    _description = "Customer Retention Duplicate Detection"
+
+    # ------------------------------------------------------------------ read
+
+    @api.model
+    def _scope(self, company):
+        """Partners a user of ``company`` sees (its own and shared), that are
+        customers or contacts: no company's own partner, no internal user."""
+        return SQL(
+            """p.active AND p.name IS NOT NULL AND (p.company_id = %(company)s OR p.company_id IS NULL)
+               AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id AND u.share IS NOT TRUE)
+               AND NOT EXISTS (SELECT 1 FROM res_company c WHERE c.partner_id = p.id)""",
+            company=company.id,
+        )
+
+    @api.model
+    def _refresh_keys(self, company):
+        """Normalise the partners of ``company``'s scope that are new or
+        whose name, address or identifiers changed since their keys were
+        computed (a fingerprint of the source values, not a date: two
+        changes within a second are seen too); returns their ids."""
+        cr = self.env.cr
+        self.env["res.partner"].flush_model()
+        cr.execute(
+            SQL(
+                """
+                SELECT p.id, p.write_date, %(fingerprint)s AS fingerprint, p.name, p.street, p.zip, p.city,
+                       p.phone, p.email, p.website, p.vat, p.is_company, country.code AS country
+                  FROM res_partner p
+                  LEFT JOIN res_country country ON country.id = p.country_id
+                  LEFT JOIN kundenbindung_duplicate_key k ON k.partner_id = p.id
+                 WHERE %(scope)s AND (k.id IS NULL OR k.source_hash IS DISTINCT FROM %(fingerprint)s)
+                """,
+                scope=self._scope(company),
+                fingerprint=SQL(
+                    "md5(concat_ws('|', p.name, p.street, p.zip, p.city, p.phone, p.email, p.website, p.vat, "
+                    "p.is_company, country.code, %s))",
+                    company.country_id.code or "DE",
+                ),
+            )
+        )
+        columns = [c.name for c in cr.description]
+        raw = pd.DataFrame(cr.fetchall(), columns=columns).set_index("id")
+        if raw.empty:
+            return []
+        prepared = prepare(raw, ROLE_COLUMNS, region=company.country_id.code or "DE")
+        prepared["source_date"] = raw["write_date"]
+        prepared["source_hash"] = raw["fingerprint"]
+        for start in range(0, len(prepared), KEY_CHUNK):
+            self._write_keys(prepared.iloc[start : start + KEY_CHUNK])
+        return raw.index.tolist()
+
+    @api.model
+    def _write_keys(self, chunk):
+        """Upsert a chunk of keys: one COPY into a temporary table, one
+        INSERT ... ON CONFLICT."""
+        cr = self.env.cr
+        columns = [*PREPARED_COLUMNS, "source_date", "source_hash"]
+        cr.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS kundenbindung_key_chunk "
+            "(LIKE kundenbindung_duplicate_key INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
+        cr.execute("TRUNCATE kundenbindung_key_chunk")
+        buffer = io.StringIO()
+        chunk[columns].rename_axis("partner_id").to_csv(buffer, header=False, na_rep="")
+        buffer.seek(0)
+        cr.copy_expert(
+            SQL(
+                "COPY kundenbindung_key_chunk (partner_id, %s) FROM STDIN WITH (FORMAT csv)",
+                SQL(", ").join(SQL.identifier(c) for c in columns),
+            ).code,
+            buffer,
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO kundenbindung_duplicate_key (partner_id, %(columns)s)
+                SELECT partner_id, %(columns)s FROM kundenbindung_key_chunk
+                ON CONFLICT (partner_id) DO UPDATE SET %(updates)s
+                """,
+                columns=SQL(", ").join(SQL.identifier(c) for c in columns),
+                updates=SQL(", ").join(SQL("%s = EXCLUDED.%s", SQL.identifier(c), SQL.identifier(c)) for c in columns),
+            )
+        )
+        self.env["kundenbindung.duplicate.key"].invalidate_model()
+
+    @api.model
+    def _keys(self, company):
+        """The kept keys of ``company``'s scope as the engine's prepared
+        table (index: partner id), with the partners' last change."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT k.partner_id, p.write_date, %(columns)s FROM kundenbindung_duplicate_key k "
+                "JOIN res_partner p ON p.id = k.partner_id WHERE %(scope)s",
+                columns=SQL(", ").join(
+                    [SQL("COALESCE(k.%s, '')", SQL.identifier(c)) for c in PREPARED_COLUMNS if c != "is_company"]
+                    + [SQL("COALESCE(k.is_company, FALSE)")]
+                ),
+                scope=self._scope(company),
+            )
+        )
+        frame = pd.DataFrame(cr.fetchall(), columns=["id", "write_date", *PREPARED_COLUMNS]).set_index("id")
+        return frame[list(PREPARED_COLUMNS)], frame["write_date"]
+
+    # ------------------------------------------------------------------ explain
+
+    @api.model
+    def _explain(self, row):
+        """The engine's per-field results of a pair in the user's language:
+        "Name 96, Straße 100, Telefon gleich, E-Mail verschieden"."""
+        env = self.env
+        labels = {
+            "number": env._("house number"),
+            "postcode": env._("postcode"),
+            "phone": env._("phone"),
+            "email": env._("email"),
+            "website": env._("website"),
+            "vat": env._("VAT number"),
+            "legal_form": env._("legal form"),
+            "birthdate": env._("birth date"),
+        }
+        parts = [env._("name %(score)s", score=int(row.name))]
+        if not pd.isna(row.street):
+            parts.append(env._("street %(score)s", score=int(round(row.street))))
+        for field, label in labels.items():
+            value = getattr(row, field)
+            if value == 1:
+                parts.append(env._("%(field)s equal", field=label))
+            elif value == -1:
+                parts.append(env._("%(field)s differs", field=label))
+        return ", ".join(parts)
+
+    # ------------------------------------------------------------------ search
+
+    @api.model
+    def _detect_company(self, company, threshold=None, full=False):
+        """Search ``company``'s duplicates and record them as groups.
+
+        The first search, and ``full``, compare all partners; later ones
+        only the partners changed since the last search, against all.
+        Dismissed pairs are left out; open groups are updated, joined when a
+        new pair ties them, and dropped when their pairs are gone. Returns
+        figures of the run."""
+        started = time.perf_counter()
+        cr = self.env.cr
+        cr.execute("SELECT now() AT TIME ZONE 'UTC'")
+        run_start = cr.fetchone()[0]
+        threshold = company.kundenbindung_duplicate_review_score if threshold is None else threshold
+        since = company.kundenbindung_duplicates_date
+        incremental = bool(since) and not full
+        normalised = self._refresh_keys(company)
+        prepared, changed_on = self._keys(company)
+        if incremental:
+            # new or edited values, and any partner saved since (a partner
+            # coming back from the archive, or into this company's scope)
+            recent = prepared.index[changed_on > since - CHANGE_MARGIN]
+            changed = sorted(set(recent) | set(normalised).intersection(prepared.index))
+        else:
+            changed = None
+        pairs, _components = match(prepared, threshold=threshold, changed=changed)
+        engine_done = time.perf_counter()
+        self.env["kundenbindung.duplicate.dismissal"].flush_model()
+        cr.execute(
+            "SELECT partner_a_id, partner_b_id FROM kundenbindung_duplicate_dismissal "
+            "WHERE partner_a_id = ANY(%s) OR partner_b_id = ANY(%s)",
+            [pairs["a"].tolist(), pairs["b"].tolist()],
+        )
+        dismissed = set(cr.fetchall())
+        if len(pairs):
+            keep = [(min(a, b), max(a, b)) not in dismissed for a, b in zip(pairs["a"], pairs["b"])]
+            pairs = pairs[keep]
+        written = self._record_groups(company, pairs, None if changed is None else set(changed))
+        company.sudo().kundenbindung_duplicates_date = run_start
+        stats = {
+            "partners": len(prepared),
+            "compared": len(prepared) if changed is None else len(changed),
+            "normalised": len(normalised),
+            "pairs": len(pairs),
+            **written,
+            "seconds": round(time.perf_counter() - started, 2),
+            "engine_seconds": round(engine_done - started, 2),
+        }
+        _logger.info("Customer Retention: duplicates of %s: %s", company.display_name, stats)
+        return stats
+
+    @api.model
+    def _record_groups(self, company, pairs, affected):
+        """Bring the open groups of ``company`` in line with the new pairs.
+
+        ``affected``: the partners compared again (None: all); their old
+        pairs are replaced by ``pairs``, the other open pairs stay."""
+        Group = self.env["kundenbindung.duplicate.group"].sudo()
+        Pair = self.env["kundenbindung.duplicate.pair"].sudo()
+        open_groups = Group.search([("company_id", "=", company.id), ("state", "in", OPEN_STATES)])
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(
+            "SELECT id, partner_a_id, partner_b_id, score, group_id FROM kundenbindung_duplicate_pair "
+            "WHERE group_id = ANY(%s)",
+            [open_groups.ids],
+        )
+        old = pd.DataFrame(cr.fetchall(), columns=["pair_id", "a", "b", "score", "group_id"])
+        stale = pd.Series(True, index=old.index) if affected is None else old["a"].isin(affected) | old["b"].isin(affected)
+        Pair.browse(old.loc[stale, "pair_id"].tolist()).unlink()
+        kept_frame = old[~stale]
+        cr.execute(
+            "SELECT partner_id, group_id FROM kundenbindung_duplicate_group_partner_rel WHERE group_id = ANY(%s)",
+            [open_groups.ids],
+        )
+        group_of_partner = dict(cr.fetchall())
+        new_frame = pairs.assign(pair_id=0, group_id=0)
+        combined = pd.concat([kept_frame, new_frame], ignore_index=True) if len(kept_frame) else new_frame
+        combined = combined.sort_values("score", ascending=False, kind="stable")
+        components = connected_groups(combined) if len(combined) else pd.Series(dtype="int64")
+        today = fields.Date.context_today(self)
+        touched = Group.browse()
+        created = updated = 0
+        new_vals, new_pairs_of = [], []
+        combined["component"] = combined["a"].map(components)
+        for _component, links in combined.groupby("component", sort=False):
+            members = sorted(set(links["a"]) | set(links["b"]))
+            hits = Group.browse(sorted({group_of_partner[p] for p in members if p in group_of_partner}))
+            fresh = links[links["pair_id"] == 0]
+            if len(hits) == 1 and fresh.empty and sorted(hits.partner_ids.ids) == members:
+                touched |= hits
+                continue
+            best = links.iloc[0]
+            if best["pair_id"]:
+                explanation = Pair.browse(int(best["pair_id"])).explanation
+            else:
+                explanation = self._explain(next(links.head(1).itertuples()))
+            vals = {
+                "score": float(best["score"]),
+                "weakest_score": weakest_link(links),
+                "explanation": explanation,
+                "partner_ids": [fields.Command.set(members)],
+            }
+            pair_vals = [
+                {
+                    "partner_a_id": int(row.a),
+                    "partner_b_id": int(row.b),
+                    "score": float(row.score),
+                    "explanation": self._explain(row),
+                }
+                for row in fresh.itertuples()
+            ]
+            if hits:
+                target = hits[0]
+                if target.survivor_id and target.survivor_id.id not in members:
+                    vals["survivor_id"] = False
+                target.write(vals)
+                moved = Pair.browse(links.loc[(links["pair_id"] > 0) & (links["group_id"] != target.id), "pair_id"].astype(int).tolist())
+                moved.write({"group_id": target.id})
+                (hits - target).unlink()
+                Pair.create([dict(v, group_id=target.id) for v in pair_vals])
+                touched |= target
+                updated += 1
+            else:
+                new_vals.append(dict(vals, company_id=company.id, detected_date=today))
+                new_pairs_of.append(pair_vals)
+        if new_vals:
+            groups = Group.create(new_vals)
+            Pair.create([dict(v, group_id=g.id) for g, vals in zip(groups, new_pairs_of) for v in vals])
+            touched |= groups
+            created = len(groups)
+        # open groups left without a pair: their partners no longer look alike
+        gone = open_groups.exists() - touched
+        dropped = len(gone)
+        gone.unlink()
+        return {
+            "groups": len(touched),
+            "created": created,
+            "updated": updated,
+            "dropped": dropped,
+        }
+
+    # ------------------------------------------------------------------ merge
+
+    @api.model
+    def _auto_merge(self, company):
+        """Merge ``company``'s new groups that are sure enough and pass the
+        safety checks, each under its own savepoint: a group that fails is
+        noted on it and put up for review, the others go on."""
+        if not company.kundenbindung_duplicate_auto_merge:
+            return {"merged": 0, "refused": 0, "failed": 0}
+        groups = self.env["kundenbindung.duplicate.group"].sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "new"),
+                ("weakest_score", ">=", company.kundenbindung_duplicate_auto_score),
+            ]
+        )
+        merged = refused = failed = 0
+        for group in groups:
+            blockers = group._merge_blockers()
+            if blockers:
+                group.write(
+                    {
+                        "state": "review",
+                        "merge_note": self.env._("Not merged automatically: %(reasons)s.", reasons=", ".join(blockers)),
+                    }
+                )
+                refused += 1
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    group._merge(automatic=True)
+                merged += 1
+            except Exception as error:  # noqa: BLE001 - one group must not stop the run
+                _logger.warning("Customer Retention: automatic merge of group %s failed: %s", group.id, error)
+                group.write(
+                    {
+                        "state": "review",
+                        "merge_note": self.env._("The automatic merge failed: %(error)s", error=str(error)),
+                    }
+                )
+                failed += 1
+        stats = {"merged": merged, "refused": refused, "failed": failed}
+        _logger.info("Customer Retention: automatic merges of %s: %s", company.display_name, stats)
+        return stats
+
+    # ------------------------------------------------------------------ entry points
+
+    @api.model
+    def _cron_detect(self):
+        """Scheduled action: one company per call (the one searched longest
+        ago), progress reported so that the scheduler calls again at once
+        while companies remain."""
+        today_start = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        companies = self.env["res.company"].sudo().search(
+            ["|", ("kundenbindung_duplicates_date", "=", False), ("kundenbindung_duplicates_date", "<", today_start)],
+            order="kundenbindung_duplicates_date asc nulls first, id",
+        )
+        if not companies:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        company = companies[0]
+        try:
+            with self.env.cr.savepoint():
+                self.sudo()._detect_company(company)
+        except Exception:
+            _logger.exception("Customer Retention: duplicate search of %s failed; the next company goes on",
+                              company.display_name)
+            company.kundenbindung_duplicates_date = fields.Datetime.now()
+        else:
+            self.sudo()._auto_merge(company)
+        self.env["ir.cron"]._notify_progress(done=1, remaining=len(companies) - 1)
+
+    @api.model
+    def action_detect(self):
+        """"Find duplicates now" for the current company (managers only):
+        compares all partners, merges nothing."""
+        if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
+            raise AccessError(self.env._("Only Customer Retention managers can look for duplicates."))
+        stats = self.sudo()._detect_company(self.env.company, full=True)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Duplicates searched"),
+                "message": self.env._(
+                    "%(partners)s partners compared: %(groups)s groups of probable duplicates, %(created)s new.",
+                    partners=stats["partners"],
+                    groups=stats["groups"],
+                    created=stats["created"],
+                ),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

@@ -1,0 +1,182 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import plaintext2html
+
+from .res_partner import REFERENCE_KEYS
+
+# plain values a user entered; relations to many records are moved by the merge itself
+SNAPSHOT_TYPES = (
+    "char",
+    "text",
+    "html",
+    "selection",
+    "boolean",
+    "integer",
+    "float",
+    "monetary",
+    "date",
+    "datetime",
+    "many2one",
+)
+# the fields whose differing values are posted on the survivor
+COMPARED_FIELDS = (
+    "name",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "phone",
+    "mobile",
+    "email",
+    "website",
+    "vat",
+    "ref",
+    "comment",
+    "function",
+)
+# never written back by a restore: the record's identity and what Odoo computes
+NOT_RESTORED = ("id", "commercial_partner_id", "message_main_attachment_id")
+
+
+class KundenbindungMergeJournal(models.Model):
+    """What a merged partner was: the stored values of the source partner,
+    its external ids and the records the merge moved to the survivor, kept
+    before Odoo's merge deleted it; from here a manager can restore it."""
+
+    _name = "kundenbindung.merge.journal"
+    _description = "Merge Journal"
+    _order = "id desc"
+
+    group_id = fields.Many2one("kundenbindung.duplicate.group", ondelete="set null", index=True, readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    survivor_id = fields.Many2one("res.partner", string="Merged Into", ondelete="set null", readonly=True)
+    source_id = fields.Integer(string="Merged Partner ID", readonly=True)
+    source_name = fields.Char(string="Merged Partner", readonly=True)
+    snapshot = fields.Json(readonly=True, help="The merged partner's stored values.")
+    external_ids = fields.Char(string="External IDs", readonly=True)
+    differences = fields.Text(readonly=True, help="Values of the merged partner that differed from the survivor's.")
+    moved = fields.Json(string="Moved Records", readonly=True, help="Ids of the records the merge moved, by kind.")
+    moved_summary = fields.Char(string="Moved to the Survivor", readonly=True)
+    restored_partner_id = fields.Many2one("res.partner", string="Restored As", readonly=True, ondelete="set null")
+
+    def _record(self, group, sources, survivor):
+        """One journal entry per source partner, before it is merged."""
+        journals = self.browse()
+        # the whole record, whatever fields the manager may read
+        sources, survivor = sources.sudo(), survivor.sudo()
+        fields_ = [
+            name
+            for name, field in sources._fields.items()
+            # what a user can enter: not computed, or computed with a value a user may set (the salesperson)
+            if field.store
+            and field.type in SNAPSHOT_TYPES
+            and (not field.compute or not field.readonly)
+            and name not in models.MAGIC_COLUMNS
+        ]
+        references = self.env["res.partner"]._kundenbindung_references(sources, group.company_id)
+        for source, values in zip(sources, sources.read(fields_)):
+            snapshot = {
+                name: (value[0] if isinstance(value, tuple) else value)
+                for name, value in values.items()
+                if value not in (False, None, "") and name != "id"
+            }
+            snapshot = {k: (v if isinstance(v, (str, int, float, bool)) else str(v)) for k, v in snapshot.items()}
+            xmlids = self.env["ir.model.data"].search([("model", "=", "res.partner"), ("res_id", "=", source.id)])
+            differences = []
+            for name in COMPARED_FIELDS:
+                if name in source._fields and source[name] and source[name] != survivor[name]:
+                    label = source._fields[name].get_description(self.env)["string"]
+                    differences.append(f"{label}: {source[name]}")
+            moved = {key: ids for key, ids in references[source.id].items() if key in REFERENCE_KEYS and ids}
+            journals |= self.create(
+                {
+                    "group_id": group.id,
+                    "company_id": group.company_id.id,
+                    "survivor_id": survivor.id,
+                    "source_id": source.id,
+                    "source_name": source.display_name,
+                    "snapshot": snapshot,
+                    "external_ids": ", ".join(f"{x.module}.{x.name}" for x in xmlids),
+                    "differences": "\n".join(differences),
+                    "moved": moved,
+                    "moved_summary": self._summary(moved),
+                }
+            )
+        return journals
+
+    def _summary(self, moved):
+        labels = {
+            "invoices": self.env._("invoices"),
+            "orders": self.env._("orders"),
+            "cards": self.env._("loyalty cards"),
+            "answers": self.env._("NPS answers"),
+            "messages": self.env._("messages"),
+            "activities": self.env._("activities"),
+            "contacts": self.env._("contacts"),
+        }
+        return ", ".join(f"{len(ids)} {labels[key]}" for key, ids in moved.items()) or self.env._("nothing")
+
+    def _post_differences(self, survivor):
+        """Values of the merged partners that differed, on the survivor's
+        chatter, so nothing a user entered is lost from sight."""
+        for journal in self.filtered("differences"):
+            body = self.env._(
+                "Merged %(partner)s (id %(id)s) into this partner. Its values that differed:",
+                partner=journal.source_name,
+                id=journal.source_id,
+            )
+            # the manager merges without the right to edit partners: posted as them, by the system
+            survivor.sudo().message_post(
+                body=plaintext2html(body + "\n" + journal.differences),
+                subtype_xmlid="mail.mt_note",
+                author_id=self.env.user.partner_id.id,
+            )
+
+    def action_restore(self):
+        """Create the merged partner again, as a new partner with its
+        snapshot values. The records the merge moved stay with the
+        survivor; the journal lists them."""
+        if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
+            raise AccessError(self.env._("Only Customer Retention managers can restore merged partners."))
+        Partner = self.env["res.partner"].sudo()
+        restored = Partner.browse()
+        for journal in self:
+            if journal.restored_partner_id:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s was restored already, as %(restored)s.",
+                        partner=journal.source_name,
+                        restored=journal.restored_partner_id.display_name,
+                    )
+                )
+            values = {}
+            for name, value in (journal.snapshot or {}).items():
+                field = Partner._fields.get(name)
+                if not field or name in NOT_RESTORED or not field.store or field.readonly:
+                    continue
+                if field.type == "many2one" and not self.env[field.comodel_name].sudo().browse(value).exists():
+                    continue
+                values[name] = value
+            values["active"] = True
+            partner = Partner.create(values)
+            partner.message_post(
+                body=self.env._(
+                    "Restored from the merge journal: %(partner)s (id %(id)s) had been merged into %(survivor)s. "
+                    "Its invoices, orders, cards and messages stay with %(survivor)s.",
+                    partner=journal.source_name,
+                    id=journal.source_id,
+                    survivor=journal.survivor_id.display_name or "-",
+                ),
+                subtype_xmlid="mail.mt_note",
+                author_id=self.env.user.partner_id.id,
+            )
+            journal.sudo().restored_partner_id = partner
+            restored |= partner
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "view_mode": "form",
+            "res_id": restored[:1].id,
+        }
