@@ -55,6 +55,10 @@ def main(argv=None):
                         help="recompute the segments this many times after loading (and print the figures)")
     parser.add_argument("--baseline", action="store_true",
                         help="time a bare aggregate SQL query over the invoice lines beside the segment runs")
+    parser.add_argument("--duplicate-changed", type=int, default=0,
+                        help="partners edited before timing an incremental duplicate search (0: none)")
+    parser.add_argument("--merge-pairs", type=int, default=0,
+                        help="sure pairs merged by Odoo and by the addon to time a merge (rolled back)")
     parser.add_argument("--cluster-runs", type=int, default=1,
                         help="recompute the interest clusters this many times after the segments")
     parser.add_argument("--cluster-level", type=int, default=None,
@@ -127,6 +131,11 @@ def main(argv=None):
                            stderr=subprocess.STDOUT, check=True)
             print("Loyalty points from the last 6 months of invoices")
             subprocess.run([*load, "loyalty", *odoo_args], env=odoo.env(), stdout=log,
+                           stderr=subprocess.STDOUT, check=True)
+            print("Finding duplicate partners")
+            dup_args = ["--duplicates-csv", str(DEMO_DIR / ("%s-duplicates.csv" % args.db)),
+                        "--changed", str(args.duplicate_changed), "--merge-pairs", str(args.merge_pairs)]
+            subprocess.run([*load, "duplicates", *dup_args, *odoo_args], env=odoo.env(), stdout=log,
                            stderr=subprocess.STDOUT, check=True)
         for line in log_path.read_text(encoding="utf-8").splitlines():
             if line.startswith("DEMO "):

@@ -11,6 +11,8 @@ Run by ``scripts/demo.py`` with the Odoo package importable::
         [--window-months N] -- <odoo options>
     load_demo.py nps [--nps-share 0.3] [--seed 42] -- <odoo options>
     load_demo.py loyalty [--loyalty-months 6] -- <odoo options>
+    load_demo.py duplicates [--duplicates-csv PATH] [--changed 1000]
+        [--merge-pairs 20] [--seed 42] -- <odoo options>
 
 ``segments`` recomputes the customer segments of the demo company ``--runs``
 times, ``--step-days`` apart and the last one as of today (the first
@@ -34,6 +36,14 @@ lost with a reason.
 awards the points of the last ``--loyalty-months`` of posted invoices and
 credit notes through the same path as posting one, and prints how long a
 document took.
+
+``duplicates`` searches the demo company's duplicates over all partners
+(time, peak memory), measures the groups against the generator's true
+pairs in ``--duplicates-csv`` (precision and recall of the candidates and of
+what automatic merging would merge), edits ``--changed`` partners and times
+the incremental search that follows, and times merging ``--merge-pairs``
+sure pairs with Odoo's own merge and as many through the addon (journal
+included); those merges are rolled back.
 
 ``<odoo options>`` are the usual ``-d``, ``--addons-path`` and ``--db_*``.
 """
@@ -332,6 +342,126 @@ def loyalty(env, args):
     }
 
 
+def _entity_pairs(groups, entity):
+    """Member pairs of each group, and whether both are one customer."""
+    found = []
+    for members in groups:
+        members = sorted(members)
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                found.append(entity.get(a, a) == entity.get(b, b))
+    return found
+
+
+def duplicates(env, args):
+    """Duplicate search of the demo company: full run, quality against the
+    true pairs, incremental run after edits, merge time per pair."""
+    import random
+
+    import pandas as pd
+
+    company = env.company
+    detection = env["kundenbindung.duplicate.detection"]
+    result = {"company": company.name}
+    started = time.perf_counter()
+    stats = detection._detect_company(company, full=True)
+    env.cr.commit()
+    result["full"] = {**stats, "wall_seconds": round(time.perf_counter() - started, 2),
+                      "peak_rss_mb": round(_peak_rss_mb())}
+
+    # quality: every pair of members of a group, true when both are one customer
+    if args.duplicates_csv and pathlib.Path(args.duplicates_csv).exists():
+        truth = pd.read_csv(args.duplicates_csv)
+        entity = dict(zip(truth["duplicate_id"], truth["original_id"]))
+        entity.update({o: o for o in truth["original_id"]})
+        auto = company.kundenbindung_duplicate_auto_score
+        env.cr.execute(
+            """SELECT g.weakest_score, array_agg(r.partner_id) FROM kundenbindung_duplicate_group g
+                 JOIN kundenbindung_duplicate_group_partner_rel r ON r.group_id = g.id
+                WHERE g.company_id = %s AND g.state IN ('new', 'review') GROUP BY g.id""",
+            [company.id],
+        )
+        rows = env.cr.fetchall()
+        truth_pairs = len(truth)
+        for label, chosen in (("review", rows), ("auto_merge", [r for r in rows if r[0] >= auto])):
+            pairs = _entity_pairs([members for _score, members in chosen], entity)
+            together = {frozenset(m) for _s, members in chosen for m in [members]}
+            member_group = {p: i for i, members in enumerate(together) for p in members}
+            caught = sum(
+                1 for d, o in zip(truth["duplicate_id"], truth["original_id"])
+                if d in member_group and member_group.get(d) == member_group.get(o)
+            )
+            result[label] = {
+                "groups": len(chosen),
+                "member_pairs": len(pairs),
+                "precision": round(sum(pairs) / len(pairs), 4) if pairs else None,
+                "recall": round(caught / truth_pairs, 4) if truth_pairs else None,
+                "true_pairs": truth_pairs,
+            }
+
+    # incremental: a day's edits, then the scheduled search
+    rng = random.Random(args.seed)
+    env.cr.execute(
+        "SELECT partner_id FROM kundenbindung_duplicate_key k JOIN res_partner p ON p.id = k.partner_id "
+        "WHERE p.active ORDER BY partner_id"
+    )
+    ids = [r[0] for r in env.cr.fetchall()]
+    edited = rng.sample(ids, min(args.changed, len(ids)))
+    half = len(edited) // 2
+    env.cr.execute(
+        "UPDATE res_partner SET phone = '+49 30 ' || (1000000 + id)::text, write_date = now() "
+        "WHERE id = ANY(%s)",
+        [edited[:half]],
+    )
+    env.cr.execute(
+        "UPDATE res_partner SET email = 'neu.' || id::text || '@example.de', write_date = now() "
+        "WHERE id = ANY(%s)",
+        [edited[half:]],
+    )
+    env.cr.commit()
+    env.invalidate_all()
+    company.invalidate_recordset()
+    started = time.perf_counter()
+    stats = detection._detect_company(company)
+    env.cr.commit()
+    result["incremental"] = {**stats, "edited": len(edited), "wall_seconds": round(time.perf_counter() - started, 2)}
+
+    # merging: Odoo's own merge against the addon's (journal, note), rolled back
+    Group = env["kundenbindung.duplicate.group"]
+    sure = Group.search(
+        [("company_id", "=", company.id), ("state", "=", "new"), ("weakest_score", ">=", 95), ("partner_count", "=", 2)],
+        limit=5 * args.merge_pairs,
+    )
+    sure = sure.filtered(lambda g: not g._merge_blockers())[: 3 * args.merge_pairs]
+    wizard = env["base.partner.merge.automatic.wizard"]
+    n = args.merge_pairs
+    timings = {"odoo_wizard": 0.0, "odoo_merge": 0.0, "addon": 0.0}
+    # interleaved, so that none profits from another's warm caches
+    for by_wizard, by_merge, by_addon in zip(sure[:n], sure[n : 2 * n], sure[2 * n :]):
+        # Contacts > select > Merge: the wizard as a user drives it
+        started = time.perf_counter()
+        ids = by_wizard.partner_ids.ids
+        wizard.with_context(active_model="res.partner", active_ids=ids).create({}).action_merge()
+        env.flush_all()
+        timings["odoo_wizard"] += time.perf_counter() - started
+        # the wizard's merge alone, the destination chosen by Odoo
+        started = time.perf_counter()
+        wizard._merge(by_merge.partner_ids.ids)
+        env.flush_all()
+        timings["odoo_merge"] += time.perf_counter() - started
+        started = time.perf_counter()
+        by_addon._merge()
+        env.flush_all()
+        timings["addon"] += time.perf_counter() - started
+    done = len(sure) // 3
+    result["merge"] = {"pairs_each": done}
+    result["merge"].update(
+        {f"{key}_ms_per_pair": round(1000 * value / done) if done else None for key, value in timings.items()}
+    )
+    env.cr.rollback()
+    return result
+
+
 def main(argv):
     if "--" in argv:
         split = argv.index("--")
@@ -339,7 +469,7 @@ def main(argv):
     else:
         own, odoo_args = argv, []
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["company", "data", "segments", "clusters", "nps", "loyalty"])
+    parser.add_argument("step", choices=["company", "data", "segments", "clusters", "nps", "loyalty", "duplicates"])
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--invoice-lines", type=int, default=None)
     parser.add_argument("--seed", type=int, default=42)
@@ -353,6 +483,8 @@ def main(argv):
     parser.add_argument("--window-months", type=int, default=None)
     parser.add_argument("--nps-share", type=float, default=0.3)
     parser.add_argument("--loyalty-months", type=int, default=6)
+    parser.add_argument("--changed", type=int, default=1000)
+    parser.add_argument("--merge-pairs", type=int, default=20)
     args = parser.parse_args(own)
 
     odoo.tools.config.parse_config(odoo_args)
@@ -369,6 +501,8 @@ def main(argv):
             result = clusters(env, args)
         elif args.step == "nps":
             result = nps(env, args)
+        elif args.step == "duplicates":
+            result = duplicates(env, args)
         elif args.step == "loyalty":
             # the program is named in the demo company's language
             result = loyalty(api.Environment(cr, SUPERUSER_ID, {"lang": "de_DE"}), args)

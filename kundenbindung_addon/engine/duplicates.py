@@ -134,18 +134,33 @@ def _dates(values):
 
 
 def _block_keys(prepared):
-    """(block name, key Series) pairs; empty keys are no block."""
-    first_word = prepared["name"].str.split().str[0].fillna("")
-    phon = prepared["phonetic"].str.split().str[:2].str.join(" ").fillna("")
+    """(block name, keys, usable) triples: the key of every record (an
+    object array) and whether it is a key at all (no empty part)."""
+    col = {name: prepared[name].tolist() for name in ("name", "phonetic", "postcode", "street", "number")}
+    words = [name.split(" ", 1)[0] for name in col["name"]]
+    words = [w if len(w) >= 3 else "" for w in words]
+    sounds = [" ".join(code.split()[:2]) for code in col["phonetic"]]
+    areas = [code[:2] for code in col["postcode"]]
+
+    def joined(*parts):
+        keys = np.array(["|".join(values) for values in zip(*parts)], dtype=object)
+        # the first and the last part must be there (the street may be missing)
+        usable = np.array([bool(values[0]) and bool(values[-1]) for values in zip(*parts)])
+        return keys, usable
+
+    def single(name):
+        keys = prepared[name].to_numpy(dtype=object)
+        return keys, keys != ""
+
     return (
-        ("postcode+word", prepared["postcode"] + "|" + first_word.where(first_word.str.len() >= 3, "")),
-        ("phonetic+area", phon + "|" + prepared["postcode"].str[:2]),
-        ("phone", prepared["phone"]),
-        ("email", prepared["email"]),
-        ("domain", prepared["domain"]),
-        ("website", prepared["website"]),
-        ("vat", prepared["vat"]),
-        ("address", prepared["postcode"] + "|" + prepared["street"] + "|" + prepared["number"]),
+        ("postcode+word", *joined(col["postcode"], words)),
+        ("phonetic+area", *joined(sounds, areas)),
+        ("phone", *single("phone")),
+        ("email", *single("email")),
+        ("domain", *single("domain")),
+        ("website", *single("website")),
+        ("vat", *single("vat")),
+        ("address", *joined(col["postcode"], col["street"], col["number"])),
     )
 
 
@@ -159,23 +174,25 @@ def candidate_pairs(prepared, max_block=MAX_BLOCK, changed=None):
     full run would find it."""
     found = []
     changed = None if changed is None else np.asarray(changed, dtype=bool)
-    for _name, key in _block_keys(prepared):
-        key = key.reset_index(drop=True)
-        usable = (~key.str.endswith("|") & ~key.str.startswith("|") & (key != "")).to_numpy()
+    for _name, keys, usable in _block_keys(prepared):
+        rows = np.flatnonzero(usable)
+        codes = pd.factorize(keys[rows])[0]
+        sizes = np.bincount(codes) if len(codes) else np.empty(0, dtype=np.int64)
+        wanted = (sizes > 1) & (sizes <= max_block)
         if changed is not None:
             # only the blocks a changed record is in
-            usable = usable & key.isin(set(key[usable & changed])).to_numpy()
-        rows = np.flatnonzero(usable)
-        # groupby(...).indices counts positions in the filtered keys: back to rows
-        groups = key[usable].groupby(key[usable].to_numpy()).indices
-        for found_at in groups.values():
-            positions = rows[found_at]
-            if 1 < len(positions) <= max_block:
-                left, right = np.triu_indices(len(positions), k=1)
-                block = np.column_stack((positions[left], positions[right]))
-                if changed is not None:
-                    block = block[changed[block[:, 0]] | changed[block[:, 1]]]
-                found.append(block)
+            wanted &= np.bincount(codes, weights=changed[rows], minlength=len(sizes)) > 0
+        keep = wanted[codes]
+        rows, codes = rows[keep], codes[keep]
+        order = np.argsort(codes, kind="stable")
+        rows, codes = rows[order], codes[order]
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.empty(0, dtype=np.int64)
+        for positions in np.split(rows, starts[1:]) if len(rows) else ():
+            left, right = np.triu_indices(len(positions), k=1)
+            block = np.column_stack((positions[left], positions[right]))
+            if changed is not None:
+                block = block[changed[block[:, 0]] | changed[block[:, 1]]]
+            found.append(block)
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.unique(np.sort(np.vstack(found), axis=1), axis=0)

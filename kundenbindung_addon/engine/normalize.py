@@ -15,6 +15,7 @@ same keys.
 Nothing here imports ``odoo``.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -103,7 +104,13 @@ def phonetic(text):
     folded = fold(text)
     if not folded:
         return ""
-    return " ".join(code for _word, code in cologne_phonetics.encode(folded) if code)
+    return " ".join(code for code in map(_word_phonetic, folded.split()) if code)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_phonetic(word):
+    # names repeat their words ("bau", "technik", "mueller"): each is encoded once
+    return " ".join(code for _word, code in cologne_phonetics.encode(word) if code)
 
 
 def split_street(street):

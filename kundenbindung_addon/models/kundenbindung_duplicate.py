@@ -133,11 +133,12 @@ class KundenbindungDuplicateGroup(models.Model):
         if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
             raise AccessError(self.env._("Only Customer Retention managers can review duplicates."))
 
-    def _default_survivor(self):
+    def _default_survivor(self, references=None):
         """The partner with the most revenue, then the most references,
         then the oldest."""
         self.ensure_one()
-        references = self.env["res.partner"]._kundenbindung_references(self.partner_ids, self.company_id)
+        if references is None:
+            references = self.env["res.partner"]._kundenbindung_references(self.partner_ids, self.company_id)
         return max(
             self.partner_ids,
             key=lambda p: (round(references[p.id]["revenue"], 2), references[p.id]["total"], -p.id),
@@ -173,15 +174,19 @@ class KundenbindungDuplicateGroup(models.Model):
         a journal entry with each source partner's values and references.
         The caller has checked ``_merge_blockers``."""
         self.ensure_one()
-        survivor = self.survivor_id or self._default_survivor()
+        # read once: the sources' references do not change while others merge into the survivor
+        references = self.env["res.partner"]._kundenbindung_references(self.partner_ids, self.company_id)
+        survivor = self.survivor_id or self._default_survivor(references)
         Journal = self.env["kundenbindung.merge.journal"].sudo()
         wizard = self.env["base.partner.merge.automatic.wizard"].sudo()
         sources = self.partner_ids - survivor
         for start in range(0, len(sources), MERGE_STEP):
             step = sources[start : start + MERGE_STEP]
-            journals = Journal._record(self, step, survivor)
-            wizard._merge((step | survivor).ids, survivor.sudo(), extra_checks=False)
-            journals.with_user(self.env.user)._post_differences(survivor)
+            journals = Journal._record(self, step, survivor, references)
+            # the merge's note on the survivor comes from the journal (wizards/base_partner_merge.py)
+            wizard.with_context(kundenbindung_merge_journal_ids=journals.ids)._merge(
+                (step | survivor).ids, survivor.sudo(), extra_checks=False
+            )
         self.sudo().write(
             {
                 "state": "merged",

@@ -8,6 +8,7 @@ import logging
 import time
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
 
 from odoo import api, fields, models
@@ -39,6 +40,13 @@ KEY_CHUNK = 10000
 CHANGE_MARGIN = timedelta(minutes=10)
 
 
+def _ordered(pairs):
+    """Pairs with the lower partner id first, scores to one decimal (as
+    stored), so that a pair found again is recognised."""
+    a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
+    return pairs.assign(a=np.minimum(a, b), b=np.maximum(a, b), score=pairs["score"].astype(float).round(1))
+
+
 class KundenbindungDuplicateDetection(models.AbstractModel):
     _name = "kundenbindung.duplicate.detection"
     _description = "Customer Retention Duplicate Detection"
@@ -57,12 +65,14 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         )
 
     @api.model
-    def _refresh_keys(self, company):
+    def _refresh_keys(self, company, since=None):
         """Normalise the partners of ``company``'s scope that are new or
         whose name, address or identifiers changed since their keys were
         computed (a fingerprint of the source values, not a date: two
-        changes within a second are seen too); returns their ids."""
+        changes within a second are seen too); returns their ids.
+        ``since``: only partners saved after it can have changed."""
         cr = self.env.cr
+        recent = SQL("TRUE") if since is None else SQL("p.write_date > %s", since)
         self.env["res.partner"].flush_model()
         cr.execute(
             SQL(
@@ -72,9 +82,11 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
                   FROM res_partner p
                   LEFT JOIN res_country country ON country.id = p.country_id
                   LEFT JOIN kundenbindung_duplicate_key k ON k.partner_id = p.id
-                 WHERE %(scope)s AND (k.id IS NULL OR k.source_hash IS DISTINCT FROM %(fingerprint)s)
+                 WHERE %(scope)s
+                   AND (k.id IS NULL OR (%(recent)s AND k.source_hash IS DISTINCT FROM %(fingerprint)s))
                 """,
                 scope=self._scope(company),
+                recent=recent,
                 fingerprint=SQL(
                     "md5(concat_ws('|', p.name, p.street, p.zip, p.city, p.phone, p.email, p.website, p.vat, "
                     "p.is_company, country.code, %s))",
@@ -149,9 +161,10 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
     # ------------------------------------------------------------------ explain
 
     @api.model
-    def _explain(self, row):
-        """The engine's per-field results of a pair in the user's language:
-        "Name 96, Straße 100, Telefon gleich, E-Mail verschieden"."""
+    def _explainer(self):
+        """A function giving the engine's per-field results of a pair in the
+        user's language: "Name 96, Straße 100, Telefon gleich, E-Mail
+        verschieden" (the words translated once per run, not per pair)."""
         env = self.env
         labels = {
             "number": env._("house number"),
@@ -163,16 +176,24 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             "legal_form": env._("legal form"),
             "birthdate": env._("birth date"),
         }
-        parts = [env._("name %(score)s", score=int(row.name))]
-        if not pd.isna(row.street):
-            parts.append(env._("street %(score)s", score=int(round(row.street))))
-        for field, label in labels.items():
-            value = getattr(row, field)
-            if value == 1:
-                parts.append(env._("%(field)s equal", field=label))
-            elif value == -1:
-                parts.append(env._("%(field)s differs", field=label))
-        return ", ".join(parts)
+        name = env._("name %(score)s", score="{score}")
+        street = env._("street %(score)s", score="{score}")
+        words = {
+            field: {1: env._("%(field)s equal", field=label), -1: env._("%(field)s differs", field=label)}
+            for field, label in labels.items()
+        }
+
+        def explain(row):
+            parts = [name.format(score=int(row.name))]
+            if not pd.isna(row.street):
+                parts.append(street.format(score=int(round(row.street))))
+            for field, word in words.items():
+                value = getattr(row, field)
+                if value in word:
+                    parts.append(word[value])
+            return ", ".join(parts)
+
+        return explain
 
     # ------------------------------------------------------------------ search
 
@@ -192,7 +213,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         threshold = company.kundenbindung_duplicate_review_score if threshold is None else threshold
         since = company.kundenbindung_duplicates_date
         incremental = bool(since) and not full
-        normalised = self._refresh_keys(company)
+        normalised = self._refresh_keys(company, since - CHANGE_MARGIN if incremental else None)
         prepared, changed_on = self._keys(company)
         if incremental:
             # new or edited values, and any partner saved since (a partner
@@ -232,91 +253,114 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         """Bring the open groups of ``company`` in line with the new pairs.
 
         ``affected``: the partners compared again (None: all); their old
-        pairs are replaced by ``pairs``, the other open pairs stay."""
+        pairs that were not found again with the same score are removed, the
+        new ones added. Only the groups these changes touch are written:
+        a nightly run with few changes writes little."""
         Group = self.env["kundenbindung.duplicate.group"].sudo()
         Pair = self.env["kundenbindung.duplicate.pair"].sudo()
-        open_groups = Group.search([("company_id", "=", company.id), ("state", "in", OPEN_STATES)])
         cr = self.env.cr
         self.env.flush_all()
         cr.execute(
-            "SELECT id, partner_a_id, partner_b_id, score, group_id FROM kundenbindung_duplicate_pair "
-            "WHERE group_id = ANY(%s)",
-            [open_groups.ids],
+            """SELECT pair.id, pair.partner_a_id, pair.partner_b_id, pair.score, pair.group_id
+                 FROM kundenbindung_duplicate_pair pair
+                 JOIN kundenbindung_duplicate_group g ON g.id = pair.group_id
+                WHERE g.company_id = %s AND g.state IN %s""",
+            [company.id, OPEN_STATES],
         )
-        old = pd.DataFrame(cr.fetchall(), columns=["pair_id", "a", "b", "score", "group_id"])
-        stale = pd.Series(True, index=old.index) if affected is None else old["a"].isin(affected) | old["b"].isin(affected)
-        Pair.browse(old.loc[stale, "pair_id"].tolist()).unlink()
-        kept_frame = old[~stale]
+        old = _ordered(
+            pd.DataFrame(cr.fetchall(), columns=["pair_id", "a", "b", "score", "group_id"]).astype(
+                {"pair_id": "int64", "a": "int64", "b": "int64", "score": "float64", "group_id": "int64"}
+            )
+        )
         cr.execute(
-            "SELECT partner_id, group_id FROM kundenbindung_duplicate_group_partner_rel WHERE group_id = ANY(%s)",
-            [open_groups.ids],
+            """SELECT rel.partner_id, rel.group_id FROM kundenbindung_duplicate_group_partner_rel rel
+                 JOIN kundenbindung_duplicate_group g ON g.id = rel.group_id
+                WHERE g.company_id = %s AND g.state IN %s""",
+            [company.id, OPEN_STATES],
         )
-        group_of_partner = dict(cr.fetchall())
-        new_frame = pairs.assign(pair_id=0, group_id=0)
-        combined = pd.concat([kept_frame, new_frame], ignore_index=True) if len(kept_frame) else new_frame
-        combined = combined.sort_values("score", ascending=False, kind="stable")
+        membership = pd.DataFrame(cr.fetchall(), columns=["partner_id", "group_id"])
+        new = _ordered(pairs.assign(pair_id=0, group_id=0).astype({"a": "int64", "b": "int64"}))
+        # a pair found again with the same score stays as it is
+        same = old.merge(new[["a", "b", "score"]], on=["a", "b", "score"], how="left", indicator=True)["_merge"]
+        again = (same == "both").to_numpy()
+        touches = np.ones(len(old), dtype=bool) if affected is None else (
+            old["a"].isin(affected) | old["b"].isin(affected)
+        ).to_numpy()
+        stale = touches & ~again
+        if stale.any():
+            cr.execute("DELETE FROM kundenbindung_duplicate_pair WHERE id = ANY(%s)", [old.loc[stale, "pair_id"].tolist()])
+            Pair.invalidate_model()
+        kept = old[~stale]
+        known = set(zip(kept["a"], kept["b"]))
+        fresh = new[[(a, b) not in known for a, b in zip(new["a"], new["b"])]]
+        changed_groups = set(old.loc[stale, "group_id"])
+        combined = pd.concat([kept, fresh], ignore_index=True).sort_values("score", ascending=False, kind="stable")
         components = connected_groups(combined) if len(combined) else pd.Series(dtype="int64")
+        combined["component"] = combined["a"].map(components)
+        interesting = set(
+            combined.loc[(combined["pair_id"] == 0) | combined["group_id"].isin(changed_groups), "component"]
+        )
+        group_of_partner = dict(zip(membership["partner_id"], membership["group_id"]))
+        members_of_group = membership.groupby("group_id")["partner_id"].agg(lambda s: sorted(s)).to_dict()
+        touched = set(combined.loc[~combined["component"].isin(interesting), "group_id"]) - {0}
+        explain = self._explainer()
         today = fields.Date.context_today(self)
-        touched = Group.browse()
         created = updated = 0
         new_vals, new_pairs_of = [], []
-        combined["component"] = combined["a"].map(components)
-        for _component, links in combined.groupby("component", sort=False):
+        for _component, links in combined[combined["component"].isin(interesting)].groupby("component", sort=False):
             members = sorted(set(links["a"]) | set(links["b"]))
-            hits = Group.browse(sorted({group_of_partner[p] for p in members if p in group_of_partner}))
-            fresh = links[links["pair_id"] == 0]
-            if len(hits) == 1 and fresh.empty and sorted(hits.partner_ids.ids) == members:
-                touched |= hits
+            hits = sorted({group_of_partner[p] for p in members if p in group_of_partner})
+            links_fresh = links[links["pair_id"] == 0]
+            if len(hits) == 1 and links_fresh.empty and members_of_group.get(hits[0]) == members:
+                touched.add(hits[0])
                 continue
             best = links.iloc[0]
             if best["pair_id"]:
                 explanation = Pair.browse(int(best["pair_id"])).explanation
             else:
-                explanation = self._explain(next(links.head(1).itertuples()))
+                explanation = explain(next(links.head(1).itertuples()))
             vals = {
                 "score": float(best["score"]),
                 "weakest_score": weakest_link(links),
                 "explanation": explanation,
-                "partner_ids": [fields.Command.set(members)],
             }
             pair_vals = [
                 {
                     "partner_a_id": int(row.a),
                     "partner_b_id": int(row.b),
                     "score": float(row.score),
-                    "explanation": self._explain(row),
+                    "explanation": explain(row),
                 }
-                for row in fresh.itertuples()
+                for row in links_fresh.itertuples()
             ]
             if hits:
-                target = hits[0]
-                if target.survivor_id and target.survivor_id.id not in members:
-                    vals["survivor_id"] = False
+                target = Group.browse(hits[0])
+                if members_of_group.get(target.id) != members:
+                    vals["partner_ids"] = [fields.Command.set(members)]
+                    if target.survivor_id and target.survivor_id.id not in members:
+                        vals["survivor_id"] = False
                 target.write(vals)
-                moved = Pair.browse(links.loc[(links["pair_id"] > 0) & (links["group_id"] != target.id), "pair_id"].astype(int).tolist())
-                moved.write({"group_id": target.id})
-                (hits - target).unlink()
+                moved = links.loc[(links["pair_id"] > 0) & (links["group_id"] != target.id), "pair_id"]
+                Pair.browse(moved.astype(int).tolist()).write({"group_id": target.id})
+                Group.browse(hits[1:]).unlink()
                 Pair.create([dict(v, group_id=target.id) for v in pair_vals])
-                touched |= target
+                touched.add(target.id)
                 updated += 1
             else:
-                new_vals.append(dict(vals, company_id=company.id, detected_date=today))
+                new_vals.append(
+                    dict(vals, company_id=company.id, detected_date=today, partner_ids=[fields.Command.set(members)])
+                )
                 new_pairs_of.append(pair_vals)
         if new_vals:
             groups = Group.create(new_vals)
             Pair.create([dict(v, group_id=g.id) for g, vals in zip(groups, new_pairs_of) for v in vals])
-            touched |= groups
+            touched |= set(groups.ids)
             created = len(groups)
         # open groups left without a pair: their partners no longer look alike
-        gone = open_groups.exists() - touched
+        gone = Group.browse(sorted(set(membership["group_id"]) - touched)).exists()
         dropped = len(gone)
         gone.unlink()
-        return {
-            "groups": len(touched),
-            "created": created,
-            "updated": updated,
-            "dropped": dropped,
-        }
+        return {"groups": len(touched), "created": created, "updated": updated, "dropped": dropped}
 
     # ------------------------------------------------------------------ merge
 

@@ -61,8 +61,10 @@ class KundenbindungMergeJournal(models.Model):
     moved_summary = fields.Char(string="Moved to the Survivor", readonly=True)
     restored_partner_id = fields.Many2one("res.partner", string="Restored As", readonly=True, ondelete="set null")
 
-    def _record(self, group, sources, survivor):
-        """One journal entry per source partner, before it is merged."""
+    def _record(self, group, sources, survivor, references=None):
+        """One journal entry per source partner, before it is merged
+        (``references``: ``res.partner._kundenbindung_references`` of the
+        sources, if read already)."""
         journals = self.browse()
         # the whole record, whatever fields the manager may read
         sources, survivor = sources.sudo(), survivor.sudo()
@@ -75,7 +77,8 @@ class KundenbindungMergeJournal(models.Model):
             and (not field.compute or not field.readonly)
             and name not in models.MAGIC_COLUMNS
         ]
-        references = self.env["res.partner"]._kundenbindung_references(sources, group.company_id)
+        if references is None:
+            references = self.env["res.partner"]._kundenbindung_references(sources, group.company_id)
         for source, values in zip(sources, sources.read(fields_)):
             snapshot = {
                 name: (value[0] if isinstance(value, tuple) else value)
@@ -87,7 +90,7 @@ class KundenbindungMergeJournal(models.Model):
             differences = []
             for name in COMPARED_FIELDS:
                 if name in source._fields and source[name] and source[name] != survivor[name]:
-                    label = source._fields[name].get_description(self.env)["string"]
+                    label = source._fields[name]._description_string(self.env)
                     differences.append(f"{label}: {source[name]}")
             moved = {key: ids for key, ids in references[source.id].items() if key in REFERENCE_KEYS and ids}
             journals |= self.create(
@@ -118,21 +121,25 @@ class KundenbindungMergeJournal(models.Model):
         }
         return ", ".join(f"{len(ids)} {labels[key]}" for key, ids in moved.items()) or self.env._("nothing")
 
-    def _post_differences(self, survivor):
-        """Values of the merged partners that differed, on the survivor's
-        chatter, so nothing a user entered is lost from sight."""
-        for journal in self.filtered("differences"):
-            body = self.env._(
-                "Merged %(partner)s (id %(id)s) into this partner. Its values that differed:",
-                partner=journal.source_name,
-                id=journal.source_id,
+    def _post_merge_note(self, survivor):
+        """One note on the survivor's chatter for the partners merged into
+        it, with their values that differed, so nothing a user entered is
+        lost from sight. It stands in for Odoo's own "merged with" note."""
+        lines = []
+        for journal in self:
+            lines.append(
+                self.env._("Merged %(partner)s (id %(id)s) into this partner.", partner=journal.source_name,
+                           id=journal.source_id)
             )
-            # the manager merges without the right to edit partners: posted as them, by the system
-            survivor.sudo().message_post(
-                body=plaintext2html(body + "\n" + journal.differences),
-                subtype_xmlid="mail.mt_note",
-                author_id=self.env.user.partner_id.id,
-            )
+            if journal.differences:
+                lines.append(self.env._("Its values that differed:"))
+                lines.extend(journal.differences.splitlines())
+        # the manager merges without the right to edit partners: posted as them, by the system
+        survivor.sudo().message_post(
+            body=plaintext2html("\n".join(lines)),
+            subtype_xmlid="mail.mt_note",
+            author_id=self.env.user.partner_id.id,
+        )
 
     def action_restore(self):
         """Create the merged partner again, as a new partner with its

@@ -268,7 +268,15 @@ class ResPartner(models.Model):
         found = {pid: {key: [] for key in REFERENCE_KEYS} | {"revenue": 0.0, "total": 0} for pid in ids}
         if not ids:
             return found
-        self.env.flush_all()
+        for model, names in (
+            ("account.move", ["partner_id", "move_type", "amount_untaxed_signed", "state", "company_id"]),
+            ("loyalty.card", ["partner_id"]),
+            ("kundenbindung.nps.response", ["partner_id"]),
+            ("mail.message", ["model", "res_id"]),
+            ("mail.activity", ["res_model", "res_id"]),
+            ("res.partner", ["parent_id", "commercial_partner_id"]),
+        ):
+            self.env[model].flush_model(names)
         queries = {
             "invoices": "SELECT partner_id, id FROM account_move WHERE partner_id = ANY(%(ids)s) "
             "AND move_type != 'entry'",
@@ -280,17 +288,21 @@ class ResPartner(models.Model):
             "contacts": "SELECT parent_id, id FROM res_partner WHERE parent_id = ANY(%(ids)s)",
         }
         if "sale.order" in self.env:
+            self.env["sale.order"].flush_model(["partner_id"])
             queries["orders"] = "SELECT partner_id, id FROM sale_order WHERE partner_id = ANY(%(ids)s)"
         cr = self.env.cr
         for key, query in queries.items():
             cr.execute(query + " ORDER BY id", {"ids": ids})
             for pid, rid in cr.fetchall():
                 found[pid][key].append(rid)
+        # by the invoices' partners (indexed), the partner's contacts included
         cr.execute(
-            """SELECT commercial_partner_id, SUM(amount_untaxed_signed) FROM account_move
-                WHERE commercial_partner_id = ANY(%s) AND company_id = %s AND state = 'posted'
-                  AND move_type IN ('out_invoice', 'out_refund')
-                GROUP BY commercial_partner_id""",
+            """SELECT partner.commercial_partner_id, SUM(move.amount_untaxed_signed)
+                 FROM account_move move
+                 JOIN res_partner partner ON partner.id = move.partner_id
+                WHERE partner.commercial_partner_id = ANY(%s) AND move.company_id = %s AND move.state = 'posted'
+                  AND move.move_type IN ('out_invoice', 'out_refund')
+                GROUP BY partner.commercial_partner_id""",
             [ids, company.id],
         )
         for pid, revenue in cr.fetchall():
