@@ -408,15 +408,17 @@ def duplicates(env, args):
     ids = [r[0] for r in env.cr.fetchall()]
     edited = rng.sample(ids, min(args.changed, len(ids)))
     half = len(edited) // 2
+    # new values on every run (a salt from the clock), as a day of real edits would have
+    salt = int(time.time()) % 100000
     env.cr.execute(
-        "UPDATE res_partner SET phone = '+49 30 ' || (1000000 + id)::text, write_date = now() "
-        "WHERE id = ANY(%s)",
-        [edited[:half]],
+        "UPDATE res_partner SET phone = '+49 30 ' || (1000000 + (id * 7 + %s) %% 8999999)::text, "
+        "write_date = now() WHERE id = ANY(%s)",
+        [salt, edited[:half]],
     )
     env.cr.execute(
-        "UPDATE res_partner SET email = 'neu.' || id::text || '@example.de', write_date = now() "
-        "WHERE id = ANY(%s)",
-        [edited[half:]],
+        "UPDATE res_partner SET email = 'neu.' || id::text || '.' || %s::text || '@example.de', "
+        "write_date = now() WHERE id = ANY(%s)",
+        [salt, edited[half:]],
     )
     env.cr.commit()
     env.invalidate_all()

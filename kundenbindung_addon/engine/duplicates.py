@@ -184,12 +184,17 @@ def candidate_pairs(prepared, max_block=MAX_BLOCK, changed=None):
             wanted &= np.bincount(codes, weights=changed[rows], minlength=len(sizes)) > 0
         keep = wanted[codes]
         rows, codes = rows[keep], codes[keep]
+        if not len(rows):
+            continue
         order = np.argsort(codes, kind="stable")
         rows, codes = rows[order], codes[order]
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.empty(0, dtype=np.int64)
-        for positions in np.split(rows, starts[1:]) if len(rows) else ():
-            left, right = np.triu_indices(len(positions), k=1)
-            block = np.column_stack((positions[left], positions[right]))
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        lengths = np.diff(np.r_[starts, len(rows)])
+        # all blocks of one size at once: a matrix of their rows
+        for size in np.unique(lengths):
+            members = rows[starts[lengths == size][:, None] + np.arange(size)]
+            left, right = np.triu_indices(size, k=1)
+            block = np.column_stack((members[:, left].ravel(), members[:, right].ravel()))
             if changed is not None:
                 block = block[changed[block[:, 0]] | changed[block[:, 1]]]
             found.append(block)
@@ -205,9 +210,9 @@ def _equal(a, b):
     return np.where(both & (a == b), 1, np.where(both, -1, 0))
 
 
-def score_pairs(prepared, pairs):
-    """Per-field similarities, the combined score (0-100) and the
-    explanation of each pair of positions."""
+def score_pairs(prepared, pairs, explain=True):
+    """Per-field similarities, the combined score (0-100) and (with
+    ``explain``) the explanation of each pair of positions."""
     a = prepared.iloc[pairs[:, 0]].reset_index(drop=True)
     b = prepared.iloc[pairs[:, 1]].reset_index(drop=True)
     # the core name in either word order, or the whole name (a typo in the
@@ -263,7 +268,8 @@ def score_pairs(prepared, pairs):
             **fields,
         }
     )
-    result["explanation"] = _explain(result)
+    if explain:
+        result["explanation"] = _explain(result)
     return result
 
 
@@ -296,9 +302,12 @@ def match(prepared, threshold=REVIEW_THRESHOLD, max_block=MAX_BLOCK, changed=Non
     between runs, so that an incremental run normalises only what changed)."""
     mask = None if changed is None else prepared.index.isin(list(changed))
     pairs = candidate_pairs(prepared, max_block, mask)
-    scored = score_pairs(prepared, pairs)
+    scored = score_pairs(prepared, pairs, explain=False)
     kept = scored[scored["score"] >= threshold].sort_values(["score", "a", "b"], ascending=[False, True, True])
-    return kept.reset_index(drop=True), groups(kept)
+    kept = kept.reset_index(drop=True)
+    # explained once filtered: a few thousand pairs, not every candidate
+    kept["explanation"] = _explain(kept)
+    return kept, groups(kept)
 
 
 def weakest_link(pairs):
@@ -306,6 +315,15 @@ def weakest_link(pairs):
     together (the bottleneck of a maximum spanning tree): a group is as sure
     as its weakest necessary link, not its best pair."""
     if pairs.empty:
+        return 0.0
+    return bottleneck(zip(pairs["a"], pairs["b"], pairs["score"]))
+
+
+def bottleneck(links):
+    """:func:`weakest_link` of plain ``(a, b, score)`` triples."""
+    links = sorted(links, key=lambda link: -link[2])
+    records = {a for a, _b, _s in links} | {b for _a, b, _s in links}
+    if not links:
         return 0.0
     parent = {}
 
@@ -315,9 +333,8 @@ def weakest_link(pairs):
             x = parent[x]
         return x
 
-    records = set(pairs["a"]) | set(pairs["b"])
     joined = 1
-    for a, b, score in pairs.sort_values("score", ascending=False)[["a", "b", "score"]].itertuples(index=False):
+    for a, b, score in links:
         ra, rb = root(a), root(b)
         if ra != rb:
             parent[ra] = rb

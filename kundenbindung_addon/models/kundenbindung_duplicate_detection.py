@@ -15,7 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..engine.duplicates import PREPARED_COLUMNS, match, prepare, weakest_link
+from ..engine.duplicates import PREPARED_COLUMNS, bottleneck, match, prepare
 from ..engine.duplicates import groups as connected_groups
 
 _logger = logging.getLogger(__name__)
@@ -307,22 +307,22 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         today = fields.Date.context_today(self)
         created = updated = 0
         new_vals, new_pairs_of = [], []
-        for _component, links in combined[combined["component"].isin(interesting)].groupby("component", sort=False):
-            members = sorted(set(links["a"]) | set(links["b"]))
+        # plain rows, one pass: per-component DataFrame slices are far too slow for thousands of groups
+        by_component = {}
+        for row in combined[combined["component"].isin(interesting)].itertuples(index=False):
+            by_component.setdefault(row.component, []).append(row)
+        for links in by_component.values():
+            members = sorted({r.a for r in links} | {r.b for r in links})
             hits = sorted({group_of_partner[p] for p in members if p in group_of_partner})
-            links_fresh = links[links["pair_id"] == 0]
-            if len(hits) == 1 and links_fresh.empty and members_of_group.get(hits[0]) == members:
+            links_fresh = [r for r in links if not r.pair_id]
+            if len(hits) == 1 and not links_fresh and members_of_group.get(hits[0]) == members:
                 touched.add(hits[0])
                 continue
-            best = links.iloc[0]
-            if best["pair_id"]:
-                explanation = Pair.browse(int(best["pair_id"])).explanation
-            else:
-                explanation = explain(next(links.head(1).itertuples()))
+            best = links[0]
             vals = {
-                "score": float(best["score"]),
-                "weakest_score": weakest_link(links),
-                "explanation": explanation,
+                "score": float(best.score),
+                "weakest_score": bottleneck((r.a, r.b, r.score) for r in links),
+                "explanation": Pair.browse(int(best.pair_id)).explanation if best.pair_id else explain(best),
             }
             pair_vals = [
                 {
@@ -331,7 +331,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
                     "score": float(row.score),
                     "explanation": explain(row),
                 }
-                for row in links_fresh.itertuples()
+                for row in links_fresh
             ]
             if hits:
                 target = Group.browse(hits[0])
@@ -340,8 +340,8 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
                     if target.survivor_id and target.survivor_id.id not in members:
                         vals["survivor_id"] = False
                 target.write(vals)
-                moved = links.loc[(links["pair_id"] > 0) & (links["group_id"] != target.id), "pair_id"]
-                Pair.browse(moved.astype(int).tolist()).write({"group_id": target.id})
+                moved = [int(r.pair_id) for r in links if r.pair_id and r.group_id != target.id]
+                Pair.browse(moved).write({"group_id": target.id})
                 Group.browse(hits[1:]).unlink()
                 Pair.create([dict(v, group_id=target.id) for v in pair_vals])
                 touched.add(target.id)
