@@ -1,8 +1,11 @@
 """Duplicate detection engine: blocking, scoring, explanation, groups,
 measured against the generator's planted duplicates."""
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine import ContractError
 from engine.duplicates import (
@@ -13,6 +16,7 @@ from engine.duplicates import (
     groups,
     match,
     prepare,
+    score_pairs,
     weakest_link,
 )
 from tools.demo_data import generate
@@ -186,3 +190,22 @@ def test_prepared_table_has_the_documented_columns():
 
     prepared = prepare(frame([{"name": "Kunz GmbH"}]), COLUMNS)
     assert tuple(prepared.columns) == PREPARED_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def sample_prepared():
+    return prepare(generate(1500, seed=19).customers.set_index("key"), {k: v for k, v in COLUMNS.items() if k != "vat"})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_scores_are_symmetric(sample_prepared, data):
+    n = len(sample_prepared)
+    i = data.draw(st.integers(0, n - 1))
+    j = data.draw(st.integers(0, n - 1))
+    forward = score_pairs(sample_prepared, np.array([[i, j]]))
+    backward = score_pairs(sample_prepared, np.array([[j, i]]))
+    assert forward.at[0, "score"] == backward.at[0, "score"]
+    assert forward.at[0, "explanation"] == backward.at[0, "explanation"]
+    # a record is its own duplicate
+    assert score_pairs(sample_prepared, np.array([[i, i]])).at[0, "score"] >= AUTO_MERGE_THRESHOLD

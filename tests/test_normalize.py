@@ -107,3 +107,36 @@ def test_phonetic_key_hears_spelling_variants():
     assert phonetic("Schmidt") == phonetic("Schmitt")
     assert phonetic("Müller") != phonetic("Schmidt")
     assert phonetic("") == ""
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+GERMAN_TEXT = st.text(alphabet=st.sampled_from("abcdeglmnorstuzäöüßÄÖÜABCMS .-&/0123456789"), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(GERMAN_TEXT)
+def test_normalising_twice_changes_nothing(text):
+    assert fold(fold(text)) == fold(text)
+    core, _form = split_legal_form(text)
+    assert split_legal_form(core)[0] == core
+    assert postcode(postcode(text)) == postcode(text)
+    assert vat(vat(text)) == vat(text)
+    address, _mail_domain, _free = email(text + "@Muster-GmbH.de")
+    assert email(address)[0] == address
+    assert website_domain(website_domain("www." + text.replace(" ", "") + ".de")) == website_domain(
+        "www." + text.replace(" ", "") + ".de"
+    )
+    # the phonetic key of the normalised text is the key of the text
+    assert phonetic(fold(text)) == phonetic(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=9999999), st.sampled_from(sorted(AREA_CODES)))
+def test_an_e164_number_is_its_own_normal_form(number, area):
+    formatted = e164(area, str(number).zfill(7))
+    normal = phone_e164(formatted)
+    assert phone_e164(normal) == normal
