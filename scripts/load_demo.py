@@ -383,7 +383,7 @@ def duplicates(env, args):
         )
         rows = env.cr.fetchall()
         truth_pairs = len(truth)
-        for label, chosen in (("review", rows), ("auto_merge", [r for r in rows if r[0] >= auto])):
+        for label, chosen in (("review", rows), ("auto_merge", [r for r in rows if (r[0] or 0) >= auto])):
             pairs = _entity_pairs([members for _score, members in chosen], entity)
             together = {frozenset(m) for _s, members in chosen for m in [members]}
             member_group = {p: i for i, members in enumerate(together) for p in members}

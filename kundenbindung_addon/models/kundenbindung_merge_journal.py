@@ -48,6 +48,7 @@ class KundenbindungMergeJournal(models.Model):
     _name = "kundenbindung.merge.journal"
     _description = "Merge Journal"
     _order = "id desc"
+    _rec_name = "source_name"
 
     group_id = fields.Many2one("kundenbindung.duplicate.group", ondelete="set null", index=True, readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, index=True)
@@ -144,7 +145,8 @@ class KundenbindungMergeJournal(models.Model):
     def action_restore(self):
         """Create the merged partner again, as a new partner with its
         snapshot values. The records the merge moved stay with the
-        survivor; the journal lists them."""
+        survivor; the journal lists them. The two are not proposed as
+        duplicates again."""
         if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
             raise AccessError(self.env._("Only Customer Retention managers can restore merged partners."))
         Partner = self.env["res.partner"].sudo()
@@ -180,9 +182,14 @@ class KundenbindungMergeJournal(models.Model):
                 author_id=self.env.user.partner_id.id,
             )
             journal.sudo().restored_partner_id = partner
+            # restored means "not the same customer": never proposed, nor merged, with its survivor again
+            if journal.survivor_id:
+                low, high = sorted((journal.survivor_id.id, partner.id))
+                self.env["kundenbindung.duplicate.dismissal"].sudo().create({"partner_a_id": low, "partner_b_id": high})
             restored |= partner
         return {
             "type": "ir.actions.act_window",
+            "name": restored[:1].display_name,
             "res_model": "res.partner",
             "view_mode": "form",
             "res_id": restored[:1].id,

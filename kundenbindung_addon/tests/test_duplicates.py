@@ -200,6 +200,9 @@ class TestDuplicates(AccountTestInvoicingCommon):
             (restored.name, restored.street, restored.ref, restored.comment, restored.user_id),
             ("MUELLER & SOEHNE G.m.b.H. & Co KG", "Hauptstr. 12", "K-4711", comment, self.salesman),
         )
+        # restored means "not the same customer": not proposed again
+        self.detect(full=True)
+        self.assertFalse(self.groups(restored).filtered(lambda g: g.state in ("new", "review")))
         with self.assertRaises(UserError):
             journal.with_user(self.manager).action_restore()
         with self.assertRaises(AccessError):
