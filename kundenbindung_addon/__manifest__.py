@@ -22,7 +22,9 @@ every night, with a to-do for the salesperson when a customer slips; and
 interest clusters from what customers buy, with cross-selling suggestions;
 and the Net Promoter Score from Odoo surveys, with detractor follow-up and
 the reasons customers leave; and loyalty points on Odoo's loyalty app,
-earned from invoices too, with tiers.
+earned from invoices too, with tiers; and duplicate partners found with
+German-aware fuzzy matching and merged safely, by hand or every night, with
+a journal that restores them.
 """,
     "version": "18.0.1.5.0",
     "category": "Sales/CRM",
