@@ -414,22 +414,24 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         """Scheduled action: one company per call (the one searched longest
         ago), progress reported so that the scheduler calls again at once
         while companies remain."""
-        today_start = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        today = fields.Date.context_today(self)
         companies = self.env["res.company"].sudo().search(
-            ["|", ("kundenbindung_duplicates_date", "=", False), ("kundenbindung_duplicates_date", "<", today_start)],
+            ["|", ("kundenbindung_duplicates_tried", "=", False), ("kundenbindung_duplicates_tried", "<", today)],
             order="kundenbindung_duplicates_date asc nulls first, id",
         )
         if not companies:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
         company = companies[0]
+        # one attempt a day; the date of the last search moves only when one succeeds, so that
+        # the next search still compares everything changed since the last good one
+        company.kundenbindung_duplicates_tried = today
         try:
             with self.env.cr.savepoint():
                 self.sudo()._detect_company(company)
         except Exception:
             _logger.exception("Customer Retention: duplicate search of %s failed; the next company goes on",
                               company.display_name)
-            company.kundenbindung_duplicates_date = fields.Datetime.now()
         else:
             self.sudo()._auto_merge(company)
         self.env["ir.cron"]._notify_progress(done=1, remaining=len(companies) - 1)

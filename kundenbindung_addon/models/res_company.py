@@ -144,6 +144,12 @@ class ResCompany(models.Model):
         help="Start of the last search; the next scheduled search compares only the partners changed since.",
     )
 
+    kundenbindung_duplicates_tried = fields.Date(
+        string="Duplicate Search Tried On",
+        readonly=True,
+        help="Day of the scheduled search's last attempt, successful or not: one attempt per company and day.",
+    )
+
     @api.constrains("kundenbindung_duplicate_review_score", "kundenbindung_duplicate_auto_score")
     def _check_kundenbindung_duplicate_scores(self):
         for company in self:

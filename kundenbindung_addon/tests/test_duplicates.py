@@ -266,12 +266,13 @@ class TestDuplicates(AccountTestInvoicingCommon):
             return real_merge(wizard, partner_ids, dst_partner, extra_checks)
 
         # the other companies were searched today: this company's turn
-        self.env["res.company"].search([("id", "!=", self.company.id)]).kundenbindung_duplicates_date = fields.Datetime.now()
+        self.env["res.company"].search([("id", "!=", self.company.id)]).kundenbindung_duplicates_tried = fields.Date.today()
         detection_log = "odoo.addons.kundenbindung_addon.models.kundenbindung_duplicate_detection"
         with patch.object(MergePartnerAutomatic, "_merge", merge), self.assertLogs(detection_log, "WARNING") as log:
             self.env["kundenbindung.duplicate.detection"]._cron_detect()
         self.assertIn("Simulated failure", log.output[0])
         self.assertTrue(self.company.kundenbindung_duplicates_date)
+        self.assertEqual(self.company.kundenbindung_duplicates_tried, fields.Date.context_today(self.company))
         self.assertEqual(len(sure.exists()), 1)
         merged = self.groups(sure.exists())
         self.assertEqual((merged.state, merged.auto_merged, len(merged.journal_ids)), ("merged", True, 1))
@@ -288,6 +289,17 @@ class TestDuplicates(AccountTestInvoicingCommon):
         self.assertLess(candidate.weakest_score, 95)
         self.assertEqual(candidate.state, "new")
         self.assertEqual(len(unsure.exists()), 2)
+        # a failing search is logged, keeps the last good date and is not retried the same day
+        self.company.kundenbindung_duplicates_tried = False
+        searched = self.company.kundenbindung_duplicates_date
+        Detection = type(self.env["kundenbindung.duplicate.detection"])
+        with patch.object(Detection, "_refresh_keys", side_effect=ValueError("Simulated search failure")), \
+                self.assertLogs(detection_log, "ERROR"):
+            self.env["kundenbindung.duplicate.detection"]._cron_detect()
+        self.assertEqual(self.company.kundenbindung_duplicates_date, searched)
+        with patch.object(Detection, "_detect_company") as detect:
+            self.env["kundenbindung.duplicate.detection"]._cron_detect()
+        detect.assert_not_called()
         # switched off: nothing merged
         self.company.kundenbindung_duplicate_auto_merge = False
         candidate.weakest_score = 100
