@@ -26,7 +26,7 @@ earned from invoices too, with tiers; and duplicate partners found with
 German-aware fuzzy matching and merged safely, by hand or every night, with
 a journal that restores them.
 """,
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kundenbindung/kundenbindung_addon",
     "author": "kundenbindung_addon authors",
@@ -60,6 +60,7 @@ a journal that restores them.
         "views/kundenbindung_churn_views.xml",
         "views/kundenbindung_loyalty_views.xml",
         "views/kundenbindung_duplicate_views.xml",
+        "views/kundenbindung_campaign_views.xml",
         "views/kundenbindung_revenue_report_views.xml",
         "views/kundenbindung_menus.xml",
     ],

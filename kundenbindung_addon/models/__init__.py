@@ -14,3 +14,5 @@ from . import kundenbindung_duplicate
 from . import kundenbindung_duplicate_key
 from . import kundenbindung_merge_journal
 from . import kundenbindung_duplicate_detection
+from . import kundenbindung_campaign
+from . import kundenbindung_occasion

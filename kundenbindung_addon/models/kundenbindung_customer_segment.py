@@ -165,6 +165,15 @@ class KundenbindungCustomerSegment(models.Model):
             scores = (segment.r_score, segment.f_score, segment.m_score)
             segment.rfm_score = "".join(str(s) for s in scores) if all(scores) else False
 
+    def action_new_campaign(self):
+        """"New Campaign" from a selection of segment records: their
+        customers, and their ABC class when they share one."""
+        action = self.partner_id.action_kundenbindung_new_campaign()
+        classes = set(self.mapped("abc_class"))
+        if len(classes) == 1 and classes <= {"A", "B", "C"}:
+            action["context"][f"default_abc_{classes.pop().lower()}"] = True
+        return action
+
     def action_open_partner(self):
         self.ensure_one()
         return {

@@ -220,6 +220,41 @@ class ResPartner(models.Model):
         groups=GROUP,
     )
 
+    kundenbindung_birthdate = fields.Date(
+        string="Birth Date", help="For birthday greetings (occasions) and to tell two people apart."
+    )
+
+    def _kundenbindung_customer_since(self, company):
+        """Partner id -> date of the first posted customer invoice of
+        ``company`` (its contacts' invoices included)."""
+        if not self.ids:
+            return {}
+        self.env["account.move"].flush_model(["partner_id", "invoice_date", "state", "move_type", "company_id"])
+        self.env.cr.execute(
+            """SELECT partner.commercial_partner_id, MIN(move.invoice_date)
+                 FROM account_move move
+                 JOIN res_partner partner ON partner.id = move.partner_id
+                WHERE partner.commercial_partner_id = ANY(%s) AND move.company_id = %s AND move.state = 'posted'
+                  AND move.move_type = 'out_invoice'
+                GROUP BY partner.commercial_partner_id""",
+            [self.ids, company.id],
+        )
+        return dict(self.env.cr.fetchall())
+
+    def action_kundenbindung_new_campaign(self):
+        """"New Campaign" from a selection of customers."""
+        customers = self.commercial_partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "kundenbindung.campaign",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_partner_ids": [Command.set(customers.ids)],
+                "default_name": self.env._("Campaign for %(count)s customers", count=len(customers)),
+            },
+        }
+
     # what a duplicate's merge would move: the side-by-side comparison
     kundenbindung_ref_invoices = fields.Integer(
         string="Invoice Count", compute="_compute_kundenbindung_references", groups=MANAGER

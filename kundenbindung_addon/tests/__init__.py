@@ -8,3 +8,4 @@ from . import test_clusters
 from . import test_nps_responses
 from . import test_loyalty
 from . import test_duplicates
+from . import test_campaigns

@@ -1,0 +1,52 @@
+"""Campaign arithmetic: a random control group kept out of a campaign, and
+the campaign's effect on revenue against it.
+
+Nothing here imports ``odoo``.
+"""
+
+import random
+
+import pandas as pd
+
+from .contracts import ContractError
+
+
+def control_split(customers, share, seed):
+    """``(targeted, control)``: a random ``share`` (0-50 %) of
+    ``customers`` kept out as a control group, the same for the same seed.
+    The two lists are disjoint and together are ``customers``."""
+    if not 0 <= share <= 50:
+        raise ContractError("bad_share", "the control group must be 0-50 %% of the target, not %(share)s", share=share)
+    ordered = sorted(customers)
+    size = round(len(ordered) * share / 100)
+    control = set(random.Random(seed).sample(ordered, size)) if size else set()
+    return [c for c in ordered if c not in control], sorted(control)
+
+
+def effect(recipients):
+    """The effect of a campaign on revenue.
+
+    ``recipients``: one row per customer with ``control`` (bool), ``before``
+    and ``after`` (revenue in the N days before and after the launch).
+    Returns the revenue of the targeted and the control customers before and
+    after, each group's change per customer, the uplift (the targeted
+    customers' change per customer minus the control's) and the revenue it
+    brought (uplift times the targeted customers). Without a control group
+    the uplift is the targeted customers' change."""
+    missing = {"control", "before", "after"} - set(recipients.columns)
+    if missing:
+        raise ContractError("missing_columns", "the recipients lack %(columns)s", columns=", ".join(sorted(missing)))
+    frame = recipients.assign(
+        control=recipients["control"].astype(bool),
+        before=pd.to_numeric(recipients["before"]).fillna(0.0),
+        after=pd.to_numeric(recipients["after"]).fillna(0.0),
+    )
+    result = {}
+    for name, part in (("targeted", frame[~frame["control"]]), ("control", frame[frame["control"]])):
+        result[f"{name}_count"] = len(part)
+        result[f"{name}_before"] = float(part["before"].sum())
+        result[f"{name}_after"] = float(part["after"].sum())
+        result[f"{name}_change"] = float((part["after"] - part["before"]).mean()) if len(part) else 0.0
+    result["uplift"] = result["targeted_change"] - (result["control_change"] if result["control_count"] else 0.0)
+    result["incremental_revenue"] = result["uplift"] * result["targeted_count"]
+    return result

@@ -1,0 +1,424 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Targeted campaigns: a target built from the segments, reached through
+an Odoo email marketing mailing, activities for the salespeople or a call
+list, with a random control group and the effect on revenue."""
+
+import datetime
+
+import pandas as pd
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..engine.campaigns import control_split, effect
+from .kundenbindung_customer_segment import CHURN_SELECTION, RFM_SEGMENT_SELECTION
+from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
+
+GOALS = [
+    ("winback", "Win back"),
+    ("crosssell", "Cross-sell / up-sell"),
+    ("thankyou", "Thank you"),
+    ("nps", "NPS survey"),
+    ("occasion", "Occasion"),
+    ("reactivation", "Reactivation"),
+]
+CHANNELS = [("email", "Email (mailing)"), ("activity", "Activities for the salespeople"), ("call_list", "Call list")]
+STATES = [("draft", "Draft"), ("scheduled", "Scheduled"), ("running", "Running"), ("done", "Done")]
+
+
+class KundenbindungCampaign(models.Model):
+    """A campaign for a target of customers."""
+
+    _name = "kundenbindung.campaign"
+    _description = "Customer Retention Campaign"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(required=True, tracking=True)
+    goal = fields.Selection(GOALS, required=True, default="winback", tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user, tracking=True)
+    state = fields.Selection(STATES, default="draft", required=True, tracking=True, group_expand="_expand_states")
+    channel = fields.Selection(CHANNELS, required=True, default="activity", tracking=True)
+    launch_date = fields.Date(
+        string="Launch On", help="Empty: launched at once. A later date schedules the campaign.", tracking=True
+    )
+    launched_date = fields.Date(string="Launched On", readonly=True)
+    effect_days = fields.Integer(
+        string="Measure Over (Days)",
+        default=90,
+        help="Revenue of the targeted customers in this many days after the launch, against as many days before.",
+    )
+    control_share = fields.Integer(
+        string="Control Group (%)",
+        default=0,
+        help="A random share of the target (0-50 %) kept out of the campaign, to tell its effect from "
+        "what would have happened anyway.",
+    )
+    cost_per_customer = fields.Monetary(
+        currency_field="currency_id",
+        help="Money spent per reached customer (gift, print, voucher). A campaign that costs money warns "
+        "when it targets C customers.",
+    )
+    note = fields.Html(string="Message", help="The activity's note for the salesperson, or the mailing's body.")
+    subject = fields.Char(string="Email Subject")
+
+    # target
+    abc_a = fields.Boolean(string="A Customers")
+    abc_b = fields.Boolean(string="B Customers")
+    abc_c = fields.Boolean(string="C Customers")
+    rfm_segment = fields.Selection(RFM_SEGMENT_SELECTION, string="RFM Segment")
+    churn_level = fields.Selection(CHURN_SELECTION, string="Churn Risk")
+    cluster_ids = fields.Many2many("kundenbindung.interest.cluster", string="Interest Clusters")
+    nps_category = fields.Selection(NPS_CATEGORY_SELECTION, string="NPS Category")
+    tier_ids = fields.Many2many("kundenbindung.loyalty.tier", string="Loyalty Tiers")
+    tag_ids = fields.Many2many("res.partner.category", string="Tags")
+    salesperson_ids = fields.Many2many(
+        "res.users", "kundenbindung_campaign_salesperson_rel", "campaign_id", "user_id", string="Salespeople"
+    )
+    country_ids = fields.Many2many("res.country", string="Countries")
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "kundenbindung_campaign_partner_rel",
+        "campaign_id",
+        "partner_id",
+        string="Chosen Customers",
+        help="Only these customers (a selection from a list); the other filters still apply.",
+    )
+    target_count = fields.Integer(string="Customers in Target", compute="_compute_target")
+    target_revenue = fields.Monetary(string="Revenue Covered", compute="_compute_target", currency_field="currency_id")
+    target_c_count = fields.Integer(string="C Customers in Target", compute="_compute_target")
+    cost_warning = fields.Char(compute="_compute_target")
+
+    # launch and effect
+    recipient_ids = fields.One2many("kundenbindung.campaign.recipient", "campaign_id", string="Recipients")
+    recipient_count = fields.Integer(string="Reached", readonly=True)
+    control_count = fields.Integer(string="Control Group", readonly=True)
+    mailing_id = fields.Many2one("mailing.mailing", string="Mailing", readonly=True, ondelete="set null")
+    activity_count = fields.Integer(string="Activities", readonly=True)
+    sent = fields.Integer(readonly=True)
+    opened = fields.Integer(readonly=True)
+    clicked = fields.Integer(readonly=True)
+    revenue_before = fields.Monetary(
+        string="Revenue Before", readonly=True, currency_field="currency_id", aggregator="sum",
+        help="Revenue of the reached customers in the days before the launch.",
+    )
+    revenue_after = fields.Monetary(
+        string="Revenue After", readonly=True, currency_field="currency_id", aggregator="sum",
+        help="Revenue of the reached customers in the days after the launch (so far).",
+    )
+    uplift = fields.Monetary(
+        string="Uplift per Customer", readonly=True, currency_field="currency_id", aggregator="avg",
+        help="Change of revenue per reached customer, minus the control group's change per customer.",
+    )
+    incremental_revenue = fields.Monetary(
+        string="Revenue from the Campaign", readonly=True, currency_field="currency_id", aggregator="sum",
+        help="Uplift per customer times the reached customers.",
+    )
+    effect_date = fields.Date(string="Effect Measured On", readonly=True)
+
+    @api.model
+    def _expand_states(self, states, domain):
+        return [key for key, _label in STATES]
+
+    @api.constrains("control_share", "effect_days")
+    def _check_numbers(self):
+        for campaign in self:
+            if not 0 <= campaign.control_share <= 50:
+                raise ValidationError(
+                    self.env._("The control group must be 0-50 %% of the target, not %(share)s %%.",
+                               share=campaign.control_share)
+                )
+            if not 1 <= campaign.effect_days <= 730:
+                raise ValidationError(
+                    self.env._("The effect is measured over 1-730 days, not %(days)s.", days=campaign.effect_days)
+                )
+
+    # ------------------------------------------------------------------ target
+
+    def _target_domain(self):
+        """The campaign's customers as a domain on res.partner (the
+        segment fields of the partner answer for the campaign's company)."""
+        self.ensure_one()
+        domain = [("parent_id", "=", False), ("active", "=", True)]
+        classes = [c for c, on in (("A", self.abc_a), ("B", self.abc_b), ("C", self.abc_c)) if on]
+        if classes:
+            domain.append(("kundenbindung_abc_class", "in", classes))
+        if self.rfm_segment:
+            domain.append(("kundenbindung_rfm_segment", "=", self.rfm_segment))
+        if self.churn_level:
+            domain.append(("kundenbindung_churn_level", "=", self.churn_level))
+        if self.cluster_ids:
+            domain.append(("kundenbindung_cluster_id", "in", self.cluster_ids.ids))
+        if self.nps_category:
+            domain.append(("kundenbindung_nps_category", "=", self.nps_category))
+        if self.tier_ids:
+            domain.append(("kundenbindung_loyalty_tier_id", "in", self.tier_ids.ids))
+        if self.tag_ids:
+            domain.append(("category_id", "in", self.tag_ids.ids))
+        if self.salesperson_ids:
+            domain.append(("user_id", "in", self.salesperson_ids.ids))
+        if self.country_ids:
+            domain.append(("country_id", "in", self.country_ids.ids))
+        if self.partner_ids:
+            domain.append(("id", "in", self.partner_ids._origin.ids))
+        return domain
+
+    def _target(self):
+        """The customers of the target the current user may see."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        return self.env["res.partner"].with_company(company).search(self._target_domain())
+
+    @api.depends(
+        "abc_a", "abc_b", "abc_c", "rfm_segment", "churn_level", "cluster_ids", "nps_category", "tier_ids",
+        "tag_ids", "salesperson_ids", "country_ids", "partner_ids", "company_id", "cost_per_customer", "channel",
+    )
+    def _compute_target(self):
+        for campaign in self:
+            target = campaign._target()
+            company = campaign.company_id or self.env.company
+            segments = self.env["kundenbindung.customer.segment"].sudo()._read_group(
+                [("partner_id", "in", target.ids), ("company_id", "=", company.id)],
+                ["abc_class"],
+                ["revenue:sum", "__count"],
+            )
+            campaign.target_count = len(target)
+            campaign.target_revenue = sum(revenue for _cls, revenue, _n in segments)
+            campaign.target_c_count = sum(n for cls, _revenue, n in segments if cls == "C")
+            campaign.cost_warning = (
+                self.env._(
+                    "%(count)s C customers are in the target of a campaign that costs money: leave them out "
+                    "(untick C customers) and spend on the customers who bring the revenue.",
+                    count=campaign.target_c_count,
+                )
+                if campaign.target_c_count and campaign.cost_per_customer
+                else False
+            )
+
+    # ------------------------------------------------------------------ actions
+
+    def action_view_target(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Target of %(campaign)s", campaign=self.name),
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self._target().ids)],
+            "context": {"create": False},
+        }
+
+    def action_view_recipients(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Recipients of %(campaign)s", campaign=self.name),
+            "res_model": "kundenbindung.campaign.recipient",
+            "view_mode": "list",
+            "domain": [("campaign_id", "=", self.id)],
+            "context": {"search_default_reached": 1},
+        }
+
+    def action_view_mailing(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "mailing.mailing", "view_mode": "form",
+                "res_id": self.mailing_id.id}
+
+    def action_schedule(self):
+        for campaign in self:
+            if not campaign.launch_date or campaign.launch_date <= fields.Date.context_today(self):
+                raise UserError(self.env._("Choose a launch date after today to schedule %(campaign)s.",
+                                           campaign=campaign.name))
+        self.write({"state": "scheduled"})
+
+    def action_launch(self):
+        """Launch now: the recipients are fixed (the control group drawn and
+        kept out), then the channel reaches the others."""
+        for campaign in self:
+            if campaign.state not in ("draft", "scheduled"):
+                raise UserError(self.env._("%(campaign)s is launched already.", campaign=campaign.name))
+            campaign._launch()
+        return True
+
+    def action_done(self):
+        self.update_effect()
+        self.write({"state": "done"})
+
+    def action_draft(self):
+        if any(c.state in ("running", "done") for c in self):
+            raise UserError(self.env._("A launched campaign cannot go back to draft."))
+        self.write({"state": "draft"})
+
+    # ------------------------------------------------------------------ launch
+
+    def _launch(self):
+        self.ensure_one()
+        target = self._target()
+        if self.channel == "email":
+            # no address or blacklisted: not reachable by email, not in the target either
+            target = target.filtered(lambda p: p.email_normalized and not p.is_blacklisted)
+        if not target:
+            raise UserError(self.env._("The target of %(campaign)s is empty: nobody to reach.", campaign=self.name))
+        reached, control = control_split(target.ids, self.control_share, seed=self.id)
+        Recipient = self.env["kundenbindung.campaign.recipient"].sudo()
+        Recipient.create(
+            [{"campaign_id": self.id, "partner_id": pid, "control": False} for pid in reached]
+            + [{"campaign_id": self.id, "partner_id": pid, "control": True} for pid in control]
+        )
+        partners = self.env["res.partner"].browse(reached)
+        values = {
+            "state": "running",
+            "launched_date": fields.Date.context_today(self),
+            "recipient_count": len(reached),
+            "control_count": len(control),
+        }
+        if self.channel == "email":
+            values["mailing_id"] = self._create_mailing(partners).id
+        elif self.channel == "activity":
+            values["activity_count"] = self._create_activities(partners)
+        self.write(values)
+        self.message_post(
+            body=self.env._(
+                "Launched: %(reached)s customers reached, %(control)s kept out as the control group.",
+                reached=len(reached),
+                control=len(control),
+            )
+        )
+
+    def _create_mailing(self, partners):
+        """An email marketing mailing to the reached customers, sent by
+        Odoo's email marketing (opt-outs and the blacklist respected again
+        when it sends)."""
+        if not self.subject:
+            raise UserError(self.env._("An email campaign needs a subject."))
+        body = self.note or ""
+        mailing = self.env["mailing.mailing"].sudo().create(
+            {
+                "subject": self.subject,
+                "body_arch": body,
+                "body_html": body,
+                "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "mailing_domain": repr([("id", "in", partners.ids)]),
+                "user_id": self.env.user.id,
+            }
+        )
+        mailing.action_launch()
+        return mailing
+
+    def _create_activities(self, partners):
+        """One to-do per customer for its salesperson (or the campaign's
+        responsible), with the campaign's message."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        deadline = fields.Date.context_today(self) + datetime.timedelta(days=7)
+        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": todo.id,
+                    "summary": self.name,
+                    "note": self.note,
+                    "user_id": (partner.user_id or self.user_id or self.env.user).id,
+                    "date_deadline": deadline,
+                }
+                for partner in partners.sudo()
+            ]
+        )
+        return len(activities)
+
+    # ------------------------------------------------------------------ effect
+
+    def update_effect(self, today=None):
+        """Mailing statistics and revenue of the reached customers and of
+        the control group in the days after the launch against as many days
+        before."""
+        today = today or fields.Date.context_today(self)
+        for campaign in self.filtered("launched_date"):
+            start = campaign.launched_date
+            days = datetime.timedelta(days=campaign.effect_days)
+            end = min(start + days, today)
+            before = campaign._revenues(start - (end - start), start)
+            after = campaign._revenues(start, end)
+            frame = pd.DataFrame(
+                {
+                    "partner": campaign.recipient_ids.partner_id.ids,
+                    "control": campaign.recipient_ids.mapped("control"),
+                }
+            )
+            frame["before"] = frame["partner"].map(before).fillna(0.0)
+            frame["after"] = frame["partner"].map(after).fillna(0.0)
+            result = effect(frame)
+            values = {
+                "revenue_before": result["targeted_before"],
+                "revenue_after": result["targeted_after"],
+                "uplift": result["uplift"],
+                "incremental_revenue": result["incremental_revenue"],
+                "effect_date": today,
+            }
+            if campaign.mailing_id:
+                mailing = campaign.mailing_id.sudo()
+                values.update({"sent": mailing.sent, "opened": mailing.opened, "clicked": mailing.clicked})
+            campaign.sudo().write(values)
+            for recipient in campaign.recipient_ids:
+                recipient.sudo().write(
+                    {
+                        "revenue_before": before.get(recipient.partner_id.id, 0.0),
+                        "revenue_after": after.get(recipient.partner_id.id, 0.0),
+                    }
+                )
+
+    def _revenues(self, date_from, date_to):
+        """Commercial partner id -> untaxed revenue of the campaign's
+        company in [date_from, date_to) (credit notes count negative)."""
+        self.env["account.move"].flush_model()
+        self.env.cr.execute(
+            """SELECT partner.commercial_partner_id, SUM(move.amount_untaxed_signed)
+                 FROM account_move move
+                 JOIN res_partner partner ON partner.id = move.partner_id
+                WHERE partner.commercial_partner_id = ANY(%s) AND move.company_id = %s AND move.state = 'posted'
+                  AND move.move_type IN ('out_invoice', 'out_refund')
+                  AND move.invoice_date >= %s AND move.invoice_date < %s
+                GROUP BY partner.commercial_partner_id""",
+            [self.recipient_ids.partner_id.ids, self.company_id.id, date_from, date_to],
+        )
+        return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
+
+    @api.model
+    def _cron_campaigns(self):
+        """Daily: launch the campaigns due today, update the effect of the
+        running ones, close those whose measuring period is over."""
+        today = fields.Date.context_today(self)
+        for campaign in self.search([("state", "=", "scheduled"), ("launch_date", "<=", today)]):
+            with self.env.cr.savepoint():
+                campaign._launch()
+        running = self.search([("state", "=", "running")])
+        running.update_effect(today)
+        running.filtered(
+            lambda c: c.launched_date + datetime.timedelta(days=c.effect_days) <= today
+        ).write({"state": "done"})
+
+
+class KundenbindungCampaignRecipient(models.Model):
+    _name = "kundenbindung.campaign.recipient"
+    _description = "Campaign Recipient"
+    _order = "campaign_id desc, id"
+
+    campaign_id = fields.Many2one("kundenbindung.campaign", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="campaign_id.company_id", store=True)
+    currency_id = fields.Many2one(related="campaign_id.currency_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, ondelete="cascade", index=True)
+    control = fields.Boolean(string="In Control Group", help="Kept out of the campaign, to measure its effect.")
+    phone = fields.Char(related="partner_id.phone")
+    mobile = fields.Char(related="partner_id.mobile")
+    email = fields.Char(related="partner_id.email")
+    salesperson_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+    revenue_before = fields.Monetary(currency_field="currency_id", readonly=True)
+    revenue_after = fields.Monetary(currency_field="currency_id", readonly=True)
+
+    _sql_constraints = [
+        ("campaign_partner_unique", "UNIQUE(campaign_id, partner_id)", "A customer is once in a campaign."),
+    ]

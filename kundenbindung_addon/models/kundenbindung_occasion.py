@@ -1,0 +1,174 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Occasions: birthdays of contacts, the anniversary of the first
+purchase, or any fixed date such as Christmas; a daily scheduled action
+sends a mail template or gives the salesperson a to-do a few days ahead,
+for the chosen ABC classes only (by default the A customers)."""
+
+import datetime
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+_logger = logging.getLogger(__name__)
+
+KINDS = [("birthday", "Birthday"), ("anniversary", "Customer anniversary"), ("fixed", "Fixed date")]
+ACTIONS = [("activity", "To-do for the salesperson"), ("email", "Email from a template")]
+
+
+def occurs_on(month, day, date):
+    """Whether a yearly date (month, day) falls on ``date``; 29 February
+    falls on 28 February in other years."""
+    if (month, day) == (2, 29) and not _leap(date.year):
+        return (date.month, date.day) == (2, 28)
+    return (date.month, date.day) == (month, day)
+
+
+def _leap(year):
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+class KundenbindungOccasion(models.Model):
+    _name = "kundenbindung.occasion"
+    _description = "Customer Occasion"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    kind = fields.Selection(KINDS, required=True, default="birthday")
+    fixed_month = fields.Integer(string="Month", help="For a fixed date: 1-12.")
+    fixed_day = fields.Integer(string="Day", help="For a fixed date: 1-31.")
+    days_before = fields.Integer(string="Days Ahead", default=7, help="Act this many days before the occasion.")
+    abc_a = fields.Boolean(string="A Customers", default=True)
+    abc_b = fields.Boolean(string="B Customers")
+    abc_c = fields.Boolean(string="C Customers")
+    action = fields.Selection(ACTIONS, required=True, default="activity")
+    mail_template_id = fields.Many2one(
+        "mail.template", string="Email Template", domain="[('model', '=', 'res.partner')]"
+    )
+    note = fields.Html(string="To-do Note")
+    user_id = fields.Many2one(
+        "res.users", string="Fallback Salesperson", help="Gets the to-do when the customer has no salesperson."
+    )
+    log_ids = fields.One2many("kundenbindung.occasion.log", "occasion_id", string="Done")
+
+    @api.constrains("kind", "fixed_month", "fixed_day", "days_before", "action", "mail_template_id")
+    def _check_occasion(self):
+        for occasion in self:
+            if occasion.kind == "fixed":
+                try:
+                    datetime.date(2024, occasion.fixed_month, occasion.fixed_day)
+                except ValueError:
+                    raise ValidationError(
+                        self.env._("%(day)s.%(month)s. is not a date.", day=occasion.fixed_day,
+                                   month=occasion.fixed_month)
+                    ) from None
+            if not 0 <= occasion.days_before <= 60:
+                raise ValidationError(
+                    self.env._("Act 0-60 days ahead, not %(days)s.", days=occasion.days_before)
+                )
+            if occasion.action == "email" and not occasion.mail_template_id:
+                raise ValidationError(self.env._("An occasion sending emails needs an email template."))
+
+    # ------------------------------------------------------------------ due
+
+    def _due_partners(self, today):
+        """Customers of this occasion's ABC classes whose occasion is
+        ``days_before`` days after ``today`` and who were not served for it
+        this year."""
+        self.ensure_one()
+        day = today + datetime.timedelta(days=self.days_before)
+        Partner = self.env["res.partner"].with_company(self.company_id).sudo()
+        classes = [c for c, on in (("A", self.abc_a), ("B", self.abc_b), ("C", self.abc_c)) if on]
+        domain = [("kundenbindung_abc_class", "in", classes)] if classes else []
+        if self.kind == "fixed":
+            if not occurs_on(self.fixed_month, self.fixed_day, day):
+                return Partner.browse()
+            partners = Partner.search(domain + [("parent_id", "=", False)])
+        elif self.kind == "birthday":
+            # persons with a birth date: a customer themselves or the contact of one
+            people = Partner.search([("kundenbindung_birthdate", "!=", False), ("is_company", "=", False)])
+            people = people.filtered(lambda p: occurs_on(p.kundenbindung_birthdate.month,
+                                                         p.kundenbindung_birthdate.day, day))
+            customers = Partner.search(domain + [("id", "in", people.commercial_partner_id.ids)]) if domain else None
+            partners = people if customers is None else people.filtered(lambda p: p.commercial_partner_id in customers)
+        else:
+            partners = Partner.search(domain + [("parent_id", "=", False)]) if domain else Partner.search(
+                [("parent_id", "=", False)]
+            )
+            since = partners._kundenbindung_customer_since(self.company_id)
+            partners = partners.filtered(
+                lambda p: p.id in since and since[p.id].year < day.year and occurs_on(since[p.id].month,
+                                                                                   since[p.id].day, day)
+            )
+        done = set(
+            self.env["kundenbindung.occasion.log"].sudo().search(
+                [("occasion_id", "=", self.id), ("year", "=", day.year), ("partner_id", "in", partners.ids)]
+            ).partner_id.ids
+        )
+        return partners.filtered(lambda p: p.id not in done)
+
+    def _serve(self, partners, today):
+        """The to-do or the email for each partner, and a log line so that
+        nobody is served twice for the same occasion in a year."""
+        self.ensure_one()
+        day = today + datetime.timedelta(days=self.days_before)
+        if self.action == "activity":
+            todo = self.env.ref("mail.mail_activity_data_todo")
+            model_id = self.env["ir.model"]._get_id("res.partner")
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": partner.id,
+                        "activity_type_id": todo.id,
+                        "summary": self.env._("%(occasion)s on %(date)s", occasion=self.name,
+                                              date=day.strftime("%d.%m.")),
+                        "note": self.note,
+                        "user_id": (partner.user_id or partner.commercial_partner_id.user_id or self.user_id
+                                    or self.env.user).id,
+                        "date_deadline": day,
+                    }
+                    for partner in partners
+                ]
+            )
+        else:
+            template = self.mail_template_id.sudo()
+            for partner in partners:
+                template.send_mail(partner.id)
+        self.env["kundenbindung.occasion.log"].sudo().create(
+            [{"occasion_id": self.id, "partner_id": partner.id, "year": day.year} for partner in partners]
+        )
+        return len(partners)
+
+    @api.model
+    def _cron_occasions(self, today=None):
+        """Daily: serve every active occasion that is due; an occasion that
+        fails is logged and skipped, the others go on."""
+        today = today or fields.Date.context_today(self)
+        served = {}
+        for occasion in self.sudo().search([]):
+            try:
+                with self.env.cr.savepoint():
+                    served[occasion.id] = occasion._serve(occasion._due_partners(today), today)
+            except Exception:
+                _logger.exception("Customer Retention: occasion %s failed; the others go on", occasion.display_name)
+        return served
+
+
+class KundenbindungOccasionLog(models.Model):
+    _name = "kundenbindung.occasion.log"
+    _description = "Occasion Served"
+    _order = "id desc"
+
+    occasion_id = fields.Many2one("kundenbindung.occasion", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="occasion_id.company_id", store=True)
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
+    year = fields.Integer(required=True)
+
+    _sql_constraints = [
+        ("occasion_partner_year_unique", "UNIQUE(occasion_id, partner_id, year)", "Served once a year."),
+    ]

@@ -1,0 +1,204 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from .common import make_invoice
+
+D = datetime.date
+
+
+@tagged("post_install", "-at_install")
+class TestCampaigns(AccountTestInvoicingCommon):
+    """Campaigns from a segment to a mailing or to the salespeople's
+    activities, with a control group and the effect on revenue; occasions."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company_2 = cls.setup_other_company(name="KB Kampagnen Zweitfirma")["company"]
+        cls.product = cls._create_product(name="Toner", lst_price=100.0)
+        cls.salesman = new_test_user(
+            cls.env,
+            login="kb_camp_salesman",
+            groups="base.group_user,sales_team.group_sale_salesman,kundenbindung_addon.group_kundenbindung_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.other_salesman = new_test_user(
+            cls.env,
+            login="kb_camp_salesman_2",
+            groups="base.group_user,sales_team.group_sale_salesman,kundenbindung_addon.group_kundenbindung_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        Partner = cls.env["res.partner"]
+        Segment = cls.env["kundenbindung.customer.segment"].sudo()
+        cls.customers = {}
+        for i, (abc, churn, user) in enumerate(
+            [("A", "low", cls.salesman), ("A", "high", cls.other_salesman), ("B", "high", cls.salesman),
+             ("B", "high", cls.other_salesman), ("B", "low", cls.salesman), ("C", "high", cls.salesman)]
+        ):
+            partner = Partner.create(
+                {"name": f"Kunde {abc}{i}", "is_company": True, "email": f"kunde{i}@example.de", "user_id": user.id}
+            )
+            Segment.create({"partner_id": partner.id, "company_id": cls.company.id, "abc_class": abc,
+                            "churn_level": churn, "revenue": {"A": 50000.0, "B": 8000.0, "C": 500.0}[abc]})
+            cls.customers[f"{abc}{i}"] = partner
+
+    def campaign(self, user=None, **values):
+        return self.env["kundenbindung.campaign"].with_user(user or self.salesman).create(
+            {"name": "Kampagne", "company_id": self.company.id, **values}
+        )
+
+    def test_target_by_class_churn_salesperson_and_selection(self):
+        slipping_b = self.campaign(abc_b=True, churn_level="high")
+        self.assertEqual(slipping_b._target(), self.customers["B2"] | self.customers["B3"])
+        self.assertEqual(slipping_b.target_count, 2)
+        self.assertEqual(slipping_b.target_revenue, 16000.0)
+        a_and_b = self.campaign(abc_a=True, abc_b=True, salesperson_ids=[Command.set(self.salesman.ids)])
+        self.assertEqual(a_and_b._target(), self.customers["A0"] | self.customers["B2"] | self.customers["B4"])
+        chosen = self.campaign(partner_ids=[Command.set((self.customers["A0"] | self.customers["C5"]).ids)], abc_a=True)
+        self.assertEqual(chosen._target(), self.customers["A0"])
+        # from a selection of segment records of one class: that class is preset
+        segments = self.env["kundenbindung.customer.segment"].search(
+            [("partner_id", "in", (self.customers["B2"] | self.customers["B3"]).ids)]
+        )
+        context = segments.action_new_campaign()["context"]
+        self.assertTrue(context["default_abc_b"])
+        # no money on C customers: a paid campaign that targets them warns
+        paid = self.campaign(abc_b=True, abc_c=True, cost_per_customer=5.0)
+        self.assertEqual(paid.target_c_count, 1)
+        self.assertIn("C customers", paid.cost_warning)
+        self.assertFalse(self.campaign(abc_b=True, cost_per_customer=5.0).cost_warning)
+
+    def test_activities_one_per_customer_for_its_salesperson_with_a_disjoint_control_group(self):
+        campaign = self.campaign(abc_a=True, abc_b=True, channel="activity", note="<p>Anrufen</p>", control_share=40)
+        campaign.with_user(self.salesman).action_launch()
+        self.assertEqual(campaign.state, "running")
+        reached = campaign.recipient_ids.filtered(lambda r: not r.control).partner_id
+        control = campaign.recipient_ids.filtered("control").partner_id
+        self.assertEqual((len(reached), len(control)), (3, 2))  # 40 % of 5
+        self.assertFalse(reached & control)
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", (reached | control).ids), ("summary", "=", "Kampagne")]
+        )
+        self.assertEqual(sorted(activities.mapped("res_id")), sorted(reached.ids))
+        for activity in activities:
+            self.assertEqual(activity.user_id, self.env["res.partner"].browse(activity.res_id).user_id)
+        with self.assertRaises(UserError):
+            campaign.with_user(self.salesman).action_launch()
+
+    def test_email_creates_a_mailing_without_opted_out_customers(self):
+        self.env["mail.blacklist"].sudo()._add(self.customers["B3"].email)
+        campaign = self.campaign(abc_b=True, channel="email", subject="Wir vermissen Sie", note="<p>Hallo</p>")
+        campaign.action_launch()
+        mailing = campaign.mailing_id
+        self.assertTrue(mailing)
+        self.assertEqual(mailing.sudo().mailing_model_real, "res.partner")
+        self.assertEqual(mailing.sudo().state, "in_queue")
+        recipients = self.env["res.partner"].search(mailing.sudo()._parse_mailing_domain())
+        self.assertEqual(recipients, self.customers["B2"] | self.customers["B4"])
+        self.assertEqual(campaign.recipient_count, 2)
+
+    def test_effect_against_the_control_group(self):
+        with freeze_time("2026-03-01"):
+            campaign = self.campaign(abc_a=True, abc_b=True, channel="call_list", control_share=40, effect_days=30)
+            campaign.action_launch()
+        reached = campaign.recipient_ids.filtered(lambda r: not r.control).partner_id
+        control = campaign.recipient_ids.filtered("control").partner_id
+        for partner in reached:
+            make_invoice(self.env, self.company, partner, D(2026, 2, 10), [(self.product, 1, 100.0)], self.tax_sale_a)
+            make_invoice(self.env, self.company, partner, D(2026, 3, 10), [(self.product, 1, 400.0)], self.tax_sale_a)
+        for partner in control:
+            make_invoice(self.env, self.company, partner, D(2026, 2, 10), [(self.product, 1, 100.0)], self.tax_sale_a)
+            make_invoice(self.env, self.company, partner, D(2026, 3, 10), [(self.product, 1, 200.0)], self.tax_sale_a)
+        # an invoice outside the 30 days after the launch does not count
+        make_invoice(self.env, self.company, reached[0], D(2026, 4, 15), [(self.product, 1, 999.0)], self.tax_sale_a)
+        campaign.update_effect(today=D(2026, 5, 1))
+        self.assertEqual(campaign.revenue_before, 300.0)
+        self.assertEqual(campaign.revenue_after, 1200.0)
+        # +300 per reached customer, +100 per control customer: +200 from the campaign, 600 in all
+        self.assertEqual(campaign.uplift, 200.0)
+        self.assertEqual(campaign.incremental_revenue, 600.0)
+
+    def test_schedule_and_daily_launch(self):
+        with freeze_time("2026-06-01"):
+            campaign = self.campaign(abc_a=True, launch_date=D(2026, 6, 3))
+            campaign.action_schedule()
+            self.env["kundenbindung.campaign"]._cron_campaigns()
+            self.assertEqual(campaign.state, "scheduled")
+        with freeze_time("2026-06-03"):
+            self.env["kundenbindung.campaign"]._cron_campaigns()
+            self.assertEqual((campaign.state, campaign.recipient_count), ("running", 2))
+        with freeze_time("2026-09-10"):
+            self.env["kundenbindung.campaign"]._cron_campaigns()
+            self.assertEqual(campaign.state, "done")
+        with self.assertRaises(ValidationError):
+            self.campaign(control_share=80)
+
+    def test_access_and_companies(self):
+        campaign = self.campaign(abc_a=True)
+        user_2 = new_test_user(
+            self.env,
+            login="kb_camp_user_2",
+            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user",
+            company_id=self.company_2.id,
+            company_ids=[Command.set(self.company_2.ids)],
+        )
+        self.assertFalse(self.env["kundenbindung.campaign"].with_user(user_2).search([]))
+        with self.assertRaises(AccessError):
+            campaign.with_user(user_2).read(["name"])
+        # a company 2 campaign sees none of company 1's segments
+        theirs = self.campaign(user=user_2, abc_a=True, company_id=self.company_2.id)
+        self.assertEqual(theirs.target_count, 0)
+        nobody = new_test_user(self.env, login="kb_camp_nobody", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.env["kundenbindung.campaign"].with_user(nobody).search([])
+        with self.assertRaises(AccessError):
+            campaign.with_user(self.salesman).unlink()
+
+    def test_birthday_anniversary_and_fixed_date_occasions(self):
+        Occasion = self.env["kundenbindung.occasion"]
+        person_a = self.env["res.partner"].create(
+            {"name": "Anna Alt", "parent_id": self.customers["A0"].id, "kundenbindung_birthdate": D(1970, 6, 10)}
+        )
+        person_c = self.env["res.partner"].create(
+            {"name": "Carl Klein", "parent_id": self.customers["C5"].id, "kundenbindung_birthdate": D(1980, 6, 10)}
+        )
+        birthday = Occasion.create({"name": "Geburtstag", "company_id": self.company.id, "kind": "birthday",
+                                    "days_before": 3, "note": "<p>Karte schicken</p>"})
+        make_invoice(self.env, self.company, self.customers["A1"], D(2020, 6, 10), [(self.product, 1, 100.0)],
+                     self.tax_sale_a)
+        anniversary = Occasion.create({"name": "Kundenjubiläum", "company_id": self.company.id,
+                                       "kind": "anniversary", "days_before": 3})
+        christmas = Occasion.create({"name": "Weihnachten", "company_id": self.company.id, "kind": "fixed",
+                                     "fixed_day": 24, "fixed_month": 12, "days_before": 14, "abc_b": True})
+        with freeze_time("2026-06-06"):
+            served = Occasion._cron_occasions()
+        self.assertEqual(served[birthday.id], 0)
+        with freeze_time("2026-06-07"):
+            served = Occasion._cron_occasions()
+            # twice the same day: nobody served twice
+            again = Occasion._cron_occasions()
+        self.assertEqual((served[birthday.id], served[anniversary.id], served[christmas.id]), (1, 1, 0))
+        self.assertEqual((again[birthday.id], again[anniversary.id]), (0, 0))
+        todo = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", person_a.id)])
+        self.assertEqual((todo.user_id, todo.date_deadline), (self.salesman, D(2026, 6, 10)))
+        self.assertFalse(self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", person_c.id)]))
+        self.assertTrue(self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.customers["A1"].id)]))
+        with freeze_time("2026-12-10"):
+            served = Occasion._cron_occasions()
+        self.assertEqual(served[christmas.id], 5)  # the A and B customers
+        with self.assertRaises(ValidationError):
+            Occasion.create({"name": "Falsch", "company_id": self.company.id, "kind": "fixed", "fixed_day": 31,
+                             "fixed_month": 2})

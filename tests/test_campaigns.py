@@ -1,0 +1,58 @@
+"""Campaign arithmetic: control groups and the effect against them."""
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine import ContractError
+from engine.campaigns import control_split, effect
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.integers(1, 10**6), max_size=300), st.integers(0, 50), st.integers(0, 10**6))
+def test_control_group_has_its_share_and_never_overlaps(customers, share, seed):
+    targeted, control = control_split(customers, share, seed)
+    assert not set(targeted) & set(control)
+    assert set(targeted) | set(control) == customers
+    assert len(control) == round(len(customers) * share / 100)
+    # the same campaign draws the same control group
+    assert control_split(customers, share, seed) == (targeted, control)
+
+
+def test_control_share_out_of_range_is_refused():
+    with pytest.raises(ContractError) as error:
+        control_split([1, 2, 3], 60, 1)
+    assert error.value.code == "bad_share"
+
+
+def test_uplift_on_a_hand_made_example():
+    recipients = pd.DataFrame(
+        {
+            "control": [False, False, False, False, True, True],
+            "before": [100.0, 200.0, 0.0, 300.0, 100.0, 300.0],
+            "after": [300.0, 200.0, 100.0, 400.0, 150.0, 250.0],
+        }
+    )
+    result = effect(recipients)
+    # targeted: +200, 0, +100, +100 -> +100 per customer; control: +50, -50 -> 0
+    assert result["targeted_count"] == 4 and result["control_count"] == 2
+    assert result["targeted_before"] == 600.0 and result["targeted_after"] == 1000.0
+    assert result["targeted_change"] == 100.0
+    assert result["control_change"] == 0.0
+    assert result["uplift"] == 100.0
+    assert result["incremental_revenue"] == 400.0
+    # a market that grew anyway: the control's growth is not the campaign's
+    recipients.loc[recipients["control"], "after"] += 100.0
+    assert effect(recipients)["uplift"] == 0.0
+
+
+def test_without_control_group_the_uplift_is_the_change():
+    result = effect(pd.DataFrame({"control": [False, False], "before": [10, 20], "after": [30, 20]}))
+    assert result["control_count"] == 0
+    assert result["uplift"] == 10.0 and result["incremental_revenue"] == 20.0
+
+
+def test_recipients_checked():
+    with pytest.raises(ContractError):
+        effect(pd.DataFrame({"control": [True]}))
