@@ -50,6 +50,7 @@ a journal that restores them.
         "data/ir_cron_data.xml",
         "data/kundenbindung_nps_data.xml",
         "data/kundenbindung_loyalty_data.xml",
+        "data/kundenbindung_occasion_data.xml",
         "views/res_config_settings_views.xml",
         "views/kundenbindung_settings_views.xml",
         "views/res_partner_views.xml",

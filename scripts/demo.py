@@ -132,6 +132,9 @@ def main(argv=None):
             print("Loyalty points from the last 6 months of invoices")
             subprocess.run([*load, "loyalty", *odoo_args], env=odoo.env(), stdout=log,
                            stderr=subprocess.STDOUT, check=True)
+            print("Creating demo campaigns")
+            subprocess.run([*load, "campaigns", *odoo_args], env=odoo.env(), stdout=log,
+                           stderr=subprocess.STDOUT, check=True)
             print("Finding duplicate partners")
             dup_args = ["--duplicates-csv", str(DEMO_DIR / ("%s-duplicates.csv" % args.db)),
                         "--changed", str(args.duplicate_changed), "--merge-pairs", str(args.merge_pairs)]

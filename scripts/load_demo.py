@@ -11,6 +11,7 @@ Run by ``scripts/demo.py`` with the Odoo package importable::
         [--window-months N] -- <odoo options>
     load_demo.py nps [--nps-share 0.3] [--seed 42] -- <odoo options>
     load_demo.py loyalty [--loyalty-months 6] -- <odoo options>
+    load_demo.py campaigns -- <odoo options>
     load_demo.py duplicates [--duplicates-csv PATH] [--changed 1000]
         [--merge-pairs 20] [--seed 42] -- <odoo options>
 
@@ -36,6 +37,12 @@ lost with a reason.
 awards the points of the last ``--loyalty-months`` of posted invoices and
 credit notes through the same path as posting one, and prints how long a
 document took.
+
+``campaigns`` creates three campaigns of the demo company: a call to
+every B customer through their salespeople, launched 45
+days ago with a 20 % control group and its effect measured; a thank-you
+email to the A customers (draft); a cross-selling call list for the
+largest interest cluster, scheduled for next week.
 
 ``duplicates`` searches the demo company's duplicates over all partners
 (time, peak memory), measures the groups against the generator's true
@@ -342,6 +349,59 @@ def loyalty(env, args):
     }
 
 
+def campaigns(env, args):
+    """Three demo campaigns (see the module's docstring)."""
+    import datetime
+
+    Campaign = env["kundenbindung.campaign"].with_context(default_user_id=env.ref("base.user_admin").id)
+    company = env.company
+    today = datetime.date.today()
+    winback = Campaign.create(
+        {
+            "name": "B-Kunden halten: persönlicher Anruf",
+            "goal": "winback",
+            "channel": "activity",
+            "abc_b": True,
+            "control_share": 20,
+            "effect_days": 90,
+            "note": "<p>Anrufen, nach Gründen fragen, ein Angebot zum Lieblingssortiment machen.</p>",
+        }
+    )
+    winback.action_launch()
+    winback.launched_date = today - datetime.timedelta(days=45)
+    winback.update_effect(today)
+    thanks = Campaign.create(
+        {
+            "name": "Danke an unsere A-Kunden",
+            "goal": "thankyou",
+            "channel": "email",
+            "abc_a": True,
+            "subject": "Danke für Ihre Treue",
+            "note": "<p>Liebe Kundin, lieber Kunde, herzlichen Dank für die gute Zusammenarbeit.</p>",
+        }
+    )
+    cluster = env["kundenbindung.interest.cluster"].search([("company_id", "=", company.id)], order="size desc", limit=1)
+    crosssell = Campaign.create(
+        {
+            "name": "Cross-Selling: %s" % (cluster.name or "Cluster"),
+            "goal": "crosssell",
+            "channel": "call_list",
+            "abc_a": True,
+            "abc_b": True,
+            "cluster_ids": [(6, 0, cluster.ids)],
+            "launch_date": today + datetime.timedelta(days=7),
+        }
+    )
+    crosssell.action_schedule()
+    return {
+        "winback": {"reached": winback.recipient_count, "control": winback.control_count,
+                    "activities": winback.activity_count, "revenue_before": round(winback.revenue_before, 2),
+                    "revenue_after": round(winback.revenue_after, 2), "uplift": round(winback.uplift, 2)},
+        "thankyou_target": thanks.target_count,
+        "crosssell_target": crosssell.target_count,
+    }
+
+
 def _entity_pairs(groups, entity):
     """Member pairs of each group, and whether both are one customer."""
     found = []
@@ -471,7 +531,7 @@ def main(argv):
     else:
         own, odoo_args = argv, []
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["company", "data", "segments", "clusters", "nps", "loyalty", "duplicates"])
+    parser.add_argument("step", choices=["company", "data", "segments", "clusters", "nps", "loyalty", "duplicates", "campaigns"])
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--invoice-lines", type=int, default=None)
     parser.add_argument("--seed", type=int, default=42)
@@ -503,6 +563,8 @@ def main(argv):
             result = clusters(env, args)
         elif args.step == "nps":
             result = nps(env, args)
+        elif args.step == "campaigns":
+            result = campaigns(api.Environment(cr, SUPERUSER_ID, {"lang": "de_DE"}), args)
         elif args.step == "duplicates":
             result = duplicates(env, args)
         elif args.step == "loyalty":

@@ -80,6 +80,19 @@ class TestCampaigns(AccountTestInvoicingCommon):
         self.assertIn("C customers", paid.cost_warning)
         self.assertFalse(self.campaign(abc_b=True, cost_per_customer=5.0).cost_warning)
 
+    def test_target_by_tag_country_and_nps_category(self):
+        tag = self.env["res.partner.category"].create({"name": "Messe 2026"})
+        self.customers["A0"].category_id = tag
+        self.customers["B2"].country_id = self.env.ref("base.at")
+        self.env["kundenbindung.nps.response"].sudo().create(
+            {"partner_id": self.customers["B4"].id, "score": 3, "company_id": self.company.id}
+        )
+        self.assertEqual(self.campaign(tag_ids=[Command.set(tag.ids)])._target(), self.customers["A0"])
+        self.assertEqual(
+            self.campaign(country_ids=[Command.set(self.env.ref("base.at").ids)])._target(), self.customers["B2"]
+        )
+        self.assertEqual(self.campaign(nps_category="detractor")._target(), self.customers["B4"])
+
     def test_activities_one_per_customer_for_its_salesperson_with_a_disjoint_control_group(self):
         campaign = self.campaign(abc_a=True, abc_b=True, channel="activity", note="<p>Anrufen</p>", control_share=40)
         campaign.with_user(self.salesman).action_launch()
