@@ -24,7 +24,9 @@ and the Net Promoter Score from Odoo surveys, with detractor follow-up and
 the reasons customers leave; and loyalty points on Odoo's loyalty app,
 earned from invoices too, with tiers; and duplicate partners found with
 German-aware fuzzy matching and merged safely, by hand or every night, with
-a journal that restores them.
+a journal that restores them; and campaigns from a segment to an email
+marketing mailing or the salespeople's to-dos, with a control group and the
+effect on revenue, and occasions such as birthdays.
 """,
     "version": "18.0.1.6.0",
     "category": "Sales/CRM",

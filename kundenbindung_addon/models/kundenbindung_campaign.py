@@ -5,6 +5,7 @@ an Odoo email marketing mailing, activities for the salespeople or a call
 list, with a random control group and the effect on revenue."""
 
 import datetime
+import logging
 
 import pandas as pd
 
@@ -14,6 +15,8 @@ from odoo.exceptions import UserError, ValidationError
 from ..engine.campaigns import control_split, effect
 from .kundenbindung_customer_segment import CHURN_SELECTION, RFM_SEGMENT_SELECTION
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
+
+_logger = logging.getLogger(__name__)
 
 GOALS = [
     ("winback", "Win back"),
@@ -302,7 +305,7 @@ class KundenbindungCampaign(models.Model):
                 "body_html": body,
                 "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
                 "mailing_domain": repr([("id", "in", partners.ids)]),
-                "user_id": self.env.user.id,
+                "user_id": (self.user_id or self.env.user).id,
             }
         )
         mailing.action_launch()
@@ -393,8 +396,16 @@ class KundenbindungCampaign(models.Model):
         running ones, close those whose measuring period is over."""
         today = fields.Date.context_today(self)
         for campaign in self.search([("state", "=", "scheduled"), ("launch_date", "<=", today)]):
-            with self.env.cr.savepoint():
-                campaign._launch()
+            try:
+                with self.env.cr.savepoint():
+                    campaign._launch()
+            except Exception as error:  # noqa: BLE001 - one campaign must not stop the others
+                _logger.warning("Customer Retention: campaign %s could not be launched: %s", campaign.id, error)
+                campaign.write({"state": "draft"})
+                campaign.message_post(
+                    body=self.env._("The scheduled launch failed and the campaign is back in draft: %(error)s",
+                                    error=str(error))
+                )
         running = self.search([("state", "=", "running")])
         running.update_effect(today)
         running.filtered(

@@ -83,22 +83,26 @@ class KundenbindungOccasion(models.Model):
         day = today + datetime.timedelta(days=self.days_before)
         Partner = self.env["res.partner"].with_company(self.company_id).sudo()
         classes = [c for c, on in (("A", self.abc_a), ("B", self.abc_b), ("C", self.abc_c)) if on]
-        domain = [("kundenbindung_abc_class", "in", classes)] if classes else []
+        # this company's partners and the shared ones
+        domain = [("company_id", "in", [self.company_id.id, False])]
+        if classes:
+            domain.append(("kundenbindung_abc_class", "in", classes))
         if self.kind == "fixed":
             if not occurs_on(self.fixed_month, self.fixed_day, day):
                 return Partner.browse()
             partners = Partner.search(domain + [("parent_id", "=", False)])
         elif self.kind == "birthday":
             # persons with a birth date: a customer themselves or the contact of one
-            people = Partner.search([("kundenbindung_birthdate", "!=", False), ("is_company", "=", False)])
+            people = Partner.search(
+                [("kundenbindung_birthdate", "!=", False), ("is_company", "=", False),
+                 ("company_id", "in", [self.company_id.id, False])]
+            )
             people = people.filtered(lambda p: occurs_on(p.kundenbindung_birthdate.month,
                                                          p.kundenbindung_birthdate.day, day))
-            customers = Partner.search(domain + [("id", "in", people.commercial_partner_id.ids)]) if domain else None
-            partners = people if customers is None else people.filtered(lambda p: p.commercial_partner_id in customers)
+            customers = Partner.search(domain + [("id", "in", people.commercial_partner_id.ids)])
+            partners = people.filtered(lambda p: p.commercial_partner_id in customers)
         else:
-            partners = Partner.search(domain + [("parent_id", "=", False)]) if domain else Partner.search(
-                [("parent_id", "=", False)]
-            )
+            partners = Partner.search(domain + [("parent_id", "=", False)])
             since = partners._kundenbindung_customer_since(self.company_id)
             partners = partners.filtered(
                 lambda p: p.id in since and since[p.id].year < day.year and occurs_on(since[p.id].month,

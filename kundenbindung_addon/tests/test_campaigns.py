@@ -149,9 +149,16 @@ class TestCampaigns(AccountTestInvoicingCommon):
             campaign.action_schedule()
             self.env["kundenbindung.campaign"]._cron_campaigns()
             self.assertEqual(campaign.state, "scheduled")
-        with freeze_time("2026-06-03"):
+            empty = self.campaign(abc_c=True, churn_level="low", launch_date=D(2026, 6, 3))
+            empty.action_schedule()
+        with freeze_time("2026-06-03"), self.assertLogs(
+            "odoo.addons.kundenbindung_addon.models.kundenbindung_campaign", "WARNING"
+        ):
             self.env["kundenbindung.campaign"]._cron_campaigns()
-            self.assertEqual((campaign.state, campaign.recipient_count), ("running", 2))
+        self.assertEqual((campaign.state, campaign.recipient_count), ("running", 2))
+        # a campaign that cannot launch goes back to draft with the reason; the others launch
+        self.assertEqual(empty.state, "draft")
+        self.assertIn("empty", empty.message_ids[0].body)
         with freeze_time("2026-09-10"):
             self.env["kundenbindung.campaign"]._cron_campaigns()
             self.assertEqual(campaign.state, "done")
