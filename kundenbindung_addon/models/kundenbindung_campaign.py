@@ -314,22 +314,10 @@ class KundenbindungCampaign(models.Model):
     def _create_activities(self, partners):
         """One to-do per customer for its salesperson (or the campaign's
         responsible), with the campaign's message."""
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id("res.partner")
         deadline = fields.Date.context_today(self) + datetime.timedelta(days=7)
-        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": todo.id,
-                    "summary": self.name,
-                    "note": self.note,
-                    "user_id": (partner.user_id or self.user_id or self.env.user).id,
-                    "date_deadline": deadline,
-                }
-                for partner in partners.sudo()
-            ]
+        activities = self.env["res.partner"]._kundenbindung_create_todos(
+            [(partner, partner.user_id or self.user_id or self.env.user, self.name, self.note, deadline)
+             for partner in partners.sudo()]
         )
         return len(activities)
 
@@ -375,20 +363,10 @@ class KundenbindungCampaign(models.Model):
                 )
 
     def _revenues(self, date_from, date_to):
-        """Commercial partner id -> untaxed revenue of the campaign's
-        company in [date_from, date_to) (credit notes count negative)."""
-        self.env["account.move"].flush_model()
-        self.env.cr.execute(
-            """SELECT partner.commercial_partner_id, SUM(move.amount_untaxed_signed)
-                 FROM account_move move
-                 JOIN res_partner partner ON partner.id = move.partner_id
-                WHERE partner.commercial_partner_id = ANY(%s) AND move.company_id = %s AND move.state = 'posted'
-                  AND move.move_type IN ('out_invoice', 'out_refund')
-                  AND move.invoice_date >= %s AND move.invoice_date < %s
-                GROUP BY partner.commercial_partner_id""",
-            [self.recipient_ids.partner_id.ids, self.company_id.id, date_from, date_to],
+        """Customer id -> revenue of the campaign's company in [date_from, date_to)."""
+        return self.env["res.partner"]._kundenbindung_invoiced(
+            self.recipient_ids.partner_id.ids, self.company_id, date_from, date_to
         )
-        return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
 
     @api.model
     def _cron_campaigns(self):

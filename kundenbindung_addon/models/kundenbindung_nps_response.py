@@ -154,9 +154,7 @@ class KundenbindungNpsResponse(models.Model):
     def _kundenbindung_follow_up(self):
         """A to-do for the salesperson of every detractor, due within the
         company's follow-up days, with the score and the reason."""
-        activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        vals_list, todo = [], []
+        todos, todo = [], []
         for response in self:
             company = response.company_id
             if response.category != "detractor" or not response.partner_id or not company.kundenbindung_nps_followup:
@@ -178,21 +176,19 @@ class KundenbindungNpsResponse(models.Model):
                 date=response.date,
                 reason=response.comment or env._("none given"),
             )
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": customer.id,
-                    "activity_type_id": activity_type.id if activity_type else False,
-                    "summary": env._("Follow up NPS answer %(score)s of 10", score=response.score),
-                    "note": note,
-                    "user_id": user.id,
-                    "date_deadline": response.date + datetime.timedelta(days=company.kundenbindung_nps_followup_days),
-                }
+            todos.append(
+                (
+                    customer,
+                    user,
+                    env._("Follow up NPS answer %(score)s of 10", score=response.score),
+                    note,
+                    response.date + datetime.timedelta(days=company.kundenbindung_nps_followup_days),
+                )
             )
             todo.append(response)
-        if not vals_list:
+        if not todos:
             return
-        activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        activities = self.env["res.partner"]._kundenbindung_create_todos(todos)
         for response, activity in zip(todo, activities):
             response.sudo().write({"followup_activity_id": activity.id, "followup_state": "todo"})
 

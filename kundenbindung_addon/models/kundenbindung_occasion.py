@@ -121,21 +121,16 @@ class KundenbindungOccasion(models.Model):
         self.ensure_one()
         day = today + datetime.timedelta(days=self.days_before)
         if self.action == "activity":
-            todo = self.env.ref("mail.mail_activity_data_todo")
-            model_id = self.env["ir.model"]._get_id("res.partner")
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            summary = self.env._("%(occasion)s on %(date)s", occasion=self.name, date=day.strftime("%d.%m."))
+            self.env["res.partner"]._kundenbindung_create_todos(
                 [
-                    {
-                        "res_model_id": model_id,
-                        "res_id": partner.id,
-                        "activity_type_id": todo.id,
-                        "summary": self.env._("%(occasion)s on %(date)s", occasion=self.name,
-                                              date=day.strftime("%d.%m.")),
-                        "note": self.note,
-                        "user_id": (partner.user_id or partner.commercial_partner_id.user_id or self.user_id
-                                    or self.env.user).id,
-                        "date_deadline": day,
-                    }
+                    (
+                        partner,
+                        partner.user_id or partner.commercial_partner_id.user_id or self.user_id or self.env.user,
+                        summary,
+                        self.note,
+                        day,
+                    )
                     for partner in partners
                 ]
             )

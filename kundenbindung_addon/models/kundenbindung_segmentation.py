@@ -319,9 +319,7 @@ class KundenbindungSegmentation(models.AbstractModel):
         if drops.empty:
             return 0
         partners = self.env["res.partner"].browse([int(pid) for pid in drops.index]).exists()
-        activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        vals_list = []
+        todos = []
         for partner in partners:
             user = partner.user_id
             if not user or not user.active or company not in user.company_ids:
@@ -346,20 +344,9 @@ class KundenbindungSegmentation(models.AbstractModel):
                 revenue=format_amount(env, revenue, company.currency_id, lang_code=user.lang),
                 trend=trend,
             )
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": activity_type.id if activity_type else False,
-                    "summary": env._("Customer slipped from %(old)s to %(new)s", old=labels.get(old, old), new=labels.get(new, new)),
-                    "note": note,
-                    "user_id": user.id,
-                    "date_deadline": today.date(),
-                }
-            )
-        if vals_list:
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
-        return len(vals_list)
+            summary = env._("Customer slipped from %(old)s to %(new)s", old=labels.get(old, old), new=labels.get(new, new))
+            todos.append((partner, user, summary, note, today.date()))
+        return len(self.env["res.partner"]._kundenbindung_create_todos(todos)) if todos else 0
 
     # ------------------------------------------------------------------ entry points
 

@@ -6,6 +6,7 @@ import pandas as pd
 
 from odoo import Command, api, fields, models
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from ..engine.loyalty import tier_for
 from ..engine.nps import respondent_summary
@@ -224,6 +225,54 @@ class ResPartner(models.Model):
         string="Birth Date", help="For birthday greetings (occasions) and to tell two people apart."
     )
 
+    @api.model
+    def _kundenbindung_create_todos(self, todos):
+        """One to-do per ``(partner, user, summary, note, deadline)``, created
+        in one batch by the system (the caller chose who gets it); returns
+        the activities in the order of ``todos``."""
+        todo_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": todo_type.id if todo_type else False,
+                    "summary": summary,
+                    "note": note,
+                    "user_id": user.id,
+                    "date_deadline": deadline,
+                }
+                for partner, user, summary, note, deadline in todos
+            ]
+        )
+
+    @api.model
+    def _kundenbindung_invoiced(self, partner_ids, company, date_from=None, date_to=None):
+        """Commercial partner id -> untaxed revenue of ``company``'s posted
+        customer invoices and credit notes (negative), contacts' included,
+        optionally in [date_from, date_to); read through the invoices'
+        partners (indexed)."""
+        self.env["account.move"].flush_model(
+            ["partner_id", "move_type", "amount_untaxed_signed", "state", "company_id", "invoice_date"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT partner.commercial_partner_id, SUM(move.amount_untaxed_signed)
+                     FROM account_move move
+                     JOIN res_partner partner ON partner.id = move.partner_id
+                    WHERE partner.commercial_partner_id = ANY(%(ids)s) AND move.company_id = %(company)s
+                      AND move.state = 'posted' AND move.move_type IN ('out_invoice', 'out_refund') %(dates)s
+                    GROUP BY partner.commercial_partner_id""",
+                ids=list(partner_ids),
+                company=company.id,
+                dates=SQL("AND move.invoice_date >= %s AND move.invoice_date < %s", date_from, date_to)
+                if date_from and date_to
+                else SQL(""),
+            )
+        )
+        return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
+
     def _kundenbindung_customer_since(self, company):
         """Partner id -> date of the first posted customer invoice of
         ``company`` (its contacts' invoices included)."""
@@ -330,18 +379,8 @@ class ResPartner(models.Model):
             cr.execute(query + " ORDER BY id", {"ids": ids})
             for pid, rid in cr.fetchall():
                 found[pid][key].append(rid)
-        # by the invoices' partners (indexed), the partner's contacts included
-        cr.execute(
-            """SELECT partner.commercial_partner_id, SUM(move.amount_untaxed_signed)
-                 FROM account_move move
-                 JOIN res_partner partner ON partner.id = move.partner_id
-                WHERE partner.commercial_partner_id = ANY(%s) AND move.company_id = %s AND move.state = 'posted'
-                  AND move.move_type IN ('out_invoice', 'out_refund')
-                GROUP BY partner.commercial_partner_id""",
-            [ids, company.id],
-        )
-        for pid, revenue in cr.fetchall():
-            found[pid]["revenue"] = float(revenue or 0.0)
+        for pid, revenue in self._kundenbindung_invoiced(ids, company).items():
+            found[pid]["revenue"] = revenue
         for counts in found.values():
             counts["total"] = sum(len(counts[key]) for key in REFERENCE_KEYS)
         return found
