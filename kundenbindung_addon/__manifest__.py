@@ -46,6 +46,9 @@ effect on revenue, and occasions such as birthdays.
     "external_dependencies": {
         "python": ["pandas", "scikit-learn", "rapidfuzz", "phonenumbers", "cologne-phonetics"],
     },
+    "assets": {
+        "web.assets_tests": ["kundenbindung_addon/static/tests/tours/*.js"],
+    },
     "data": [
         "security/kundenbindung_security.xml",
         "security/ir.model.access.csv",

@@ -9,3 +9,4 @@ from . import test_nps_responses
 from . import test_loyalty
 from . import test_duplicates
 from . import test_campaigns
+from . import test_tour
