@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: test test-engine test-odoo demo bench lint dev venv clean
+.PHONY: test test-engine test-odoo demo bench lint dev venv clean wheel
 
 venv: $(STAMP)
 
@@ -33,6 +33,10 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) scripts/demo.py --db kundenbindung_bench --partners 164000 --invoice-lines 2000000 --reset --no-serve --segment-runs 3 --segment-step-days 1 --baseline --cluster-runs 2 --cluster-level 3 --cluster-min-invoices 1 --cluster-window-months 24 --duplicate-changed 1000 --merge-pairs 20
 
+# The addon as a wheel (whool, as OCA builds them): odoo-addon-kundenbindung_addon
+wheel: $(STAMP)
+	$(PY) -m pip wheel --no-deps -w dist ./kundenbindung_addon
+
 lint: dev
 	$(PY) -m ruff check .
 
@@ -41,4 +45,4 @@ dev: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) .test-results .pytest_cache .hypothesis
+	rm -rf $(VENV) .test-results .pytest_cache .hypothesis dist
