@@ -37,8 +37,12 @@ bench: $(STAMP)
 wheel: $(STAMP)
 	$(PY) -m pip wheel --no-deps -w dist ./kundenbindung_addon
 
+# ruff, ruff-format and pylint-odoo (OCA's Odoo checks, .pylintrc); the addon's README.rst
 lint: dev
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pylint --rcfile=.pylintrc kundenbindung_addon
+	$(PY) scripts/gen_addon_readme.py --check
 
 # ruff and playwright (screenshots with Debian's chromium) for developers
 dev: $(STAMP)

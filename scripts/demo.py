@@ -49,24 +49,53 @@ def main(argv=None):
     parser.add_argument("--reset", action="store_true", help="drop and rebuild the demo database")
     parser.add_argument("--http-port", type=int, default=8069)
     parser.add_argument("--no-serve", action="store_true", help="build the database, do not serve it")
-    parser.add_argument("--segment-step-days", type=int, default=30,
-                        help="days between the segment runs (the last one is today)")
-    parser.add_argument("--segment-runs", type=int, default=2,
-                        help="recompute the segments this many times after loading (and print the figures)")
-    parser.add_argument("--baseline", action="store_true",
-                        help="time a bare aggregate SQL query over the invoice lines beside the segment runs")
-    parser.add_argument("--duplicate-changed", type=int, default=0,
-                        help="partners edited before timing an incremental duplicate search (0: none)")
-    parser.add_argument("--merge-pairs", type=int, default=0,
-                        help="sure pairs merged by Odoo and by the addon to time a merge (rolled back)")
-    parser.add_argument("--cluster-runs", type=int, default=1,
-                        help="recompute the interest clusters this many times after the segments")
-    parser.add_argument("--cluster-level", type=int, default=None,
-                        help="product category level the interests are counted on (default: the company's, 2)")
-    parser.add_argument("--cluster-min-invoices", type=int, default=None,
-                        help="minimum invoices for a cluster (default: the company's, 3)")
-    parser.add_argument("--cluster-window-months", type=int, default=None,
-                        help="window of the cluster runs only (default: the company's revenue window, 12)")
+    parser.add_argument(
+        "--segment-step-days", type=int, default=30, help="days between the segment runs (the last one is today)"
+    )
+    parser.add_argument(
+        "--segment-runs",
+        type=int,
+        default=2,
+        help="recompute the segments this many times after loading (and print the figures)",
+    )
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="time a bare aggregate SQL query over the invoice lines beside the segment runs",
+    )
+    parser.add_argument(
+        "--duplicate-changed",
+        type=int,
+        default=0,
+        help="partners edited before timing an incremental duplicate search (0: none)",
+    )
+    parser.add_argument(
+        "--merge-pairs",
+        type=int,
+        default=0,
+        help="sure pairs merged by Odoo and by the addon to time a merge (rolled back)",
+    )
+    parser.add_argument(
+        "--cluster-runs", type=int, default=1, help="recompute the interest clusters this many times after the segments"
+    )
+    parser.add_argument(
+        "--cluster-level",
+        type=int,
+        default=None,
+        help="product category level the interests are counted on (default: the company's, 2)",
+    )
+    parser.add_argument(
+        "--cluster-min-invoices",
+        type=int,
+        default=None,
+        help="minimum invoices for a cluster (default: the company's, 3)",
+    )
+    parser.add_argument(
+        "--cluster-window-months",
+        type=int,
+        default=None,
+        help="window of the cluster runs only (default: the company's revenue window, 12)",
+    )
     args = parser.parse_args(argv)
 
     odoo = find_odoo()
@@ -96,15 +125,37 @@ def main(argv=None):
             run(odoo, database, "-d", args.db, "-i", "base", "--without-demo=all", "--stop-after-init", log=log)
             load = [odoo.python, str(REPO / "scripts" / "load_demo.py")]
             odoo_args = ["--", "--addons-path=%s" % ",".join(odoo.addons_paths), *database.odoo_args(), "-d", args.db]
-            subprocess.run([*load, "company", *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True)
+            subprocess.run(
+                [*load, "company", *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True
+            )
             print("Installing %s and the German chart of accounts" % ADDON)
-            run(odoo, database, "-d", args.db, "-i", "l10n_de,%s" % ADDON, "--without-demo=all", "--stop-after-init", log=log)
+            run(
+                odoo,
+                database,
+                "-d",
+                args.db,
+                "-i",
+                "l10n_de,%s" % ADDON,
+                "--without-demo=all",
+                "--stop-after-init",
+                log=log,
+            )
             print("Generating and loading %d partners" % args.partners)
-            extra = ["--partners", str(args.partners), "--seed", str(args.seed), "--method", args.method,
-                     "--duplicates-csv", str(DEMO_DIR / ("%s-duplicates.csv" % args.db))]
+            extra = [
+                "--partners",
+                str(args.partners),
+                "--seed",
+                str(args.seed),
+                "--method",
+                args.method,
+                "--duplicates-csv",
+                str(DEMO_DIR / ("%s-duplicates.csv" % args.db)),
+            ]
             if args.invoice_lines:
                 extra += ["--invoice-lines", str(args.invoice_lines)]
-            subprocess.run([*load, "data", *extra, *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True)
+            subprocess.run(
+                [*load, "data", *extra, *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True
+            )
             # as after any bulk import: vacuum and analyse now, so that the
             # segment runs below neither plan on stale statistics nor share
             # the two cores with autovacuum
@@ -117,29 +168,57 @@ def main(argv=None):
             print("Computing the customer segments")
             seg_args = ["--runs", str(args.segment_runs), "--step-days", str(args.segment_step_days)]
             seg_args += ["--baseline"] if args.baseline else []
-            subprocess.run([*load, "segments", *seg_args, *odoo_args], env=odoo.env(), stdout=log,
-                           stderr=subprocess.STDOUT, check=True)
+            subprocess.run(
+                [*load, "segments", *seg_args, *odoo_args],
+                env=odoo.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=True,
+            )
             print("Computing the interest clusters")
             cl_args = ["--runs", str(args.cluster_runs)]
             cl_args += ["--category-level", str(args.cluster_level)] if args.cluster_level else []
             cl_args += ["--min-invoices", str(args.cluster_min_invoices)] if args.cluster_min_invoices else []
             cl_args += ["--window-months", str(args.cluster_window_months)] if args.cluster_window_months else []
-            subprocess.run([*load, "clusters", *cl_args, *odoo_args], env=odoo.env(), stdout=log,
-                           stderr=subprocess.STDOUT, check=True)
+            subprocess.run(
+                [*load, "clusters", *cl_args, *odoo_args],
+                env=odoo.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=True,
+            )
             print("Adding NPS answers and lost customers")
-            subprocess.run([*load, "nps", "--seed", str(args.seed), *odoo_args], env=odoo.env(), stdout=log,
-                           stderr=subprocess.STDOUT, check=True)
+            subprocess.run(
+                [*load, "nps", "--seed", str(args.seed), *odoo_args],
+                env=odoo.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=True,
+            )
             print("Loyalty points from the last 6 months of invoices")
-            subprocess.run([*load, "loyalty", *odoo_args], env=odoo.env(), stdout=log,
-                           stderr=subprocess.STDOUT, check=True)
+            subprocess.run(
+                [*load, "loyalty", *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True
+            )
             print("Creating demo campaigns")
-            subprocess.run([*load, "campaigns", *odoo_args], env=odoo.env(), stdout=log,
-                           stderr=subprocess.STDOUT, check=True)
+            subprocess.run(
+                [*load, "campaigns", *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True
+            )
             print("Finding duplicate partners")
-            dup_args = ["--duplicates-csv", str(DEMO_DIR / ("%s-duplicates.csv" % args.db)),
-                        "--changed", str(args.duplicate_changed), "--merge-pairs", str(args.merge_pairs)]
-            subprocess.run([*load, "duplicates", *dup_args, *odoo_args], env=odoo.env(), stdout=log,
-                           stderr=subprocess.STDOUT, check=True)
+            dup_args = [
+                "--duplicates-csv",
+                str(DEMO_DIR / ("%s-duplicates.csv" % args.db)),
+                "--changed",
+                str(args.duplicate_changed),
+                "--merge-pairs",
+                str(args.merge_pairs),
+            ]
+            subprocess.run(
+                [*load, "duplicates", *dup_args, *odoo_args],
+                env=odoo.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=True,
+            )
         for line in log_path.read_text(encoding="utf-8").splitlines():
             if line.startswith("DEMO "):
                 print("  " + json.dumps(json.loads(line[5:]), ensure_ascii=False))
@@ -148,12 +227,16 @@ def main(argv=None):
         with conn.cursor() as cr:
             cr.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
             size = cr.fetchone()[0]
-            cr.execute("SELECT (SELECT count(*) FROM res_partner), (SELECT count(*) FROM account_move), "
-                       "(SELECT count(*) FROM account_move_line WHERE display_type = 'product')")
+            cr.execute(
+                "SELECT (SELECT count(*) FROM res_partner), (SELECT count(*) FROM account_move), "
+                "(SELECT count(*) FROM account_move_line WHERE display_type = 'product')"
+            )
             partners, moves, lines = cr.fetchone()
         conn.close()
-        print("Database %s: %s; %d partners, %d invoices and credit notes, %d product lines"
-              % (args.db, size, partners, moves, lines))
+        print(
+            "Database %s: %s; %d partners, %d invoices and credit notes, %d product lines"
+            % (args.db, size, partners, moves, lines)
+        )
     else:
         # an existing database gets the addon as it is now
         with open(log_path, "a", encoding="utf-8") as log:
@@ -162,12 +245,19 @@ def main(argv=None):
     if args.no_serve:
         return 0
     url = "http://127.0.0.1:%d/web" % args.http_port
-    print("Serving %s at %s  (login: admin / password: admin; salespeople: katrin.vogel / katrin.vogel)" % (args.db, url))
+    print(
+        "Serving %s at %s  (login: admin / password: admin; salespeople: katrin.vogel / katrin.vogel)" % (args.db, url)
+    )
     print("True duplicate pairs: %s" % (DEMO_DIR / ("%s-duplicates.csv" % args.db)))
     sys.stdout.flush()
     command = odoo.command(
-        "--addons-path=%s" % ",".join(odoo.addons_paths), *database.odoo_args(), "-d", args.db,
-        "--db-filter=^%s$" % args.db, "--http-interface=127.0.0.1", "--http-port=%d" % args.http_port,
+        "--addons-path=%s" % ",".join(odoo.addons_paths),
+        *database.odoo_args(),
+        "-d",
+        args.db,
+        "--db-filter=^%s$" % args.db,
+        "--http-interface=127.0.0.1",
+        "--http-port=%d" % args.http_port,
         "--max-cron-threads=1",
     )
     os.execvpe(command[0], command, odoo.env())

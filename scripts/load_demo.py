@@ -266,8 +266,13 @@ def nps(env, args):
     )
     sample = [s for s in segments if rng.random() < args.nps_share]
     reasons = {
-        "detractor": ["Lieferung kam zu spät", "Preise zu stark gestiegen", "Ansprechpartner schwer erreichbar",
-                      "Falsche Ware geliefert", None],
+        "detractor": [
+            "Lieferung kam zu spät",
+            "Preise zu stark gestiegen",
+            "Ansprechpartner schwer erreichbar",
+            "Falsche Ware geliefert",
+            None,
+        ],
         "passive": ["Alles in Ordnung", "Preis okay, Lieferzeit zu lang", None],
         "promoter": ["Schnelle Lieferung, super Beratung", "Immer zuverlässig", None],
     }
@@ -277,14 +282,16 @@ def nps(env, args):
         for _k in range(rng.choice((1, 1, 2))):
             score = max(0, min(10, round(rng.gauss(centre.get(segment.churn_level, 7.5), 1.8))))
             category = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
-            vals.append({
-                "partner_id": segment.partner_id.id,
-                "company_id": company.id,
-                "score": score,
-                "date": today - datetime.timedelta(days=rng.randint(0, 540)),
-                "comment": rng.choice(reasons[category]),
-                "source": rng.choice(("survey", "manual")),
-            })
+            vals.append(
+                {
+                    "partner_id": segment.partner_id.id,
+                    "company_id": company.id,
+                    "score": score,
+                    "date": today - datetime.timedelta(days=rng.randint(0, 540)),
+                    "comment": rng.choice(reasons[category]),
+                    "source": rng.choice(("survey", "manual")),
+                }
+            )
     # follow-up to-dos only for the answers of the last two weeks
     recent = [v for v in vals if (today - v["date"]).days <= 14]
     older = [v for v in vals if (today - v["date"]).days > 14]
@@ -380,7 +387,9 @@ def campaigns(env, args):
             "note": "<p>Liebe Kundin, lieber Kunde, herzlichen Dank für die gute Zusammenarbeit.</p>",
         }
     )
-    cluster = env["kundenbindung.interest.cluster"].search([("company_id", "=", company.id)], order="size desc", limit=1)
+    cluster = env["kundenbindung.interest.cluster"].search(
+        [("company_id", "=", company.id)], order="size desc", limit=1
+    )
     crosssell = Campaign.create(
         {
             "name": "Cross-Selling: %s" % (cluster.name or "Cluster"),
@@ -394,9 +403,14 @@ def campaigns(env, args):
     )
     crosssell.action_schedule()
     return {
-        "winback": {"reached": winback.recipient_count, "control": winback.control_count,
-                    "activities": winback.activity_count, "revenue_before": round(winback.revenue_before, 2),
-                    "revenue_after": round(winback.revenue_after, 2), "uplift": round(winback.uplift, 2)},
+        "winback": {
+            "reached": winback.recipient_count,
+            "control": winback.control_count,
+            "activities": winback.activity_count,
+            "revenue_before": round(winback.revenue_before, 2),
+            "revenue_after": round(winback.revenue_after, 2),
+            "uplift": round(winback.uplift, 2),
+        },
         "thankyou_target": thanks.target_count,
         "crosssell_target": crosssell.target_count,
     }
@@ -426,8 +440,11 @@ def duplicates(env, args):
     started = time.perf_counter()
     stats = detection._detect_company(company, full=True)
     env.cr.commit()
-    result["full"] = {**stats, "wall_seconds": round(time.perf_counter() - started, 2),
-                      "peak_rss_mb": round(_peak_rss_mb())}
+    result["full"] = {
+        **stats,
+        "wall_seconds": round(time.perf_counter() - started, 2),
+        "peak_rss_mb": round(_peak_rss_mb()),
+    }
 
     # quality: every pair of members of a group, true when both are one customer
     if args.duplicates_csv and pathlib.Path(args.duplicates_csv).exists():
@@ -448,7 +465,8 @@ def duplicates(env, args):
             together = {frozenset(m) for _s, members in chosen for m in [members]}
             member_group = {p: i for i, members in enumerate(together) for p in members}
             caught = sum(
-                1 for d, o in zip(truth["duplicate_id"], truth["original_id"])
+                1
+                for d, o in zip(truth["duplicate_id"], truth["original_id"])
                 if d in member_group and member_group.get(d) == member_group.get(o)
             )
             result[label] = {
@@ -491,7 +509,12 @@ def duplicates(env, args):
     # merging: Odoo's own merge against the addon's (journal, note), rolled back
     Group = env["kundenbindung.duplicate.group"]
     sure = Group.search(
-        [("company_id", "=", company.id), ("state", "=", "new"), ("weakest_score", ">=", 95), ("partner_count", "=", 2)],
+        [
+            ("company_id", "=", company.id),
+            ("state", "=", "new"),
+            ("weakest_score", ">=", 95),
+            ("partner_count", "=", 2),
+        ],
         limit=5 * args.merge_pairs,
     )
     sure = sure.filtered(lambda g: not g._merge_blockers())[: 3 * args.merge_pairs]
@@ -531,7 +554,9 @@ def main(argv):
     else:
         own, odoo_args = argv, []
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("step", choices=["company", "data", "segments", "clusters", "nps", "loyalty", "duplicates", "campaigns"])
+    parser.add_argument(
+        "step", choices=["company", "data", "segments", "clusters", "nps", "loyalty", "duplicates", "campaigns"]
+    )
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--invoice-lines", type=int, default=None)
     parser.add_argument("--seed", type=int, default=42)

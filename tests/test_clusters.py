@@ -207,7 +207,14 @@ def test_tags_separate_groups_that_buy_alike():
             truth[customer] = g
             tags.append({"customer": customer, "tag": f"branch-{g}"})
             for document in range(4):
-                rows.append({"customer": customer, "category": int(rng.integers(3)), "amount": 100.0, "document": f"{customer}/{document}"})
+                rows.append(
+                    {
+                        "customer": customer,
+                        "category": int(rng.integers(3)),
+                        "amount": 100.0,
+                        "document": f"{customer}/{document}",
+                    }
+                )
     table, tags, truth = pd.DataFrame(rows), pd.DataFrame(tags), pd.Series(truth)
     with_tags = cluster_customers(table, n_clusters=2, tags=tags, tag_weight=1.0)
     assert adjusted_rand_score(truth.reindex(with_tags.assignments.index), with_tags.assignments["cluster"]) == 1.0
@@ -216,7 +223,9 @@ def test_tags_separate_groups_that_buy_alike():
 
 
 def test_too_few_customers_give_no_clusters():
-    table = pd.DataFrame({"customer": [1, 1, 1], "category": [1, 1, 1], "amount": [5.0, 5.0, 5.0], "document": [1, 2, 3]})
+    table = pd.DataFrame(
+        {"customer": [1, 1, 1], "category": [1, 1, 1], "amount": [5.0, 5.0, 5.0], "document": [1, 2, 3]}
+    )
     result = cluster_customers(table)
     assert result.k == 0 and result.clusters.empty
     assert (result.assignments["cluster"] == NO_CLUSTER).all()

@@ -119,7 +119,9 @@ def test_credit_notes_reverse_an_earlier_invoice_of_the_same_customer(data):
     originals = data.invoices.set_index("key").loc[refunds["reversed_key"]]
     assert (originals["move_type"] == "out_invoice").all()
     assert (originals["customer_key"].to_numpy() == refunds["customer_key"].to_numpy()).all()
-    assert (pd.to_datetime(refunds["invoice_date"]).to_numpy() >= pd.to_datetime(originals["invoice_date"]).to_numpy()).all()
+    assert (
+        pd.to_datetime(refunds["invoice_date"]).to_numpy() >= pd.to_datetime(originals["invoice_date"]).to_numpy()
+    ).all()
     amount = data.lines.assign(v=data.lines["quantity"] * data.lines["price_unit"]).groupby("invoice_key")["v"].sum()
     assert (amount[refunds["key"]].to_numpy() <= amount[refunds["reversed_key"]].to_numpy() + 1e-9).all()
 

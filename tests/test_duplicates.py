@@ -21,25 +21,63 @@ from engine.duplicates import (
 )
 from tools.demo_data import generate
 
-COLUMNS = {"name": "name", "street": "street", "postcode": "zip", "city": "city", "phone": "phone", "email": "email",
-           "website": "website", "vat": "vat", "birthdate": "birthdate", "is_company": "is_company"}
+COLUMNS = {
+    "name": "name",
+    "street": "street",
+    "postcode": "zip",
+    "city": "city",
+    "phone": "phone",
+    "email": "email",
+    "website": "website",
+    "vat": "vat",
+    "birthdate": "birthdate",
+    "is_company": "is_company",
+}
 
 
 def frame(rows):
-    base = {"name": "", "street": "", "zip": "", "city": "", "phone": "", "email": "", "website": "", "vat": "",
-            "birthdate": None, "is_company": True}
+    base = {
+        "name": "",
+        "street": "",
+        "zip": "",
+        "city": "",
+        "phone": "",
+        "email": "",
+        "website": "",
+        "vat": "",
+        "birthdate": None,
+        "is_company": True,
+    }
     return pd.DataFrame([{**base, **row} for row in rows])
 
 
 def test_german_spelling_variants_are_one_customer_with_an_explanation():
     data = frame(
         [
-            {"name": "Müller & Söhne GmbH & Co. KG", "street": "Hauptstraße 12", "zip": "70173", "city": "Stuttgart",
-             "phone": "0711 1234567", "email": "info@mueller-soehne.de"},
-            {"name": "MUELLER & SOEHNE G.m.b.H. & Co KG", "street": "Hauptstr. 12", "zip": "70173", "city": "Stuttgart",
-             "phone": "+49 (0)711 123-4567", "email": ""},
-            {"name": "Schmidt Logistik AG", "street": "Hafenweg 3", "zip": "20457", "city": "Hamburg",
-             "phone": "040 555111", "email": "info@schmidt-logistik.de"},
+            {
+                "name": "Müller & Söhne GmbH & Co. KG",
+                "street": "Hauptstraße 12",
+                "zip": "70173",
+                "city": "Stuttgart",
+                "phone": "0711 1234567",
+                "email": "info@mueller-soehne.de",
+            },
+            {
+                "name": "MUELLER & SOEHNE G.m.b.H. & Co KG",
+                "street": "Hauptstr. 12",
+                "zip": "70173",
+                "city": "Stuttgart",
+                "phone": "+49 (0)711 123-4567",
+                "email": "",
+            },
+            {
+                "name": "Schmidt Logistik AG",
+                "street": "Hafenweg 3",
+                "zip": "20457",
+                "city": "Hamburg",
+                "phone": "040 555111",
+                "email": "info@schmidt-logistik.de",
+            },
         ]
     )
     pairs, grouped = find_duplicates(data, COLUMNS)
@@ -56,10 +94,22 @@ def test_conflicting_identifiers_and_person_vs_company_are_not_duplicates():
         [
             {"name": "Weber Bau GmbH", "street": "Ring 1", "zip": "50667", "city": "Köln", "vat": "DE111111111"},
             {"name": "Weber Bau GmbH", "street": "Ring 1", "zip": "50667", "city": "Köln", "vat": "DE222222222"},
-            {"name": "Anna Weber", "street": "Ring 1", "zip": "50667", "city": "Köln", "is_company": False,
-             "birthdate": "1970-01-01"},
-            {"name": "Anna Weber", "street": "Ring 1", "zip": "50667", "city": "Köln", "is_company": False,
-             "birthdate": "1988-12-24"},
+            {
+                "name": "Anna Weber",
+                "street": "Ring 1",
+                "zip": "50667",
+                "city": "Köln",
+                "is_company": False,
+                "birthdate": "1970-01-01",
+            },
+            {
+                "name": "Anna Weber",
+                "street": "Ring 1",
+                "zip": "50667",
+                "city": "Köln",
+                "is_company": False,
+                "birthdate": "1988-12-24",
+            },
             {"name": "Anna Weber", "street": "Ring 1", "zip": "50667", "city": "Köln", "is_company": True},
         ]
     )
@@ -83,7 +133,9 @@ def test_blocking_compares_far_fewer_than_all_pairs():
 def planted():
     data = generate(10000, seed=42)
     truth = {tuple(sorted(p)) for p in zip(data.duplicates["duplicate_key"], data.duplicates["original_key"])}
-    pairs, grouped = find_duplicates(data.customers.set_index("key"), {k: v for k, v in COLUMNS.items() if k != "vat"}, threshold=50)
+    pairs, grouped = find_duplicates(
+        data.customers.set_index("key"), {k: v for k, v in COLUMNS.items() if k != "vat"}, threshold=50
+    )
     pairs["true"] = [tuple(sorted(p)) in truth for p in zip(pairs["a"], pairs["b"])]
     return pairs, truth, grouped
 
@@ -176,8 +228,12 @@ def test_a_group_is_as_sure_as_its_weakest_necessary_link():
 
 
 def test_a_records_own_country_reads_its_phone_number():
-    data = frame([{"name": "Gruber GmbH", "phone": "01 5123456", "zip": "1010"},
-                  {"name": "Gruber GmbH", "phone": "+43 1 5123456", "zip": "1010"}])
+    data = frame(
+        [
+            {"name": "Gruber GmbH", "phone": "01 5123456", "zip": "1010"},
+            {"name": "Gruber GmbH", "phone": "+43 1 5123456", "zip": "1010"},
+        ]
+    )
     data["country"] = ["AT", "AT"]
     austrian = prepare(data, {**COLUMNS, "country": "country"})
     assert austrian["phone"].tolist() == ["+4315123456", "+4315123456"]

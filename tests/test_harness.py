@@ -112,11 +112,24 @@ def test_throwaway_cluster_starts_answers_and_is_removed():
         created = set(pathlib.Path("/tmp").glob("kundenbindung-pg-*")) - folders_before
         assert len(created) == 1
     assert not any(path.exists() for path in created)
-    ready = subprocess.run([os.path.join(bindir, "pg_isready"), "-h", "127.0.0.1", "-p", str(database.port)], capture_output=True)
+    ready = subprocess.run(
+        [os.path.join(bindir, "pg_isready"), "-h", "127.0.0.1", "-p", str(database.port)], capture_output=True
+    )
     assert ready.returncode != 0
 
 
 def test_given_database_settings_are_used_as_they_are():
-    database = odoo_env.database_from_env({"ODOO_DB_HOST": "db.local", "ODOO_DB_PORT": "5433", "ODOO_DB_USER": "u", "ODOO_DB_PASSWORD": "p"})
-    assert database.odoo_args() == ["--db_host", "db.local", "--db_port", "5433", "--db_user", "u", "--db_password", "p"]
+    database = odoo_env.database_from_env(
+        {"ODOO_DB_HOST": "db.local", "ODOO_DB_PORT": "5433", "ODOO_DB_USER": "u", "ODOO_DB_PASSWORD": "p"}
+    )
+    assert database.odoo_args() == [
+        "--db_host",
+        "db.local",
+        "--db_port",
+        "5433",
+        "--db_user",
+        "u",
+        "--db_password",
+        "p",
+    ]
     assert odoo_env.database_from_env({}) is None

@@ -37,7 +37,9 @@ def test_nothing_for_an_empty_or_zero_invoice():
     assert invoice_points([(1, 1.0, 0.0)], [Rule("order", 5.0)]) == 0.0
 
 
-@pytest.mark.parametrize("kwargs, code", [({"mode": "visit", "points": 1.0}, "bad_mode"), ({"mode": "money", "points": 0.0}, "bad_points")])
+@pytest.mark.parametrize(
+    "kwargs, code", [({"mode": "visit", "points": 1.0}, "bad_mode"), ({"mode": "money", "points": 0.0}, "bad_points")]
+)
 def test_bad_rules_refused(kwargs, code):
     with pytest.raises(ContractError) as error:
         Rule(**kwargs)
@@ -59,6 +61,10 @@ def test_tier_is_the_highest_minimum_reached():
     st.floats(1, 5000),
 )
 def test_more_spent_never_fewer_points(lines, extra):
-    rules = [Rule("money", 1.0), Rule("order", 10.0, minimum_amount=1000.0), Rule("unit", 0.5, products=frozenset({1, 2}))]
+    rules = [
+        Rule("money", 1.0),
+        Rule("order", 10.0, minimum_amount=1000.0),
+        Rule("unit", 0.5, products=frozenset({1, 2})),
+    ]
     more = [*lines, (1, 1.0, extra)]
     assert invoice_points(more, rules) >= invoice_points(lines, rules)

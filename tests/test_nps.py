@@ -23,7 +23,11 @@ def test_known_set_gives_thirty():
     # 5 promoters, 3 passives, 2 detractors: 50 % - 20 % = 30
     scores = [10, 9, 9, 10, 9, 7, 8, 8, 3, 6]
     assert net_promoter_score(scores) == {
-        "answers": 10, "promoters": 5, "passives": 3, "detractors": 2, "nps": 30.0,
+        "answers": 10,
+        "promoters": 5,
+        "passives": 3,
+        "detractors": 2,
+        "nps": 30.0,
     }
 
 

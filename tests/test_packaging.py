@@ -46,3 +46,13 @@ def test_docker_compose_mounts_the_addon_on_the_official_images():
     assert compose["services"]["db"]["image"].startswith("postgres:")
     dockerfile = (ROOT / odoo["build"] / "Dockerfile").read_text(encoding="utf-8")
     assert dockerfile.startswith("# ") and "FROM odoo:18.0" in dockerfile
+
+
+def test_the_addon_readme_is_generated_from_its_fragments():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_addon_readme.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout

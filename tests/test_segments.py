@@ -71,7 +71,9 @@ def test_abc_thresholds_change_the_classes():
     assert abc_classes(revenue, 70, 29).to_dict() == {"a": "A", "b": "A", "c": "B"}
 
 
-@pytest.mark.parametrize("a,b", [(0, 15), (80, 0), (80, 21), (-1, 50), (100, 1), ("x", 5), (None, 5), (float("nan"), 5)])
+@pytest.mark.parametrize(
+    "a,b", [(0, 15), (80, 0), (80, 21), (-1, 50), (100, 1), ("x", 5), (None, 5), (float("nan"), 5)]
+)
 def test_bad_thresholds_are_refused(a, b):
     with pytest.raises(ContractError) as err:
         abc_classes(pd.Series({"a": 1.0}), a, b)
@@ -251,7 +253,10 @@ def test_churn_score_against_the_own_rhythm():
     assert got.loc["on_time", "churn_score"] == 0 and got.loc["on_time", "churn_level"] == "low"
     # two intervals without purchase: half way
     assert got.loc["late", "churn_score"] == pytest.approx(0.5) and got.loc["late", "churn_level"] == "medium"
-    assert got.loc["very_late", "churn_score"] == pytest.approx(1 - 0.5**4, abs=1e-4) and got.loc["very_late", "churn_level"] == "high"
+    assert (
+        got.loc["very_late", "churn_score"] == pytest.approx(1 - 0.5**4, abs=1e-4)
+        and got.loc["very_late", "churn_level"] == "high"
+    )
     assert got.loc["gone", "churn_score"] == 1 and got.loc["gone", "churn_level"] == "lost"
 
 

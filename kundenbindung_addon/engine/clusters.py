@@ -395,6 +395,4 @@ def match_clusters(previous, current, min_similarity=DEFAULT_MIN_SIMILARITY):
     new_labels = list(current)
     similarity = np.array([[profile_similarity(current[lb], previous[pid]) for pid in old_ids] for lb in new_labels])
     rows, cols = linear_sum_assignment(-similarity)
-    return {
-        new_labels[r]: old_ids[c] for r, c in zip(rows, cols) if similarity[r, c] >= min_similarity
-    }
+    return {new_labels[r]: old_ids[c] for r, c in zip(rows, cols) if similarity[r, c] >= min_similarity}

@@ -108,8 +108,7 @@ def _coerce(frame, column, what, strict_ids):
         except (ValueError, TypeError) as exc:
             raise ContractError(
                 "bad_dates",
-                "%(what)s: column %(column)s holds a value that is not a date "
-                "(%(detail)s)",
+                "%(what)s: column %(column)s holds a value that is not a date (%(detail)s)",
                 what=what,
                 column=column.name,
                 detail=str(exc),
@@ -143,8 +142,7 @@ def _coerce(frame, column, what, strict_ids):
     if bad.any():
         raise ContractError(
             "bad_ids",
-            "%(what)s: column %(column)s must hold positive integer ids, "
-            "row(s) %(rows)s do not",
+            "%(what)s: column %(column)s must hold positive integer ids, row(s) %(rows)s do not",
             what=what,
             column=column.name,
             rows=_bad_rows(bad),

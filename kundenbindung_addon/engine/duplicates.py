@@ -278,7 +278,9 @@ def _explain(result):
         return pd.Series(dtype=object, index=result.index)
     words = {1: "equal", -1: "differs"}
     parts = [("name " + result["name"].astype(str))]
-    parts.append(np.where(result["street"].isna(), "", "street " + result["street"].fillna(0).round().astype(int).astype(str)))
+    parts.append(
+        np.where(result["street"].isna(), "", "street " + result["street"].fillna(0).round().astype(int).astype(str))
+    )
     for field in ("number", "postcode", "phone", "email", "website", "vat", "legal_form", "birthdate"):
         label = {"number": "house number", "legal_form": "legal form"}.get(field, field)
         parts.append(result[field].map(lambda v, lb=label: f"{lb} {words[v]}" if v else ""))

@@ -29,7 +29,9 @@ class Rule:
 
     def __post_init__(self):
         if self.mode not in MODES:
-            raise ContractError("bad_mode", "a rule's mode must be one of %(modes)s, got %(got)r", modes=", ".join(MODES), got=self.mode)
+            raise ContractError(
+                "bad_mode", "a rule's mode must be one of %(modes)s, got %(got)r", modes=", ".join(MODES), got=self.mode
+            )
         if not self.points > 0:
             raise ContractError("bad_points", "a rule's points must be above 0, got %(got)s", got=self.points)
 

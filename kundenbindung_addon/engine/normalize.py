@@ -52,10 +52,31 @@ _MAX_LEGAL_WORDS = 5
 
 FREEMAIL = frozenset(
     {
-        "web.de", "gmx.de", "gmx.net", "gmx.at", "t-online.de", "freenet.de", "gmail.com", "googlemail.com",
-        "outlook.de", "outlook.com", "hotmail.com", "hotmail.de", "live.de", "yahoo.de", "yahoo.com",
-        "icloud.com", "me.com", "aol.com", "aol.de", "arcor.de", "online.de", "posteo.de", "mailbox.org",
-        "vodafone.de", "email.de",
+        "web.de",
+        "gmx.de",
+        "gmx.net",
+        "gmx.at",
+        "t-online.de",
+        "freenet.de",
+        "gmail.com",
+        "googlemail.com",
+        "outlook.de",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.de",
+        "live.de",
+        "yahoo.de",
+        "yahoo.com",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "aol.de",
+        "arcor.de",
+        "online.de",
+        "posteo.de",
+        "mailbox.org",
+        "vodafone.de",
+        "email.de",
     }
 )
 

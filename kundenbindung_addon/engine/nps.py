@@ -105,9 +105,7 @@ def respondent_summary(responses, respondent="respondent"):
     are ordered by the ``id`` column when there is one."""
     frame = _frame(responses)
     if respondent not in frame.columns:
-        raise ContractError(
-            "missing_columns", "NPS answers need the column %(column)s", column=respondent
-        )
+        raise ContractError("missing_columns", "NPS answers need the column %(column)s", column=respondent)
     frame = frame[frame[respondent].notna()]
     order = ["date", "id"] if "id" in frame.columns else ["date"]
     frame = frame.sort_values([respondent, *order], kind="mergesort")

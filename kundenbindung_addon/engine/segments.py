@@ -164,7 +164,15 @@ def _churn_from_docs(docs, ref, lost_days):
     purchases = docs[docs["amount"] > 0]
     if purchases.empty:
         return pd.DataFrame(
-            columns=["first_purchase", "last_purchase", "purchases", "recency_days", "interval_days", "churn_score", "churn_level"]
+            columns=[
+                "first_purchase",
+                "last_purchase",
+                "purchases",
+                "recency_days",
+                "interval_days",
+                "churn_score",
+                "churn_level",
+            ]
         )
     days = purchases[["customer", "date"]].drop_duplicates().sort_values(["customer", "date"])
     gaps = days.groupby("customer", sort=False)["date"].diff().dt.days
@@ -282,7 +290,9 @@ def segment_customers(
     check_thresholds(a_share, b_share)
     lost_days = _check_lost_days(lost_days)
     if rank_by not in RANK_BY:
-        raise ContractError("bad_rank_by", "rank_by must be one of %(choices)s, got %(got)r", choices=", ".join(RANK_BY), got=rank_by)
+        raise ContractError(
+            "bad_rank_by", "rank_by must be one of %(choices)s, got %(got)r", choices=", ".join(RANK_BY), got=rank_by
+        )
     ref = pd.Timestamp(reference_date).normalize()
     start, end = window_bounds(ref, window_months)
     prev_start = start - pd.DateOffset(months=window_months)
@@ -296,7 +306,9 @@ def segment_customers(
     out["previous_revenue"] = in_prev.groupby("customer")["amount"].sum().reindex(customers).fillna(0.0)
     prev = out["previous_revenue"]
     out["trend"] = np.where(prev > 0, (out["revenue"] - prev) / prev.where(prev > 0, 1.0), np.nan)
-    out["frequency"] = in_window[in_window["amount"] > 0].groupby("customer").size().reindex(customers).fillna(0).astype("int64")
+    out["frequency"] = (
+        in_window[in_window["amount"] > 0].groupby("customer").size().reindex(customers).fillna(0).astype("int64")
+    )
     out["monetary"] = out["revenue"]
 
     churn = _churn_from_docs(docs, ref, lost_days)
@@ -318,7 +330,9 @@ def segment_customers(
     out["rfm_segment"] = out["rfm_segment"].where(out["rfm_segment"].notna(), None)
 
     value = _clv_from(docs, churn, ref, horizon_months).reindex(customers)
-    out[["historical_value", "predicted_value", "clv"]] = value[["historical_value", "predicted_value", "clv"]].fillna(0.0)
+    out[["historical_value", "predicted_value", "clv"]] = value[["historical_value", "predicted_value", "clv"]].fillna(
+        0.0
+    )
 
     out["abc_class"] = abc_classes(out["clv"] if rank_by == "clv" else out["revenue"], a_share, b_share)
     out["revenue"] = out["revenue"].round(2)

@@ -99,25 +99,35 @@ class KundenbindungCampaign(models.Model):
     recipient_ids = fields.One2many("kundenbindung.campaign.recipient", "campaign_id", string="Recipients")
     recipient_count = fields.Integer(string="Reached", readonly=True)
     control_count = fields.Integer(string="Control Group", readonly=True)
-    mailing_id = fields.Many2one("mailing.mailing", string="Mailing", readonly=True, ondelete="set null")
+    mailing_id = fields.Many2one("mailing.mailing", readonly=True, ondelete="set null")
     activity_count = fields.Integer(string="Activities", readonly=True)
     sent = fields.Integer(readonly=True)
     opened = fields.Integer(readonly=True)
     clicked = fields.Integer(readonly=True)
     revenue_before = fields.Monetary(
-        string="Revenue Before", readonly=True, currency_field="currency_id", aggregator="sum",
+        readonly=True,
+        currency_field="currency_id",
+        aggregator="sum",
         help="Revenue of the reached customers in the days before the launch.",
     )
     revenue_after = fields.Monetary(
-        string="Revenue After", readonly=True, currency_field="currency_id", aggregator="sum",
+        readonly=True,
+        currency_field="currency_id",
+        aggregator="sum",
         help="Revenue of the reached customers in the days after the launch (so far).",
     )
     uplift = fields.Monetary(
-        string="Uplift per Customer", readonly=True, currency_field="currency_id", aggregator="avg",
+        string="Uplift per Customer",
+        readonly=True,
+        currency_field="currency_id",
+        aggregator="avg",
         help="Change of revenue per reached customer, minus the control group's change per customer.",
     )
     incremental_revenue = fields.Monetary(
-        string="Revenue from the Campaign", readonly=True, currency_field="currency_id", aggregator="sum",
+        string="Revenue from the Campaign",
+        readonly=True,
+        currency_field="currency_id",
+        aggregator="sum",
         help="Uplift per customer times the reached customers.",
     )
     effect_date = fields.Date(string="Effect Measured On", readonly=True)
@@ -131,8 +141,10 @@ class KundenbindungCampaign(models.Model):
         for campaign in self:
             if not 0 <= campaign.control_share <= 50:
                 raise ValidationError(
-                    self.env._("The control group must be 0-50 %% of the target, not %(share)s %%.",
-                               share=campaign.control_share)
+                    self.env._(
+                        "The control group must be 0-50 %% of the target, not %(share)s %%.",
+                        share=campaign.control_share,
+                    )
                 )
             if not 1 <= campaign.effect_days <= 730:
                 raise ValidationError(
@@ -176,17 +188,34 @@ class KundenbindungCampaign(models.Model):
         return self.env["res.partner"].with_company(company).search(self._target_domain())
 
     @api.depends(
-        "abc_a", "abc_b", "abc_c", "rfm_segment", "churn_level", "cluster_ids", "nps_category", "tier_ids",
-        "tag_ids", "salesperson_ids", "country_ids", "partner_ids", "company_id", "cost_per_customer", "channel",
+        "abc_a",
+        "abc_b",
+        "abc_c",
+        "rfm_segment",
+        "churn_level",
+        "cluster_ids",
+        "nps_category",
+        "tier_ids",
+        "tag_ids",
+        "salesperson_ids",
+        "country_ids",
+        "partner_ids",
+        "company_id",
+        "cost_per_customer",
+        "channel",
     )
     def _compute_target(self):
         for campaign in self:
             target = campaign._target()
             company = campaign.company_id or self.env.company
-            segments = self.env["kundenbindung.customer.segment"].sudo()._read_group(
-                [("partner_id", "in", target.ids), ("company_id", "=", company.id)],
-                ["abc_class"],
-                ["revenue:sum", "__count"],
+            segments = (
+                self.env["kundenbindung.customer.segment"]
+                .sudo()
+                ._read_group(
+                    [("partner_id", "in", target.ids), ("company_id", "=", company.id)],
+                    ["abc_class"],
+                    ["revenue:sum", "__count"],
+                )
             )
             campaign.target_count = len(target)
             campaign.target_revenue = sum(revenue for _cls, revenue, _n in segments)
@@ -227,14 +256,19 @@ class KundenbindungCampaign(models.Model):
 
     def action_view_mailing(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_window", "res_model": "mailing.mailing", "view_mode": "form",
-                "res_id": self.mailing_id.id}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mailing.mailing",
+            "view_mode": "form",
+            "res_id": self.mailing_id.id,
+        }
 
     def action_schedule(self):
         for campaign in self:
             if not campaign.launch_date or campaign.launch_date <= fields.Date.context_today(self):
-                raise UserError(self.env._("Choose a launch date after today to schedule %(campaign)s.",
-                                           campaign=campaign.name))
+                raise UserError(
+                    self.env._("Choose a launch date after today to schedule %(campaign)s.", campaign=campaign.name)
+                )
         self.write({"state": "scheduled"})
 
     def action_launch(self):
@@ -298,15 +332,19 @@ class KundenbindungCampaign(models.Model):
         if not self.subject:
             raise UserError(self.env._("An email campaign needs a subject."))
         body = self.note or ""
-        mailing = self.env["mailing.mailing"].sudo().create(
-            {
-                "subject": self.subject,
-                "body_arch": body,
-                "body_html": body,
-                "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
-                "mailing_domain": repr([("id", "in", partners.ids)]),
-                "user_id": (self.user_id or self.env.user).id,
-            }
+        mailing = (
+            self.env["mailing.mailing"]
+            .sudo()
+            .create(
+                {
+                    "subject": self.subject,
+                    "body_arch": body,
+                    "body_html": body,
+                    "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "mailing_domain": repr([("id", "in", partners.ids)]),
+                    "user_id": (self.user_id or self.env.user).id,
+                }
+            )
         )
         mailing.action_launch()
         return mailing
@@ -316,8 +354,10 @@ class KundenbindungCampaign(models.Model):
         responsible), with the campaign's message."""
         deadline = fields.Date.context_today(self) + datetime.timedelta(days=7)
         activities = self.env["res.partner"]._kundenbindung_create_todos(
-            [(partner, partner.user_id or self.user_id or self.env.user, self.name, self.note, deadline)
-             for partner in partners.sudo()]
+            [
+                (partner, partner.user_id or self.user_id or self.env.user, self.name, self.note, deadline)
+                for partner in partners.sudo()
+            ]
         )
         return len(activities)
 
@@ -381,14 +421,15 @@ class KundenbindungCampaign(models.Model):
                 _logger.warning("Customer Retention: campaign %s could not be launched: %s", campaign.id, error)
                 campaign.write({"state": "draft"})
                 campaign.message_post(
-                    body=self.env._("The scheduled launch failed and the campaign is back in draft: %(error)s",
-                                    error=str(error))
+                    body=self.env._(
+                        "The scheduled launch failed and the campaign is back in draft: %(error)s", error=str(error)
+                    )
                 )
         running = self.search([("state", "=", "running")])
         running.update_effect(today)
-        running.filtered(
-            lambda c: c.launched_date + datetime.timedelta(days=c.effect_days) <= today
-        ).write({"state": "done"})
+        running.filtered(lambda c: c.launched_date + datetime.timedelta(days=c.effect_days) <= today).write(
+            {"state": "done"}
+        )
 
 
 class KundenbindungCampaignRecipient(models.Model):

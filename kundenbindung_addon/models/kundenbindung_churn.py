@@ -40,15 +40,17 @@ class KundenbindungCustomerLoss(models.Model):
         domain="[('is_company', '=', True)]",
     )
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
-    reason_id = fields.Many2one("kundenbindung.churn.reason", string="Reason", required=True, ondelete="restrict")
+    reason_id = fields.Many2one("kundenbindung.churn.reason", required=True, ondelete="restrict")
     date = fields.Date(required=True, default=fields.Date.context_today)
     note = fields.Text()
     user_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user, readonly=True)
-    salesperson_id = fields.Many2one(
-        "res.users", string="Salesperson", compute="_compute_segment", store=True, readonly=True
-    )
+    salesperson_id = fields.Many2one("res.users", compute="_compute_segment", store=True, readonly=True)
     abc_class = fields.Selection(
-        ABC_SELECTION, string="ABC Class", compute="_compute_segment", store=True, readonly=True,
+        ABC_SELECTION,
+        string="ABC Class",
+        compute="_compute_segment",
+        store=True,
+        readonly=True,
         help="The customer's ABC class when it was marked lost.",
     )
     cluster_id = fields.Many2one(
@@ -60,7 +62,9 @@ class KundenbindungCustomerLoss(models.Model):
         help="The customer's interest cluster when it was marked lost.",
     )
     revenue = fields.Monetary(
-        compute="_compute_segment", store=True, readonly=True,
+        compute="_compute_segment",
+        store=True,
+        readonly=True,
         help="The customer's window revenue when it was marked lost.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -68,9 +72,16 @@ class KundenbindungCustomerLoss(models.Model):
     @api.depends("partner_id", "company_id")
     def _compute_segment(self):
         for loss in self:
-            segment = self.env["kundenbindung.customer.segment"].sudo().search(
-                [("partner_id", "=", loss.partner_id.commercial_partner_id.id), ("company_id", "=", loss.company_id.id)],
-                limit=1,
+            segment = (
+                self.env["kundenbindung.customer.segment"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "=", loss.partner_id.commercial_partner_id.id),
+                        ("company_id", "=", loss.company_id.id),
+                    ],
+                    limit=1,
+                )
             )
             loss.abc_class = segment.abc_class
             loss.cluster_id = segment.cluster_id

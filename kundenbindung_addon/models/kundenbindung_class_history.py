@@ -30,7 +30,7 @@ class KundenbindungClassHistory(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(required=True, readonly=True, index=True)
     old_class = fields.Selection(ABC_SELECTION, string="Previous Class", readonly=True)
-    new_class = fields.Selection(ABC_SELECTION, string="New Class", required=True, readonly=True)
+    new_class = fields.Selection(ABC_SELECTION, required=True, readonly=True)
     revenue = fields.Monetary(
         string="Window Revenue",
         currency_field="currency_id",

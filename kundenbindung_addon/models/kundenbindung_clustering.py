@@ -256,7 +256,9 @@ class KundenbindungClustering(models.AbstractModel):
         )
         gone = pd.Index([row[0] for row in self.env.cr.fetchall()]).difference(frame.index)
         if len(gone):
-            frame = pd.concat([frame, pd.DataFrame({"cluster_id": pd.array([None] * len(gone), dtype="Int64")}, index=gone)])
+            frame = pd.concat(
+                [frame, pd.DataFrame({"cluster_id": pd.array([None] * len(gone), dtype="Int64")}, index=gone)]
+            )
         frame.index = frame.index.astype("int64")
         return frame[["cluster_id", "affinity"]].sort_index()
 

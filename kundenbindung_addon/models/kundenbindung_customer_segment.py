@@ -40,9 +40,7 @@ class KundenbindungCustomerSegment(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    user_id = fields.Many2one(
-        related="partner_id.user_id", string="Salesperson", store=True, index=True
-    )
+    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson", store=True, index=True)
     city = fields.Char(related="partner_id.city")
 
     abc_class = fields.Selection(
@@ -56,16 +54,14 @@ class KundenbindungCustomerSegment(models.Model):
         readonly=True,
         help="Untaxed revenue of the revenue window (invoices minus credit notes), in company currency.",
     )
-    previous_revenue = fields.Monetary(
-        string="Previous Revenue", readonly=True, help="Revenue of the window before the current one."
-    )
+    previous_revenue = fields.Monetary(readonly=True, help="Revenue of the window before the current one.")
     trend = fields.Float(
         string="Revenue Trend",
         readonly=True,
         aggregator=False,
         help="Change of the revenue against the previous window.",
     )
-    last_purchase = fields.Date(string="Last Purchase", readonly=True)
+    last_purchase = fields.Date(readonly=True)
     recency_days = fields.Integer(string="Days Since Last Purchase", compute="_compute_recency_days")
     frequency = fields.Integer(string="Purchases", readonly=True, help="Number of invoices in the revenue window.")
     r_score = fields.Integer(string="Recency Score", readonly=True, aggregator="avg")
@@ -74,7 +70,6 @@ class KundenbindungCustomerSegment(models.Model):
     rfm_score = fields.Char(string="RFM Score", compute="_compute_rfm_score")
     rfm_segment = fields.Selection(RFM_SEGMENT_SELECTION, string="RFM Segment", readonly=True)
     historical_value = fields.Monetary(
-        string="Historical Value",
         readonly=True,
         help="Net revenue of the customer so far (in the history read, at least 36 months).",
     )
@@ -98,10 +93,8 @@ class KundenbindungCustomerSegment(models.Model):
         aggregator="avg",
         help="0: buying in its usual rhythm; towards 1: overdue by more and more intervals.",
     )
-    churn_level = fields.Selection(CHURN_SELECTION, string="Churn Level", readonly=True)
-    class_drop_date = fields.Date(
-        string="Slipped On", readonly=True, help="Date of the last drop to a lower ABC class."
-    )
+    churn_level = fields.Selection(CHURN_SELECTION, readonly=True)
+    class_drop_date = fields.Date(readonly=True, help="Date of the last drop to a lower ABC class.")
 
     cluster_id = fields.Many2one(
         "kundenbindung.interest.cluster",
@@ -111,7 +104,6 @@ class KundenbindungCustomerSegment(models.Model):
         help="Group of customers who buy a similar mix of product categories.",
     )
     cluster_affinity = fields.Float(
-        string="Cluster Affinity",
         readonly=True,
         aggregator="avg",
         help="How closely the customer's purchases match its cluster: 1 = the same mix, 0 = nothing in common.",
@@ -123,12 +115,11 @@ class KundenbindungCustomerSegment(models.Model):
         "category_id",
         string="Next Best Categories",
         readonly=True,
-        help="Categories that many customers of the same cluster buy and this customer does not: "
-        "cross-selling ideas.",
+        help="Categories that many customers of the same cluster buy and this customer does not: cross-selling ideas.",
     )
 
-    loyalty_points = fields.Float(string="Loyalty Points", compute="_compute_loyalty")
-    loyalty_tier_id = fields.Many2one("kundenbindung.loyalty.tier", string="Loyalty Tier", compute="_compute_loyalty")
+    loyalty_points = fields.Float(compute="_compute_loyalty")
+    loyalty_tier_id = fields.Many2one("kundenbindung.loyalty.tier", compute="_compute_loyalty")
 
     _sql_constraints = [
         (
@@ -166,7 +157,7 @@ class KundenbindungCustomerSegment(models.Model):
             segment.rfm_score = "".join(str(s) for s in scores) if all(scores) else False
 
     def action_new_campaign(self):
-        """"New Campaign" from a selection of segment records: their
+        """ "New Campaign" from a selection of segment records: their
         customers, and their ABC class when they share one."""
         action = self.partner_id.action_kundenbindung_new_campaign()
         classes = set(self.mapped("abc_class"))

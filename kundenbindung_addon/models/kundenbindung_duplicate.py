@@ -67,7 +67,7 @@ class KundenbindungDuplicateGroup(models.Model):
     journal_ids = fields.One2many("kundenbindung.merge.journal", "group_id", string="Merge Journal", readonly=True)
     merge_note = fields.Text(readonly=True, help="Why the scheduled action did not merge this group.")
     merged_date = fields.Datetime(string="Merged On", readonly=True)
-    merged_by_id = fields.Many2one("res.users", string="Merged By", readonly=True)
+    merged_by_id = fields.Many2one("res.users", readonly=True)
     auto_merged = fields.Boolean(string="Merged Automatically", readonly=True)
 
     @api.depends("partner_ids.name")

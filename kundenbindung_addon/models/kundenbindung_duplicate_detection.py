@@ -283,12 +283,16 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         # a pair found again with the same score stays as it is
         same = old.merge(new[["a", "b", "score"]], on=["a", "b", "score"], how="left", indicator=True)["_merge"]
         again = (same == "both").to_numpy()
-        touches = np.ones(len(old), dtype=bool) if affected is None else (
-            old["a"].isin(affected) | old["b"].isin(affected)
-        ).to_numpy()
+        touches = (
+            np.ones(len(old), dtype=bool)
+            if affected is None
+            else (old["a"].isin(affected) | old["b"].isin(affected)).to_numpy()
+        )
         stale = touches & ~again
         if stale.any():
-            cr.execute("DELETE FROM kundenbindung_duplicate_pair WHERE id = ANY(%s)", [old.loc[stale, "pair_id"].tolist()])
+            cr.execute(
+                "DELETE FROM kundenbindung_duplicate_pair WHERE id = ANY(%s)", [old.loc[stale, "pair_id"].tolist()]
+            )
             Pair.invalidate_model()
         kept = old[~stale]
         known = set(zip(kept["a"], kept["b"]))
@@ -371,12 +375,16 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         noted on it and put up for review, the others go on."""
         if not company.kundenbindung_duplicate_auto_merge:
             return {"merged": 0, "refused": 0, "failed": 0}
-        groups = self.env["kundenbindung.duplicate.group"].sudo().search(
-            [
-                ("company_id", "=", company.id),
-                ("state", "=", "new"),
-                ("weakest_score", ">=", company.kundenbindung_duplicate_auto_score),
-            ]
+        groups = (
+            self.env["kundenbindung.duplicate.group"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "new"),
+                    ("weakest_score", ">=", company.kundenbindung_duplicate_auto_score),
+                ]
+            )
         )
         merged = refused = failed = 0
         for group in groups:
@@ -415,9 +423,13 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         ago), progress reported so that the scheduler calls again at once
         while companies remain."""
         today = fields.Date.context_today(self)
-        companies = self.env["res.company"].sudo().search(
-            ["|", ("kundenbindung_duplicates_tried", "=", False), ("kundenbindung_duplicates_tried", "<", today)],
-            order="kundenbindung_duplicates_date asc nulls first, id",
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search(
+                ["|", ("kundenbindung_duplicates_tried", "=", False), ("kundenbindung_duplicates_tried", "<", today)],
+                order="kundenbindung_duplicates_date asc nulls first, id",
+            )
         )
         if not companies:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
@@ -430,15 +442,16 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             with self.env.cr.savepoint():
                 self.sudo()._detect_company(company)
         except Exception:
-            _logger.exception("Customer Retention: duplicate search of %s failed; the next company goes on",
-                              company.display_name)
+            _logger.exception(
+                "Customer Retention: duplicate search of %s failed; the next company goes on", company.display_name
+            )
         else:
             self.sudo()._auto_merge(company)
         self.env["ir.cron"]._notify_progress(done=1, remaining=len(companies) - 1)
 
     @api.model
     def action_detect(self):
-        """"Find duplicates now" for the current company (managers only):
+        """ "Find duplicates now" for the current company (managers only):
         compares all partners, merges nothing."""
         if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
             raise AccessError(self.env._("Only Customer Retention managers can look for duplicates."))

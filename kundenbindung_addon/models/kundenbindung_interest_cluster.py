@@ -40,20 +40,15 @@ class KundenbindungInterestCluster(models.Model):
     )
     size = fields.Integer(string="Customers", readonly=True)
     revenue = fields.Monetary(readonly=True, help="Revenue of the members in the revenue window.")
-    revenue_share = fields.Float(
-        string="Revenue Share", readonly=True, help="Share of the members in the revenue of all customers."
-    )
-    top_categories = fields.Char(
-        string="Top Categories", readonly=True, help="The dominant categories with their average share."
-    )
+    revenue_share = fields.Float(readonly=True, help="Share of the members in the revenue of all customers.")
+    top_categories = fields.Char(readonly=True, help="The dominant categories with their average share.")
     category_line_ids = fields.One2many(
         "kundenbindung.interest.cluster.category", "cluster_id", string="Categories", readonly=True
     )
     profile = fields.Json(
         readonly=True,
         copy=False,
-        help="Average revenue share per product category of the members: the centre the next recompute "
-        "compares with.",
+        help="Average revenue share per product category of the members: the centre the next recompute compares with.",
     )
     segment_ids = fields.One2many("kundenbindung.customer.segment", "cluster_id", string="Members", readonly=True)
     computed_date = fields.Date(string="Computed On", readonly=True)

@@ -29,7 +29,6 @@ class KundenbindungLoyaltyTier(models.Model):
         return self.search([("company_id", "in", [False, company.id])], order="min_points desc, id")
 
 
-
 LOYALTY_FIELDS = ["kundenbindung_loyalty_points", "kundenbindung_loyalty_tier_id"]
 
 
@@ -79,9 +78,16 @@ class AccountMove(models.Model):
             products = None
             if domain:
                 products = frozenset(self.invoice_line_ids.product_id.filtered_domain(domain).ids)
-            minimum = rule.currency_id._convert(
-                rule.minimum_amount, self.company_id.currency_id, self.company_id, self.invoice_date or fields.Date.today()
-            ) if rule.minimum_amount else 0.0
+            minimum = (
+                rule.currency_id._convert(
+                    rule.minimum_amount,
+                    self.company_id.currency_id,
+                    self.company_id,
+                    self.invoice_date or fields.Date.today(),
+                )
+                if rule.minimum_amount
+                else 0.0
+            )
             rules.append(Rule(rule.reward_point_mode, rule.reward_point_amount, products, minimum, rule.minimum_qty))
         sign = -1 if self.move_type == "out_refund" else 1
         lines = [
@@ -99,9 +105,11 @@ class AccountMove(models.Model):
         History = self.env["loyalty.history"].sudo()
         Card = self.env["loyalty.card"].sudo()
         moves = self.filtered(
-            lambda m: m.move_type in ("out_invoice", "out_refund")
-            and m.company_id.kundenbindung_loyalty_program_id
-            and m.commercial_partner_id
+            lambda m: (
+                m.move_type in ("out_invoice", "out_refund")
+                and m.company_id.kundenbindung_loyalty_program_id
+                and m.commercial_partner_id
+            )
         )
         if not moves:
             return

@@ -129,8 +129,11 @@ class KundenbindungMergeJournal(models.Model):
         lines = []
         for journal in self:
             lines.append(
-                self.env._("Merged %(partner)s (id %(id)s) into this partner.", partner=journal.source_name,
-                           id=journal.source_id)
+                self.env._(
+                    "Merged %(partner)s (id %(id)s) into this partner.",
+                    partner=journal.source_name,
+                    id=journal.source_id,
+                )
             )
             if journal.differences:
                 lines.append(self.env._("Its values that differed:"))

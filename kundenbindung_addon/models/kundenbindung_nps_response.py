@@ -40,9 +40,7 @@ class KundenbindungNpsResponse(models.Model):
         store=True,
         index=True,
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     user_id = fields.Many2one(
         "res.users",
         string="Salesperson",
@@ -52,7 +50,9 @@ class KundenbindungNpsResponse(models.Model):
         index=True,
     )
     date = fields.Date(required=True, default=fields.Date.context_today, index=True, tracking=True)
-    score = fields.Integer(required=True, tracking=True, aggregator="avg", help="0 (not at all likely) to 10 (extremely likely).")
+    score = fields.Integer(
+        required=True, tracking=True, aggregator="avg", help="0 (not at all likely) to 10 (extremely likely)."
+    )
     category = fields.Selection(
         NPS_CATEGORY_SELECTION,
         compute="_compute_category",

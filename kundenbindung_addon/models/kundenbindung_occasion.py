@@ -63,13 +63,12 @@ class KundenbindungOccasion(models.Model):
                     datetime.date(2024, occasion.fixed_month, occasion.fixed_day)
                 except ValueError:
                     raise ValidationError(
-                        self.env._("%(day)s.%(month)s. is not a date.", day=occasion.fixed_day,
-                                   month=occasion.fixed_month)
+                        self.env._(
+                            "%(day)s.%(month)s. is not a date.", day=occasion.fixed_day, month=occasion.fixed_month
+                        )
                     ) from None
             if not 0 <= occasion.days_before <= 60:
-                raise ValidationError(
-                    self.env._("Act 0-60 days ahead, not %(days)s.", days=occasion.days_before)
-                )
+                raise ValidationError(self.env._("Act 0-60 days ahead, not %(days)s.", days=occasion.days_before))
             if occasion.action == "email" and not occasion.mail_template_id:
                 raise ValidationError(self.env._("An occasion sending emails needs an email template."))
 
@@ -94,24 +93,30 @@ class KundenbindungOccasion(models.Model):
         elif self.kind == "birthday":
             # persons with a birth date: a customer themselves or the contact of one
             people = Partner.search(
-                [("kundenbindung_birthdate", "!=", False), ("is_company", "=", False),
-                 ("company_id", "in", [self.company_id.id, False])]
+                [
+                    ("kundenbindung_birthdate", "!=", False),
+                    ("is_company", "=", False),
+                    ("company_id", "in", [self.company_id.id, False]),
+                ]
             )
-            people = people.filtered(lambda p: occurs_on(p.kundenbindung_birthdate.month,
-                                                         p.kundenbindung_birthdate.day, day))
+            people = people.filtered(
+                lambda p: occurs_on(p.kundenbindung_birthdate.month, p.kundenbindung_birthdate.day, day)
+            )
             customers = Partner.search(domain + [("id", "in", people.commercial_partner_id.ids)])
             partners = people.filtered(lambda p: p.commercial_partner_id in customers)
         else:
             partners = Partner.search(domain + [("parent_id", "=", False)])
             since = partners._kundenbindung_customer_since(self.company_id)
             partners = partners.filtered(
-                lambda p: p.id in since and since[p.id].year < day.year and occurs_on(since[p.id].month,
-                                                                                   since[p.id].day, day)
+                lambda p: (
+                    p.id in since and since[p.id].year < day.year and occurs_on(since[p.id].month, since[p.id].day, day)
+                )
             )
         done = set(
-            self.env["kundenbindung.occasion.log"].sudo().search(
-                [("occasion_id", "=", self.id), ("year", "=", day.year), ("partner_id", "in", partners.ids)]
-            ).partner_id.ids
+            self.env["kundenbindung.occasion.log"]
+            .sudo()
+            .search([("occasion_id", "=", self.id), ("year", "=", day.year), ("partner_id", "in", partners.ids)])
+            .partner_id.ids
         )
         return partners.filtered(lambda p: p.id not in done)
 
@@ -149,7 +154,8 @@ class KundenbindungOccasion(models.Model):
         fails is logged and skipped, the others go on."""
         today = today or fields.Date.context_today(self)
         served = {}
-        for occasion in self.sudo().search([]):
+        # the active occasions of every company: a handful, not a table scan worth a limit
+        for occasion in self.sudo().search([("active", "=", True)]):
             try:
                 with self.env.cr.savepoint():
                     served[occasion.id] = occasion._serve(occasion._due_partners(today), today)

@@ -233,7 +233,9 @@ class KundenbindungSegmentation(models.AbstractModel):
         cr.execute(
             SQL(
                 "CREATE TEMP TABLE IF NOT EXISTS kundenbindung_segment_chunk (partner_id int4, %s) ON COMMIT DROP",
-                SQL(", ").join(SQL("%s %s", SQL.identifier(col), SQL(sqltype)) for col, _name, sqltype in SEGMENT_COLUMNS),
+                SQL(", ").join(
+                    SQL("%s %s", SQL.identifier(col), SQL(sqltype)) for col, _name, sqltype in SEGMENT_COLUMNS
+                ),
             )
         )
         cr.execute("TRUNCATE kundenbindung_segment_chunk")
@@ -344,7 +346,9 @@ class KundenbindungSegmentation(models.AbstractModel):
                 revenue=format_amount(env, revenue, company.currency_id, lang_code=user.lang),
                 trend=trend,
             )
-            summary = env._("Customer slipped from %(old)s to %(new)s", old=labels.get(old, old), new=labels.get(new, new))
+            summary = env._(
+                "Customer slipped from %(old)s to %(new)s", old=labels.get(old, old), new=labels.get(new, new)
+            )
             todos.append((partner, user, summary, note, today.date()))
         return len(self.env["res.partner"]._kundenbindung_create_todos(todos)) if todos else 0
 
@@ -355,9 +359,13 @@ class KundenbindungSegmentation(models.AbstractModel):
         """Scheduled action: one company per call, progress reported so that
         the scheduler calls again at once while companies remain."""
         today = fields.Date.context_today(self)
-        companies = self.env["res.company"].sudo().search(
-            ["|", ("kundenbindung_segments_date", "=", False), ("kundenbindung_segments_date", "<", today)],
-            order="id",
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search(
+                ["|", ("kundenbindung_segments_date", "=", False), ("kundenbindung_segments_date", "<", today)],
+                order="id",
+            )
         )
         if not companies:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
@@ -367,7 +375,9 @@ class KundenbindungSegmentation(models.AbstractModel):
             with self.env.cr.savepoint():
                 self.sudo()._compute_company(company)
         except Exception:
-            _logger.exception("Customer Retention: segments of %s failed; the next company goes on", company.display_name)
+            _logger.exception(
+                "Customer Retention: segments of %s failed; the next company goes on", company.display_name
+            )
             # do not retry the same company in a loop today
             company.kundenbindung_segments_date = today
         # the interest clusters are written onto the segment records: after them
@@ -382,7 +392,7 @@ class KundenbindungSegmentation(models.AbstractModel):
 
     @api.model
     def action_recompute(self):
-        """"Recompute now" for the current company (managers only)."""
+        """ "Recompute now" for the current company (managers only)."""
         if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
             raise AccessError(self.env._("Only Customer Retention managers can recompute the segments."))
         company = self.env.company

@@ -19,8 +19,7 @@ class ResCompany(models.Model):
     kundenbindung_window_months = fields.Integer(
         string="Revenue Window (Months)",
         default=12,
-        help="Customer Retention measures revenue, segments and churn over this "
-        "many months up to today.",
+        help="Customer Retention measures revenue, segments and churn over this many months up to today.",
     )
     kundenbindung_abc_a_share = fields.Float(
         string="A Customers' Revenue Share (%)",
@@ -96,7 +95,7 @@ class ResCompany(models.Model):
         string="NPS Survey",
         default=lambda self: self.env.ref("kundenbindung_addon.survey_nps", raise_if_not_found=False),
         domain="[('kundenbindung_nps_question_id', '!=', False)]",
-        help="The survey sent by \"Send NPS Survey\".",
+        help='The survey sent by "Send NPS Survey".',
     )
     kundenbindung_nps_interval_days = fields.Integer(
         string="Ask At Most Every (Days)",
@@ -170,7 +169,9 @@ class ResCompany(models.Model):
     def _check_kundenbindung_loyalty_program(self):
         for company in self:
             program = company.kundenbindung_loyalty_program_id
-            if program and (program.program_type != "loyalty" or program.company_id not in (company, self.env["res.company"])):
+            if program and (
+                program.program_type != "loyalty" or program.company_id not in (company, self.env["res.company"])
+            ):
                 raise ValidationError(
                     self.env._(
                         "The invoice loyalty program of %(company)s must be a loyalty card program of that company.",
@@ -181,16 +182,20 @@ class ResCompany(models.Model):
     def action_kundenbindung_create_loyalty_program(self):
         """A loyalty program for invoices: 1 point per currency unit spent."""
         self.ensure_one()
-        program = self.env["loyalty.program"].sudo().create(
-            {
-                "name": self.env._("Loyalty points from invoices"),
-                "program_type": "loyalty",
-                "company_id": self.id,
-                "trigger": "auto",
-                "applies_on": "both",
-                "rule_ids": [(0, 0, {"reward_point_mode": "money", "reward_point_amount": 1.0})],
-                "reward_ids": [(0, 0, {"reward_type": "discount", "discount": 5.0, "required_points": 200.0})],
-            }
+        program = (
+            self.env["loyalty.program"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("Loyalty points from invoices"),
+                    "program_type": "loyalty",
+                    "company_id": self.id,
+                    "trigger": "auto",
+                    "applies_on": "both",
+                    "rule_ids": [(0, 0, {"reward_point_mode": "money", "reward_point_amount": 1.0})],
+                    "reward_ids": [(0, 0, {"reward_type": "discount", "discount": 5.0, "required_points": 200.0})],
+                }
+            )
         )
         self.sudo().kundenbindung_loyalty_program_id = program
         return program
@@ -221,8 +226,7 @@ class ResCompany(models.Model):
             if not 0 <= company.kundenbindung_nps_followup_days <= 90:
                 raise ValidationError(
                     self.env._(
-                        "The days to follow up a detractor of %(company)s must be between 0 and 90, "
-                        "not %(value)s.",
+                        "The days to follow up a detractor of %(company)s must be between 0 and 90, not %(value)s.",
                         company=company.name,
                         value=company.kundenbindung_nps_followup_days,
                     )
@@ -269,8 +273,7 @@ class ResCompany(models.Model):
             if not 1 <= company.kundenbindung_cluster_category_level <= MAX_CATEGORY_LEVEL:
                 raise ValidationError(
                     self.env._(
-                        "The product category level of %(company)s must be between 1 and "
-                        "%(max)s, not %(value)s.",
+                        "The product category level of %(company)s must be between 1 and %(max)s, not %(value)s.",
                         company=company.name,
                         max=MAX_CATEGORY_LEVEL,
                         value=company.kundenbindung_cluster_category_level,
@@ -283,8 +286,7 @@ class ResCompany(models.Model):
             if not 1 <= company.kundenbindung_window_months <= MAX_WINDOW_MONTHS:
                 raise ValidationError(
                     self.env._(
-                        "The revenue window of %(company)s must be between 1 and "
-                        "%(max)s months, not %(value)s.",
+                        "The revenue window of %(company)s must be between 1 and %(max)s months, not %(value)s.",
                         company=company.name,
                         max=MAX_WINDOW_MONTHS,
                         value=company.kundenbindung_window_months,

@@ -163,8 +163,7 @@ class ResPartner(models.Model):
         compute=SEGMENT,
         search="_search_kundenbindung_next_category_ids",
         groups=GROUP,
-        help="Categories that many customers of the same cluster buy and this customer does not: "
-        "cross-selling ideas.",
+        help="Categories that many customers of the same cluster buy and this customer does not: cross-selling ideas.",
     )
     kundenbindung_segments_date = fields.Date(string="Segments Computed On", compute=SEGMENT, groups=GROUP)
     kundenbindung_currency_id = fields.Many2one(
@@ -232,19 +231,24 @@ class ResPartner(models.Model):
         the activities in the order of ``todos``."""
         todo_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("res.partner")
-        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": todo_type.id if todo_type else False,
-                    "summary": summary,
-                    "note": note,
-                    "user_id": user.id,
-                    "date_deadline": deadline,
-                }
-                for partner, user, summary, note, deadline in todos
-            ]
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": partner.id,
+                        "activity_type_id": todo_type.id if todo_type else False,
+                        "summary": summary,
+                        "note": note,
+                        "user_id": user.id,
+                        "date_deadline": deadline,
+                    }
+                    for partner, user, summary, note, deadline in todos
+                ]
+            )
         )
 
     @api.model
@@ -291,7 +295,7 @@ class ResPartner(models.Model):
         return dict(self.env.cr.fetchall())
 
     def action_kundenbindung_new_campaign(self):
-        """"New Campaign" from a selection of customers."""
+        """ "New Campaign" from a selection of customers."""
         customers = self.commercial_partner_id
         return {
             "type": "ir.actions.act_window",
@@ -435,7 +439,9 @@ class ResPartner(models.Model):
             return expression.FALSE_DOMAIN
         Tier = self.env["kundenbindung.loyalty.tier"]
         wanted = value if isinstance(value, (list, tuple)) else [value]
-        wanted_ids = {v for v in wanted if isinstance(v, int)} | set(Tier.search([("name", "in", [v for v in wanted if isinstance(v, str)])]).ids)
+        wanted_ids = {v for v in wanted if isinstance(v, int)} | set(
+            Tier.search([("name", "in", [v for v in wanted if isinstance(v, str)])]).ids
+        )
         tiers = [(tier.id, tier.min_points) for tier in Tier._for_company(self.env.company)]
         balances = self._kundenbindung_loyalty_balances()
         matching = [pid for pid, points in balances.items() if tier_for(points, tiers) in wanted_ids]
@@ -547,7 +553,9 @@ class ResPartner(models.Model):
                 if segment:
                     partner[name] = segment[source]
                 else:
-                    partner[name] = self.env[self._fields[name].comodel_name] if self._fields[name].relational else False
+                    partner[name] = (
+                        self.env[self._fields[name].comodel_name] if self._fields[name].relational else False
+                    )
 
     @api.model
     def _kundenbindung_invalidate(self):

@@ -39,8 +39,7 @@ class SurveySurvey(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "The NPS question of %(survey)s must be one of its own questions with a scale "
-                        "from 0 to 10.",
+                        "The NPS question of %(survey)s must be one of its own questions with a scale from 0 to 10.",
                         survey=survey.title,
                     )
                 )
@@ -90,9 +89,9 @@ class SurveyUserInput(models.Model):
                 continue
             survey = user_input.survey_id
             line = user_input.user_input_line_ids.filtered(
-                lambda ln, q=survey.kundenbindung_nps_question_id: ln.question_id == q
-                and not ln.skipped
-                and ln.answer_type == "scale"
+                lambda ln, q=survey.kundenbindung_nps_question_id: (
+                    ln.question_id == q and not ln.skipped and ln.answer_type == "scale"
+                )
             )[:1]
             if not line:
                 continue

@@ -24,7 +24,12 @@ class KundenbindungLoyaltyReport(models.Model):
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
-        for model in ("loyalty.card", "loyalty.program", "kundenbindung.loyalty.tier", "kundenbindung.customer.segment"):
+        for model in (
+            "loyalty.card",
+            "loyalty.program",
+            "kundenbindung.loyalty.tier",
+            "kundenbindung.customer.segment",
+        ):
             self.env[model].flush_model()
         return super()._search(domain, offset=offset, limit=limit, order=order, **kwargs)
 

@@ -34,7 +34,9 @@ class KundenbindungNpsReport(models.Model):
         ABC_SELECTION, string="ABC Class", readonly=True, help="The customer's ABC class today."
     )
     cluster_id = fields.Many2one(
-        "kundenbindung.interest.cluster", string="Interest Cluster", readonly=True,
+        "kundenbindung.interest.cluster",
+        string="Interest Cluster",
+        readonly=True,
         help="The customer's interest cluster today.",
     )
 

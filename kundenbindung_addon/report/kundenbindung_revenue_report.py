@@ -22,7 +22,7 @@ class KundenbindungRevenueReport(models.Model):
     date = fields.Date(string="Invoice Date", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     abc_class = fields.Selection(
         ABC_SELECTION,

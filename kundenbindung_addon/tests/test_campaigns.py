@@ -44,19 +44,34 @@ class TestCampaigns(AccountTestInvoicingCommon):
         Segment = cls.env["kundenbindung.customer.segment"].sudo()
         cls.customers = {}
         for i, (abc, churn, user) in enumerate(
-            [("A", "low", cls.salesman), ("A", "high", cls.other_salesman), ("B", "high", cls.salesman),
-             ("B", "high", cls.other_salesman), ("B", "low", cls.salesman), ("C", "high", cls.salesman)]
+            [
+                ("A", "low", cls.salesman),
+                ("A", "high", cls.other_salesman),
+                ("B", "high", cls.salesman),
+                ("B", "high", cls.other_salesman),
+                ("B", "low", cls.salesman),
+                ("C", "high", cls.salesman),
+            ]
         ):
             partner = Partner.create(
                 {"name": f"Kunde {abc}{i}", "is_company": True, "email": f"kunde{i}@example.de", "user_id": user.id}
             )
-            Segment.create({"partner_id": partner.id, "company_id": cls.company.id, "abc_class": abc,
-                            "churn_level": churn, "revenue": {"A": 50000.0, "B": 8000.0, "C": 500.0}[abc]})
+            Segment.create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": cls.company.id,
+                    "abc_class": abc,
+                    "churn_level": churn,
+                    "revenue": {"A": 50000.0, "B": 8000.0, "C": 500.0}[abc],
+                }
+            )
             cls.customers[f"{abc}{i}"] = partner
 
     def campaign(self, user=None, **values):
-        return self.env["kundenbindung.campaign"].with_user(user or self.salesman).create(
-            {"name": "Kampagne", "company_id": self.company.id, **values}
+        return (
+            self.env["kundenbindung.campaign"]
+            .with_user(user or self.salesman)
+            .create({"name": "Kampagne", "company_id": self.company.id, **values})
         )
 
     def test_target_by_class_churn_salesperson_and_selection(self):
@@ -151,8 +166,9 @@ class TestCampaigns(AccountTestInvoicingCommon):
             self.assertEqual(campaign.state, "scheduled")
             empty = self.campaign(abc_c=True, churn_level="low", launch_date=D(2026, 6, 3))
             empty.action_schedule()
-        with freeze_time("2026-06-03"), self.assertLogs(
-            "odoo.addons.kundenbindung_addon.models.kundenbindung_campaign", "WARNING"
+        with (
+            freeze_time("2026-06-03"),
+            self.assertLogs("odoo.addons.kundenbindung_addon.models.kundenbindung_campaign", "WARNING"),
         ):
             self.env["kundenbindung.campaign"]._cron_campaigns()
         self.assertEqual((campaign.state, campaign.recipient_count), ("running", 2))
@@ -194,14 +210,32 @@ class TestCampaigns(AccountTestInvoicingCommon):
         person_c = self.env["res.partner"].create(
             {"name": "Carl Klein", "parent_id": self.customers["C5"].id, "kundenbindung_birthdate": D(1980, 6, 10)}
         )
-        birthday = Occasion.create({"name": "Geburtstag", "company_id": self.company.id, "kind": "birthday",
-                                    "days_before": 3, "note": "<p>Karte schicken</p>"})
-        make_invoice(self.env, self.company, self.customers["A1"], D(2020, 6, 10), [(self.product, 1, 100.0)],
-                     self.tax_sale_a)
-        anniversary = Occasion.create({"name": "Kundenjubiläum", "company_id": self.company.id,
-                                       "kind": "anniversary", "days_before": 3})
-        christmas = Occasion.create({"name": "Weihnachten", "company_id": self.company.id, "kind": "fixed",
-                                     "fixed_day": 24, "fixed_month": 12, "days_before": 14, "abc_b": True})
+        birthday = Occasion.create(
+            {
+                "name": "Geburtstag",
+                "company_id": self.company.id,
+                "kind": "birthday",
+                "days_before": 3,
+                "note": "<p>Karte schicken</p>",
+            }
+        )
+        make_invoice(
+            self.env, self.company, self.customers["A1"], D(2020, 6, 10), [(self.product, 1, 100.0)], self.tax_sale_a
+        )
+        anniversary = Occasion.create(
+            {"name": "Kundenjubiläum", "company_id": self.company.id, "kind": "anniversary", "days_before": 3}
+        )
+        christmas = Occasion.create(
+            {
+                "name": "Weihnachten",
+                "company_id": self.company.id,
+                "kind": "fixed",
+                "fixed_day": 24,
+                "fixed_month": 12,
+                "days_before": 14,
+                "abc_b": True,
+            }
+        )
         with freeze_time("2026-06-06"):
             served = Occasion._cron_occasions()
         self.assertEqual(served[birthday.id], 0)
@@ -213,12 +247,18 @@ class TestCampaigns(AccountTestInvoicingCommon):
         self.assertEqual((again[birthday.id], again[anniversary.id]), (0, 0))
         todo = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", person_a.id)])
         self.assertEqual((todo.user_id, todo.date_deadline), (self.salesman, D(2026, 6, 10)))
-        self.assertFalse(self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", person_c.id)]))
-        self.assertTrue(self.env["mail.activity"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", self.customers["A1"].id)]))
+        self.assertFalse(
+            self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", person_c.id)])
+        )
+        self.assertTrue(
+            self.env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.customers["A1"].id)]
+            )
+        )
         with freeze_time("2026-12-10"):
             served = Occasion._cron_occasions()
         self.assertEqual(served[christmas.id], 5)  # the A and B customers
         with self.assertRaises(ValidationError):
-            Occasion.create({"name": "Falsch", "company_id": self.company.id, "kind": "fixed", "fixed_day": 31,
-                             "fixed_month": 2})
+            Occasion.create(
+                {"name": "Falsch", "company_id": self.company.id, "kind": "fixed", "fixed_day": 31, "fixed_month": 2}
+            )

@@ -131,7 +131,9 @@ class TestClusters(AccountTestInvoicingCommon):
         # a single invoice is not enough history
         self.assertFalse(self.cluster_of(self.newcomer))
         # partners can be searched by cluster
-        found = self.env["res.partner"].with_company(self.company).search([("kundenbindung_cluster_id", "=", furniture.id)])
+        found = (
+            self.env["res.partner"].with_company(self.company).search([("kundenbindung_cluster_id", "=", furniture.id)])
+        )
         self.assertEqual(found, self.groups["furniture"])
 
     def test_suggestions_exclude_categories_already_bought(self):
@@ -141,8 +143,10 @@ class TestClusters(AccountTestInvoicingCommon):
             self.assertFalse(partner.with_company(self.company).kundenbindung_next_category_ids, partner.name)
         for partner in furniture[2:]:
             self.assertEqual(partner.with_company(self.company).kundenbindung_next_category_ids, self.paper)
-        found = self.env["res.partner"].with_company(self.company).search(
-            [("kundenbindung_next_category_ids", "in", self.paper.ids)]
+        found = (
+            self.env["res.partner"]
+            .with_company(self.company)
+            .search([("kundenbindung_next_category_ids", "in", self.paper.ids)])
         )
         self.assertEqual(found, furniture[2:])
         # one of them buys paper now: no longer proposed to it

@@ -20,16 +20,23 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 _logger = logging.getLogger(__name__)
 
 try:
-    from odoo.addons.kundenbindung_addon.tools import demo_data
-    from odoo.addons.kundenbindung_addon.tools.demo_loader import DemoLoader
+    from ..tools import demo_data
+    from ..tools.demo_loader import DemoLoader
 
     import faker  # noqa: F401
 except ImportError:  # pragma: no cover - depends on the machine
     demo_data = None
 
 SKIP_COLUMNS = {
-    "id", "create_date", "write_date", "create_uid", "write_uid", "company_id", "journal_id",
-    "access_token", "move_id",
+    "id",
+    "create_date",
+    "write_date",
+    "create_uid",
+    "write_uid",
+    "company_id",
+    "journal_id",
+    "access_token",
+    "move_id",
 }
 
 
@@ -106,7 +113,10 @@ class TestDemoLoader(AccountTestInvoicingCommon):
         for line, line_id in zip(lines, ids):
             line["taxes"] = taxes.get(line_id, [])
             line["tags"] = tags.get(line_id, [])
-        return sorted(lines, key=lambda l: (l["sequence"], l["display_type"], l["product_id"] or 0, l["quantity"], l["price_unit"]))
+        return sorted(
+            lines,
+            key=lambda l: (l["sequence"], l["display_type"], l["product_id"] or 0, l["quantity"], l["price_unit"]),
+        )
 
     # --------------------------------------------------------------- tests
 
@@ -150,8 +160,19 @@ class TestDemoLoader(AccountTestInvoicingCommon):
                 partner.with_company(self.company_b).credit, partner.with_company(self.company_a).credit, places=2
             )
         moves = self.env["account.move"]
-        fields_ = ["amount_untaxed", "amount_tax", "amount_total", "amount_residual", "payment_state", "state",
-                   "amount_total_signed", "invoice_date_due", "name", "partner_id", "commercial_partner_id"]
+        fields_ = [
+            "amount_untaxed",
+            "amount_tax",
+            "amount_total",
+            "amount_residual",
+            "payment_state",
+            "state",
+            "amount_total_signed",
+            "invoice_date_due",
+            "name",
+            "partner_id",
+            "commercial_partner_id",
+        ]
         for key, orm_id in self.orm.move_ids.items():
             orm_vals = moves.browse(orm_id).read(fields_)[0]
             bulk_vals = moves.browse(self.bulk.move_ids[key]).read(fields_)[0]
@@ -173,9 +194,9 @@ class TestDemoLoader(AccountTestInvoicingCommon):
         invoice = moves.filtered(lambda m: m.move_type == "out_invoice").sorted("id")[0]
         total = invoice.amount_total
         # pay it
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"payment_date": invoice.invoice_date}).action_create_payments()
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"payment_date": invoice.invoice_date}
+        ).action_create_payments()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         # reset another one to draft and post it again: Odoo recomputes the same amounts
         other = moves.filtered(lambda m: m.move_type == "out_invoice" and m != invoice).sorted("id")[0]
@@ -191,13 +212,17 @@ class TestDemoLoader(AccountTestInvoicingCommon):
         last = moves.filtered(lambda m: m.move_type == "out_invoice").sorted(
             lambda m: (m.sequence_prefix, m.sequence_number)
         )[-1]
-        new = self.env["account.move"].with_company(self.company_b).create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": other.partner_id.id,
-                "invoice_date": last.invoice_date,
-                "invoice_line_ids": [(0, 0, {"name": "Beratung", "quantity": 1, "price_unit": 80.0})],
-            }
+        new = (
+            self.env["account.move"]
+            .with_company(self.company_b)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": other.partner_id.id,
+                    "invoice_date": last.invoice_date,
+                    "invoice_line_ids": [(0, 0, {"name": "Beratung", "quantity": 1, "price_unit": 80.0})],
+                }
+            )
         )
         new.action_post()
         self.assertEqual(new.sequence_prefix, last.sequence_prefix)

@@ -29,16 +29,35 @@ class TestDuplicates(AccountTestInvoicingCommon):
         cls.product = cls._create_product(name="Papier", lst_price=100.0)
         Partner = cls.env["res.partner"]
         cls.original = Partner.create(
-            {"name": "Müller & Söhne GmbH & Co. KG", "is_company": True, "street": "Hauptstraße 12",
-             "zip": "70173", "city": "Stuttgart", "phone": "0711 1234567", "email": "info@mueller-soehne.de"}
+            {
+                "name": "Müller & Söhne GmbH & Co. KG",
+                "is_company": True,
+                "street": "Hauptstraße 12",
+                "zip": "70173",
+                "city": "Stuttgart",
+                "phone": "0711 1234567",
+                "email": "info@mueller-soehne.de",
+            }
         )
         cls.duplicate = Partner.create(
-            {"name": "MUELLER & SOEHNE G.m.b.H. & Co KG", "is_company": True, "street": "Hauptstr. 12",
-             "zip": "70173", "city": "Stuttgart", "phone": "+49 (0)711 123-4567"}
+            {
+                "name": "MUELLER & SOEHNE G.m.b.H. & Co KG",
+                "is_company": True,
+                "street": "Hauptstr. 12",
+                "zip": "70173",
+                "city": "Stuttgart",
+                "phone": "+49 (0)711 123-4567",
+            }
         )
         cls.other = Partner.create(
-            {"name": "Schmidt Logistik AG", "is_company": True, "street": "Hafenweg 3", "zip": "20457",
-             "city": "Hamburg", "phone": "040 555111"}
+            {
+                "name": "Schmidt Logistik AG",
+                "is_company": True,
+                "street": "Hafenweg 3",
+                "zip": "20457",
+                "city": "Hamburg",
+                "phone": "040 555111",
+            }
         )
         cls.manager = new_test_user(
             cls.env,
@@ -64,13 +83,23 @@ class TestDuplicates(AccountTestInvoicingCommon):
         )
 
     def group_of(self, partners, score=99.0):
-        return self.env["kundenbindung.duplicate.group"].sudo().create(
-            {"company_id": self.company.id, "partner_ids": [Command.set(partners.ids)], "score": score,
-             "weakest_score": score}
+        return (
+            self.env["kundenbindung.duplicate.group"]
+            .sudo()
+            .create(
+                {
+                    "company_id": self.company.id,
+                    "partner_ids": [Command.set(partners.ids)],
+                    "score": score,
+                    "weakest_score": score,
+                }
+            )
         )
 
     def invoice(self, partner, amount):
-        return make_invoice(self.env, self.company, partner, D(2026, 5, 4), [(self.product, 1, amount)], self.tax_sale_a)
+        return make_invoice(
+            self.env, self.company, partner, D(2026, 5, 4), [(self.product, 1, amount)], self.tax_sale_a
+        )
 
     def test_found_with_explanation_once_and_dismissed_for_good(self):
         stats = self.detect()
@@ -105,8 +134,14 @@ class TestDuplicates(AccountTestInvoicingCommon):
         # a partner entered today joins the existing group
         self.company.kundenbindung_duplicates_date = fields.Datetime.now() - datetime.timedelta(hours=1)
         third = self.env["res.partner"].create(
-            {"name": "Müller und Söhne GmbH & Co. KG", "is_company": True, "street": "Hauptstraße 12",
-             "zip": "70173", "city": "Stuttgart", "phone": "0711/1234567"}
+            {
+                "name": "Müller und Söhne GmbH & Co. KG",
+                "is_company": True,
+                "street": "Hauptstraße 12",
+                "zip": "70173",
+                "city": "Stuttgart",
+                "phone": "0711/1234567",
+            }
         )
         self.env.flush_all()
         self.env.cr.execute("UPDATE res_partner SET write_date = now() - interval '2 hours' WHERE id != %s", [third.id])
@@ -118,8 +153,9 @@ class TestDuplicates(AccountTestInvoicingCommon):
         self.assertEqual(len(group.pair_ids), 3)
         # a partner corrected so that it no longer looks alike leaves; a group of one is dropped
         self.company.kundenbindung_duplicates_date = fields.Datetime.now() - datetime.timedelta(hours=1)
-        (self.duplicate | third).write({"name": "Schulze Bau KG", "street": "Am Ring 1", "zip": "01067",
-                                       "city": "Dresden", "phone": "0351 999999"})
+        (self.duplicate | third).write(
+            {"name": "Schulze Bau KG", "street": "Am Ring 1", "zip": "01067", "city": "Dresden", "phone": "0351 999999"}
+        )
         self.detect()
         group = self.groups(self.duplicate)
         self.assertEqual(group.partner_ids, self.duplicate | third)
@@ -151,9 +187,16 @@ class TestDuplicates(AccountTestInvoicingCommon):
         self.duplicate.write({"ref": "K-4711", "comment": "Lieferung nur vormittags", "user_id": self.salesman.id})
         comment = self.duplicate.comment
         invoice = self.invoice(self.duplicate, 300.0)
-        card = self.env["loyalty.card"].sudo().create(
-            {"program_id": self.company.action_kundenbindung_create_loyalty_program().id,
-             "partner_id": self.duplicate.id, "points": 40}
+        card = (
+            self.env["loyalty.card"]
+            .sudo()
+            .create(
+                {
+                    "program_id": self.company.action_kundenbindung_create_loyalty_program().id,
+                    "partner_id": self.duplicate.id,
+                    "points": 40,
+                }
+            )
         )
         answer = self.env["kundenbindung.nps.response"].create({"partner_id": self.duplicate.id, "score": 9})
         message = self.duplicate.message_post(body="Rückruf vereinbart")
@@ -163,9 +206,16 @@ class TestDuplicates(AccountTestInvoicingCommon):
         group = self.groups()
         # side by side: what each partner would bring
         member = group.with_user(self.manager).partner_ids.filtered(lambda p: p.id == self.duplicate.id)
-        self.assertEqual((member.kundenbindung_ref_invoices, member.kundenbindung_ref_cards,
-                          member.kundenbindung_ref_answers, member.kundenbindung_ref_activities,
-                          member.kundenbindung_ref_contacts), (1, 1, 1, 1, 1))
+        self.assertEqual(
+            (
+                member.kundenbindung_ref_invoices,
+                member.kundenbindung_ref_cards,
+                member.kundenbindung_ref_answers,
+                member.kundenbindung_ref_activities,
+                member.kundenbindung_ref_contacts,
+            ),
+            (1, 1, 1, 1, 1),
+        )
         self.assertEqual(member.kundenbindung_ref_revenue, 300.0)
         # the partner with the revenue is kept unless the manager chooses
         self.assertEqual(group.proposed_survivor_id, self.duplicate)
@@ -219,8 +269,12 @@ class TestDuplicates(AccountTestInvoicingCommon):
             self.assertEqual(group.state, "new")
             self.assertFalse(group.journal_ids)
 
-        a, b = Partner.create([{"name": "Kunz AG", "is_company": True, "vat": "DE111111111"},
-                               {"name": "Kunz AG", "is_company": True, "vat": "DE222222222"}])
+        a, b = Partner.create(
+            [
+                {"name": "Kunz AG", "is_company": True, "vat": "DE111111111"},
+                {"name": "Kunz AG", "is_company": True, "vat": "DE222222222"},
+            ]
+        )
         refused(a | b)
         parent = Partner.create({"name": "Kunz AG", "is_company": True})
         refused(parent | Partner.create({"name": "Kunz AG", "parent_id": parent.id}))
@@ -233,8 +287,10 @@ class TestDuplicates(AccountTestInvoicingCommon):
 
     def test_group_of_five_merged_in_chained_steps(self):
         copies = self.env["res.partner"].create(
-            [{"name": "Kunz GmbH", "is_company": True, "zip": "10115", "city": "Berlin", "phone": "030 1234567"}
-             for _i in range(5)]
+            [
+                {"name": "Kunz GmbH", "is_company": True, "zip": "10115", "city": "Berlin", "phone": "030 1234567"}
+                for _i in range(5)
+            ]
         )
         self.invoice(copies[3], 100.0)
         group = self.group_of(copies)
@@ -245,28 +301,72 @@ class TestDuplicates(AccountTestInvoicingCommon):
 
     def test_scheduled_run_merges_sure_groups_and_logs_the_rest(self):
         Partner = self.env["res.partner"]
-        sure = Partner.create([{"name": "Becker Bau GmbH", "is_company": True, "street": "Lindenweg 5",
-                                "zip": "50667", "city": "Köln", "phone": "0221 445566"} for _i in range(2)])
+        sure = Partner.create(
+            [
+                {
+                    "name": "Becker Bau GmbH",
+                    "is_company": True,
+                    "street": "Lindenweg 5",
+                    "zip": "50667",
+                    "city": "Köln",
+                    "phone": "0221 445566",
+                }
+                for _i in range(2)
+            ]
+        )
         # one of this company, one shared: refused by the safety checks
-        blocked = Partner.create([{"name": "Hansen Druck KG", "is_company": True, "street": "Moorweg 1",
-                                   "zip": "24103", "city": "Kiel", "phone": "0431 778899", "company_id": company}
-                                  for company in (self.company.id, False)])
-        failing = Partner.create([{"name": "Wolf Elektro GmbH", "is_company": True, "street": "Parkstraße 9",
-                                   "zip": "80331", "city": "München", "phone": "089 121212"} for _i in range(2)])
+        blocked = Partner.create(
+            [
+                {
+                    "name": "Hansen Druck KG",
+                    "is_company": True,
+                    "street": "Moorweg 1",
+                    "zip": "24103",
+                    "city": "Kiel",
+                    "phone": "0431 778899",
+                    "company_id": company,
+                }
+                for company in (self.company.id, False)
+            ]
+        )
+        failing = Partner.create(
+            [
+                {
+                    "name": "Wolf Elektro GmbH",
+                    "is_company": True,
+                    "street": "Parkstraße 9",
+                    "zip": "80331",
+                    "city": "München",
+                    "phone": "089 121212",
+                }
+                for _i in range(2)
+            ]
+        )
         # another house number and phone: a candidate, not sure enough to merge unseen
-        unsure = Partner.create([{"name": "Fischer Metallbau GmbH", "is_company": True, "street": street,
-                                  "zip": "99084", "city": "Erfurt", "phone": phone}
-                                 for street, phone in (("Bahnhofstraße 3", "0361 343434"),
-                                                       ("Bahnhofstraße 5", "0361 565656"))])
+        unsure = Partner.create(
+            [
+                {
+                    "name": "Fischer Metallbau GmbH",
+                    "is_company": True,
+                    "street": street,
+                    "zip": "99084",
+                    "city": "Erfurt",
+                    "phone": phone,
+                }
+                for street, phone in (("Bahnhofstraße 3", "0361 343434"), ("Bahnhofstraße 5", "0361 565656"))
+            ]
+        )
         real_merge = MergePartnerAutomatic._merge
 
         def merge(wizard, partner_ids, dst_partner=None, extra_checks=True):
             if set(partner_ids) & set(failing.ids):
-                raise UserError("Simulated failure")
+                raise UserError(self.env._("Simulated failure"))
             return real_merge(wizard, partner_ids, dst_partner, extra_checks)
 
         # the other companies were searched today: this company's turn
-        self.env["res.company"].search([("id", "!=", self.company.id)]).kundenbindung_duplicates_tried = fields.Date.today()
+        self.env["res.company"].search(
+            [("id", "!=", self.company.id)]
+        ).kundenbindung_duplicates_tried = fields.Date.today()
         detection_log = "odoo.addons.kundenbindung_addon.models.kundenbindung_duplicate_detection"
         with patch.object(MergePartnerAutomatic, "_merge", merge), self.assertLogs(detection_log, "WARNING") as log:
             self.env["kundenbindung.duplicate.detection"]._cron_detect()
@@ -293,8 +393,10 @@ class TestDuplicates(AccountTestInvoicingCommon):
         self.company.kundenbindung_duplicates_tried = False
         searched = self.company.kundenbindung_duplicates_date
         Detection = type(self.env["kundenbindung.duplicate.detection"])
-        with patch.object(Detection, "_refresh_keys", side_effect=ValueError("Simulated search failure")), \
-                self.assertLogs(detection_log, "ERROR"):
+        with (
+            patch.object(Detection, "_refresh_keys", side_effect=ValueError("Simulated search failure")),
+            self.assertLogs(detection_log, "ERROR"),
+        ):
             self.env["kundenbindung.duplicate.detection"]._cron_detect()
         self.assertEqual(self.company.kundenbindung_duplicates_date, searched)
         with patch.object(Detection, "_detect_company") as detect:

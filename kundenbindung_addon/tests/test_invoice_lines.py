@@ -60,9 +60,7 @@ class TestInvoiceLines(AccountTestInvoicingCommon):
 
     def test_posted_customer_lines_attributed_to_commercial_partner(self):
         frame = self._frame()
-        self.assertEqual(
-            list(frame.columns), ["partner_id", "company_id", "move_id", "date", "amount", "category_id"]
-        )
+        self.assertEqual(list(frame.columns), ["partner_id", "company_id", "move_id", "date", "amount", "category_id"])
         moves = set(frame["move_id"])
         self.assertEqual(moves, {self.inv_company.id, self.inv_contact.id, self.refund.id, self.inv_foreign.id})
         # the contact's invoice counts for its company

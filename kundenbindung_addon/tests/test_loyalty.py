@@ -41,15 +41,26 @@ class TestLoyalty(AccountTestInvoicingCommon):
     def invoice(self, amount, partner=None, move_type="out_invoice", company=None, currency=None, post=True):
         company = company or self.company
         return make_invoice(
-            self.env, company, partner or self.customer, D(2026, 5, 4), [(self.product, 1, amount)],
-            self.taxes[company], move_type, currency, post=post,
+            self.env,
+            company,
+            partner or self.customer,
+            D(2026, 5, 4),
+            [(self.product, 1, amount)],
+            self.taxes[company],
+            move_type,
+            currency,
+            post=post,
         )
 
     def points(self, partner=None, company=None):
         return (partner or self.customer).with_company(company or self.company).kundenbindung_loyalty_points
 
     def history(self, move):
-        return self.env["loyalty.history"].sudo().search([("order_model", "=", "account.move"), ("order_id", "=", move.id)])
+        return (
+            self.env["loyalty.history"]
+            .sudo()
+            .search([("order_model", "=", "account.move"), ("order_id", "=", move.id)])
+        )
 
     def test_award_reset_repost_cancel_never_twice(self):
         invoice = self.invoice(250.0)
@@ -103,8 +114,10 @@ class TestLoyalty(AccountTestInvoicingCommon):
         self.assertEqual(self.points(), 100.0)
         self.assertEqual(program_2.coupon_count, 1)
         # a gift card's money is not loyalty points
-        gift = self.env["loyalty.program"].sudo().create(
-            {"name": "Geschenkkarte", "program_type": "gift_card", "company_id": self.company.id}
+        gift = (
+            self.env["loyalty.program"]
+            .sudo()
+            .create({"name": "Geschenkkarte", "program_type": "gift_card", "company_id": self.company.id})
         )
         self.env["loyalty.card"].sudo().create({"program_id": gift.id, "partner_id": self.customer.id, "points": 50.0})
         self.assertEqual(self.points(), 100.0)

@@ -70,7 +70,9 @@ class TestNps(TransactionCase):
             (response.partner_id, response.commercial_partner_id, response.score, response.category),
             (self.contact, self.customer, 4, "detractor"),
         )
-        self.assertEqual((response.comment, response.source, response.company_id), ("Lieferung zu spät", "survey", self.company))
+        self.assertEqual(
+            (response.comment, response.source, response.company_id), ("Lieferung zu spät", "survey", self.company)
+        )
         self.assertEqual(response.user_id, self.salesman)
         # a second submission of the same answer does not count twice
         user_input._mark_done()
@@ -103,7 +105,14 @@ class TestNps(TransactionCase):
 
     def test_categories_and_the_nps_of_a_known_set(self):
         Response = self.env["kundenbindung.nps.response"]
-        for score, category in ((0, "detractor"), (6, "detractor"), (7, "passive"), (8, "passive"), (9, "promoter"), (10, "promoter")):
+        for score, category in (
+            (0, "detractor"),
+            (6, "detractor"),
+            (7, "passive"),
+            (8, "passive"),
+            (9, "promoter"),
+            (10, "promoter"),
+        ):
             self.assertEqual(Response.new({"score": score}).category, category, score)
         company = self.env["res.company"].create({"name": "KB NPS Zählfirma"})
         scores = [10, 9, 9, 10, 9, 7, 8, 8, 3, 6]
@@ -132,7 +141,9 @@ class TestNps(TransactionCase):
         before = Response.search_count([])
         for bad in (11, -1):
             with self.subTest(score=bad), self.assertRaises(ValidationError), self.env.cr.savepoint():
-                Response.create([{"partner_id": self.other.id, "score": 5}, {"partner_id": self.customer.id, "score": bad}])
+                Response.create(
+                    [{"partner_id": self.other.id, "score": 5}, {"partner_id": self.customer.id, "score": bad}]
+                )
         self.assertEqual(Response.search_count([]), before)
         # an import with a bad row imports nothing
         with mute_logger("odoo.sql_db"):
@@ -143,7 +154,9 @@ class TestNps(TransactionCase):
         self.assertTrue(result["messages"])
         self.assertFalse(result["ids"])
         self.assertEqual(Response.search_count([]), before)
-        result = Response.with_context(import_file=True).load(["partner_id", "score", "date"], [["Andere AG", "8", "2026-05-01"]])
+        result = Response.with_context(import_file=True).load(
+            ["partner_id", "score", "date"], [["Andere AG", "8", "2026-05-01"]]
+        )
         self.assertEqual(Response.browse(result["ids"]).source, "import")
 
     @freeze_time(TODAY)
@@ -187,7 +200,9 @@ class TestNps(TransactionCase):
     @freeze_time(TODAY)
     def test_invitation_interval_respected(self):
         self.company.kundenbindung_nps_interval_days = 90
-        self.env["kundenbindung.nps.response"].create({"partner_id": self.other.id, "score": 8, "date": TODAY - datetime.timedelta(days=10)})
+        self.env["kundenbindung.nps.response"].create(
+            {"partner_id": self.other.id, "score": 8, "date": TODAY - datetime.timedelta(days=10)}
+        )
         wizard = (
             self.env["kundenbindung.nps.send"]
             .with_user(self.salesman)
@@ -198,12 +213,16 @@ class TestNps(TransactionCase):
         self.assertEqual(wizard.skipped_ids, self.other)
         self.assertEqual(wizard.no_email_ids, self.mute)
         wizard.action_send()
-        invited = self.env["survey.user_input"].search([("survey_id", "=", self.survey.id), ("partner_id", "=", self.customer.id)])
+        invited = self.env["survey.user_input"].search(
+            [("survey_id", "=", self.survey.id), ("partner_id", "=", self.customer.id)]
+        )
         self.assertEqual(len(invited), 1)
         self.assertEqual(invited.kundenbindung_company_id, self.company)
         # asked again at once: nobody left to ask
-        again = self.env["kundenbindung.nps.send"].with_user(self.salesman).create(
-            {"partner_ids": [Command.set((self.customer | self.other).ids)]}
+        again = (
+            self.env["kundenbindung.nps.send"]
+            .with_user(self.salesman)
+            .create({"partner_ids": [Command.set((self.customer | self.other).ids)]})
         )
         self.assertFalse(again.recipient_ids)
         with self.assertRaises(UserError):
@@ -265,18 +284,24 @@ class TestNps(TransactionCase):
         self.env["kundenbindung.customer.segment"].sudo().create(
             {"partner_id": self.customer.id, "company_id": self.company.id, "abc_class": "B", "revenue": 1200.0}
         )
-        wizard = self.env["kundenbindung.mark.lost"].with_user(self.salesman).create(
-            {
-                "partner_ids": [Command.set(self.contact.ids)],
-                "reason_id": self.env.ref("kundenbindung_addon.churn_reason_price").id,
-                "note": "Günstigeren Anbieter gefunden",
-            }
+        wizard = (
+            self.env["kundenbindung.mark.lost"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "partner_ids": [Command.set(self.contact.ids)],
+                    "reason_id": self.env.ref("kundenbindung_addon.churn_reason_price").id,
+                    "note": "Günstigeren Anbieter gefunden",
+                }
+            )
         )
         wizard.action_mark_lost()
         loss = self.env["kundenbindung.customer.loss"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual((loss.abc_class, loss.revenue, loss.salesperson_id), ("B", 1200.0, self.salesman))
         self.assertEqual(loss.reason_id.name, "Price")
-        groups = self.env["kundenbindung.customer.loss"].read_group([], ["partner_id:count"], ["reason_id", "abc_class"], lazy=False)
+        groups = self.env["kundenbindung.customer.loss"].read_group(
+            [], ["partner_id:count"], ["reason_id", "abc_class"], lazy=False
+        )
         self.assertIn((loss.reason_id.id, "B"), [(g["reason_id"][0], g["abc_class"]) for g in groups])
         with self.assertRaises(AccessError):
             self.env.ref("kundenbindung_addon.churn_reason_price").with_user(self.salesman).name = "Preis!"

@@ -35,9 +35,7 @@ class TestSecurity(TransactionCase):
         self.assertTrue(self.sales_manager.has_group("kundenbindung_addon.group_kundenbindung_user"))
 
     def test_admin_is_manager(self):
-        self.assertTrue(
-            self.env.ref("base.user_admin").has_group("kundenbindung_addon.group_kundenbindung_manager")
-        )
+        self.assertTrue(self.env.ref("base.user_admin").has_group("kundenbindung_addon.group_kundenbindung_manager"))
 
     def test_menu_visibility_follows_groups(self):
         salesman_menus = self._visible_menus(self.salesman)

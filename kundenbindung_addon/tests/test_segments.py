@@ -84,11 +84,12 @@ class TestSegments(AccountTestInvoicingCommon):
         stats = self.compute()
         self.assertEqual(stats["failed_chunks"], 0)
         revenue = {p: self.field(p, "kundenbindung_revenue") for p in (self.big, self.mid, self.small, self.swiss)}
-        self.assertEqual(
-            revenue, {self.big: 8000.0, self.mid: 1500.0, self.small: 500.0, self.swiss: 300.0}
-        )
+        self.assertEqual(revenue, {self.big: 8000.0, self.mid: 1500.0, self.small: 500.0, self.swiss: 300.0})
         # total 10300: big (0 % above) A, mid (77.7 % above) A, small (92.2 %) B, swiss (97.1 %) C
-        classes = {p.name: self.field(p, "kundenbindung_abc_class") for p in (self.big, self.mid, self.small, self.swiss, self.idle)}
+        classes = {
+            p.name: self.field(p, "kundenbindung_abc_class")
+            for p in (self.big, self.mid, self.small, self.swiss, self.idle)
+        }
         self.assertEqual(
             classes, {"Groß GmbH": "A", "Mittel KG": "A", "Klein e.K.": "B", "Schweizer AG": "C", "Ruhig OHG": "none"}
         )
@@ -150,7 +151,12 @@ class TestSegments(AccountTestInvoicingCommon):
         self.compute()
         # a first classification is not a change
         self.assertFalse(History.search([("company_id", "=", self.company.id)]))
-        fields_read = ["kundenbindung_abc_class", "kundenbindung_revenue", "kundenbindung_clv", "kundenbindung_churn_score"]
+        fields_read = [
+            "kundenbindung_abc_class",
+            "kundenbindung_revenue",
+            "kundenbindung_clv",
+            "kundenbindung_churn_score",
+        ]
         before = self.big.with_company(self.company).read(fields_read)
         stats = self.compute()
         self.assertEqual(stats["changes"], 0)
@@ -185,9 +191,7 @@ class TestSegments(AccountTestInvoicingCommon):
             [("partner_id", "=", self.small.id), ("date", "=", later)]
         )
         self.assertRecordValues(change, [{"old_class": "B", "new_class": "C", "is_drop": True, "revenue": 510.0}])
-        activity = self.env["mail.activity"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", self.small.id)]
-        )
+        activity = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", self.small.id)])
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.salesman)
         self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
@@ -195,8 +199,10 @@ class TestSegments(AccountTestInvoicingCommon):
         self.assertIn("12-month revenue", activity.note)
         self.assertGreaterEqual(stats["activities"], 1)
         # the slipped filter of the customer views finds it
-        slipped = self.env["res.partner"].with_company(self.company).search(
-            [("kundenbindung_class_drop_date", ">=", D(2026, 12, 1))]
+        slipped = (
+            self.env["res.partner"]
+            .with_company(self.company)
+            .search([("kundenbindung_class_drop_date", ">=", D(2026, 12, 1))])
         )
         self.assertIn(self.small, slipped)
 

@@ -24,12 +24,20 @@ class TestSalesmanTour(HttpCase):
         customer = cls.env["res.partner"].create(
             {"name": "Tour Kunde B GmbH", "is_company": True, "email": "tour@example.de", "user_id": cls.salesman.id}
         )
-        cluster = cls.env["kundenbindung.interest.cluster"].sudo().create(
-            {"name": "Tour Büromöbel", "company_id": company.id}
+        cluster = (
+            cls.env["kundenbindung.interest.cluster"]
+            .sudo()
+            .create({"name": "Tour Büromöbel", "company_id": company.id})
         )
         cls.env["kundenbindung.customer.segment"].sudo().create(
-            {"partner_id": customer.id, "company_id": company.id, "abc_class": "B", "revenue": 9000.0,
-             "churn_level": "medium", "cluster_id": cluster.id}
+            {
+                "partner_id": customer.id,
+                "company_id": company.id,
+                "abc_class": "B",
+                "revenue": 9000.0,
+                "churn_level": "medium",
+                "cluster_id": cluster.id,
+            }
         )
         cls.env["kundenbindung.nps.response"].sudo().create({"partner_id": customer.id, "score": 9})
         program = company.sudo().action_kundenbindung_create_loyalty_program()

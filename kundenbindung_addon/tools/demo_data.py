@@ -52,100 +52,170 @@ LEGAL_FORMS = (
 )
 
 TRADES = (
-    "Bürotechnik", "Bau", "Elektro", "Metallbau", "Logistik", "Druckerei",
-    "Immobilien", "Steuerberatung", "Gartenbau", "Maschinenbau", "Autohaus",
-    "Bäckerei", "Sanitär", "Holzbau", "Medien", "Consulting", "Praxisbedarf",
-    "Handelshaus", "Verpackungen", "Haustechnik", "Reisen", "Getränke",
+    "Bürotechnik",
+    "Bau",
+    "Elektro",
+    "Metallbau",
+    "Logistik",
+    "Druckerei",
+    "Immobilien",
+    "Steuerberatung",
+    "Gartenbau",
+    "Maschinenbau",
+    "Autohaus",
+    "Bäckerei",
+    "Sanitär",
+    "Holzbau",
+    "Medien",
+    "Consulting",
+    "Praxisbedarf",
+    "Handelshaus",
+    "Verpackungen",
+    "Haustechnik",
+    "Reisen",
+    "Getränke",
 )
 
 CATEGORIES = (
     # (main category, [(subcategory, [(product, list price), ...]), ...]):
     # 10 main categories of 5 subcategories each, 2 products per subcategory
-    ("Büromöbel", [
-        ("Schreibtische", [("Schreibtisch höhenverstellbar", 689.0), ("Schreibtisch 160 x 80", 329.0)]),
-        ("Bürostühle", [("Bürostuhl ergonomisch", 429.0), ("Besucherstuhl, 4 Stück", 259.0)]),
-        ("Schränke & Container", [("Rollcontainer", 189.0), ("Aktenschrank", 349.0)]),
-        ("Konferenzmöbel", [("Besprechungstisch", 799.0), ("Konferenzstuhl", 159.0)]),
-        ("Empfang & Lounge", [("Empfangstheke", 1490.0), ("Loungesessel", 389.0)]),
-    ]),
-    ("Papier & Druck", [
-        ("Kopierpapier", [("Kopierpapier A4, 500 Blatt", 5.49), ("Kopierpapier A3, 500 Blatt", 11.9)]),
-        ("Briefumschläge", [("Briefumschläge DL, 1000 Stück", 24.9), ("Versandtaschen C4, 250 Stück", 29.5)]),
-        ("Visitenkarten", [("Visitenkarten, 500 Stück", 39.0), ("Visitenkarten Premium, 250 Stück", 49.0)]),
-        ("Werbedruck", [("Flyer A5, 1000 Stück", 89.0), ("Broschüre A4, 100 Stück", 179.0)]),
-        ("Geschäftsdrucksachen", [("Briefpapier, 1000 Blatt", 69.0), ("Stempel mit Firmenlogo", 34.9)]),
-    ]),
-    ("Schreibwaren", [
-        ("Schreibgeräte", [("Kugelschreiber, 50 Stück", 19.9), ("Füllhalter", 24.5)]),
-        ("Ordner & Register", [("Ordner A4, 10 Stück", 27.5), ("Register 1-12, 10 Stück", 12.9)]),
-        ("Notizen & Blöcke", [("Haftnotizen, 12 Blöcke", 9.95), ("Collegeblock A4, 10 Stück", 16.9)]),
-        ("Markieren & Korrigieren", [("Textmarker, 4 Farben", 4.49), ("Korrekturroller, 10 Stück", 17.5)]),
-        ("Schneiden & Kleben", [("Schere, 3 Stück", 11.9), ("Klebestift, 12 Stück", 13.5)]),
-    ]),
-    ("IT-Zubehör", [
-        ("Monitore", [("Monitor 27 Zoll", 279.0), ("Monitor 24 Zoll", 169.0)]),
-        ("Notebooks", [("Notebook 14 Zoll", 1149.0), ("Notebook 16 Zoll", 1399.0)]),
-        ("Eingabegeräte", [("Tastatur und Maus", 59.0), ("Ergonomische Maus", 45.0)]),
-        ("Dockingstationen & Kabel", [("Dockingstation USB-C", 189.0), ("HDMI-Kabel, 5 Stück", 24.9)]),
-        ("Audio & Video", [("Headset", 89.0), ("Webcam Full HD", 79.0)]),
-    ]),
-    ("Drucker & Toner", [
-        ("Laserdrucker", [("Laserdrucker", 319.0), ("Farblaserdrucker", 549.0)]),
-        ("Multifunktionsgeräte", [("Multifunktionsgerät A4", 449.0), ("Multifunktionsgerät A3", 1890.0)]),
-        ("Toner", [("Toner schwarz", 89.0), ("Toner Farbe, Satz", 249.0)]),
-        ("Tinte", [("Tintenpatrone schwarz", 29.9), ("Tintenpatronen Farbe, Satz", 59.0)]),
-        ("Drucker-Verschleißteile", [("Trommeleinheit", 129.0), ("Fixiereinheit", 169.0)]),
-    ]),
-    ("Reinigung & Hygiene", [
-        ("Handpflege", [("Handseife, 5 Liter", 14.9), ("Handcreme, 12 Tuben", 23.9)]),
-        ("Papierhygiene", [("Papierhandtücher, Karton", 32.0), ("Toilettenpapier, 64 Rollen", 36.5)]),
-        ("Desinfektion", [("Desinfektionsmittel, 1 Liter", 9.5), ("Flächendesinfektion, 5 Liter", 34.0)]),
-        ("Abfall", [("Müllbeutel 120 l, 250 Stück", 38.0), ("Mülleimer mit Deckel", 45.0)]),
-        ("Reinigungsmittel", [("Allzweckreiniger, 10 Liter", 27.9), ("Glasreiniger, 6 Flaschen", 19.5)]),
-    ]),
-    ("Kaffee & Küche", [
-        ("Kaffee", [("Kaffeebohnen, 1 kg", 18.9), ("Espresso, 1 kg", 21.5)]),
-        ("Kaffeemaschinen", [("Kaffeevollautomat", 1290.0), ("Filterkaffeemaschine", 89.0)]),
-        ("Milch & Zucker", [("Milch H, 12 Liter", 13.2), ("Würfelzucker, 3 kg", 8.9)]),
-        ("Geschirr", [("Tassen, 12 Stück", 29.0), ("Gläser, 12 Stück", 24.0)]),
-        ("Tee & Getränke", [("Tee, 100 Beutel", 9.9), ("Mineralwasser, 12 Flaschen", 7.8)]),
-    ]),
-    ("Verpackung & Versand", [
-        ("Kartons", [("Versandkartons, 50 Stück", 44.0), ("Archivkartons, 20 Stück", 39.0)]),
-        ("Klebebänder", [("Packband, 36 Rollen", 54.0), ("Packbandabroller", 15.9)]),
-        ("Polstermaterial", [("Luftpolsterfolie, Rolle", 29.9), ("Füllchips, 400 Liter", 34.5)]),
-        ("Etiketten", [("Etiketten, 1000 Stück", 21.5), ("Adressetiketten, 2400 Stück", 18.9)]),
-        ("Versandtaschen", [("Luftpolstertaschen, 100 Stück", 26.9), ("Versandbeutel, 100 Stück", 19.9)]),
-    ]),
-    ("Beleuchtung", [
-        ("Stehleuchten", [("LED-Stehleuchte", 249.0), ("LED-Stehleuchte mit Sensor", 389.0)]),
-        ("Leuchtmittel", [("LED-Röhre, 10 Stück", 69.0), ("LED-Lampe E27, 10 Stück", 39.0)]),
-        ("Tischleuchten", [("Schreibtischleuchte", 79.0), ("Tischleuchte dimmbar", 99.0)]),
-        ("Deckenleuchten", [("LED-Panel 62 x 62", 119.0), ("Deckenleuchte rund", 89.0)]),
-        ("Notbeleuchtung", [("Notleuchte", 149.0), ("Fluchtwegschild beleuchtet", 129.0)]),
-    ]),
-    ("Ergonomie", [
-        ("Fußstützen", [("Fußstütze", 39.0), ("Fußstütze verstellbar", 59.0)]),
-        ("Monitorhalter", [("Monitorarm", 119.0), ("Doppel-Monitorarm", 179.0)]),
-        ("Stehhilfen", [("Stehmatte", 69.0), ("Stehhocker", 149.0)]),
-        ("Handauflagen", [("Handgelenkauflage", 14.9), ("Mauspad mit Handauflage", 19.9)]),
-        ("Notebookständer", [("Notebookständer", 49.0), ("Dokumentenhalter", 29.0)]),
-    ]),
+    (
+        "Büromöbel",
+        [
+            ("Schreibtische", [("Schreibtisch höhenverstellbar", 689.0), ("Schreibtisch 160 x 80", 329.0)]),
+            ("Bürostühle", [("Bürostuhl ergonomisch", 429.0), ("Besucherstuhl, 4 Stück", 259.0)]),
+            ("Schränke & Container", [("Rollcontainer", 189.0), ("Aktenschrank", 349.0)]),
+            ("Konferenzmöbel", [("Besprechungstisch", 799.0), ("Konferenzstuhl", 159.0)]),
+            ("Empfang & Lounge", [("Empfangstheke", 1490.0), ("Loungesessel", 389.0)]),
+        ],
+    ),
+    (
+        "Papier & Druck",
+        [
+            ("Kopierpapier", [("Kopierpapier A4, 500 Blatt", 5.49), ("Kopierpapier A3, 500 Blatt", 11.9)]),
+            ("Briefumschläge", [("Briefumschläge DL, 1000 Stück", 24.9), ("Versandtaschen C4, 250 Stück", 29.5)]),
+            ("Visitenkarten", [("Visitenkarten, 500 Stück", 39.0), ("Visitenkarten Premium, 250 Stück", 49.0)]),
+            ("Werbedruck", [("Flyer A5, 1000 Stück", 89.0), ("Broschüre A4, 100 Stück", 179.0)]),
+            ("Geschäftsdrucksachen", [("Briefpapier, 1000 Blatt", 69.0), ("Stempel mit Firmenlogo", 34.9)]),
+        ],
+    ),
+    (
+        "Schreibwaren",
+        [
+            ("Schreibgeräte", [("Kugelschreiber, 50 Stück", 19.9), ("Füllhalter", 24.5)]),
+            ("Ordner & Register", [("Ordner A4, 10 Stück", 27.5), ("Register 1-12, 10 Stück", 12.9)]),
+            ("Notizen & Blöcke", [("Haftnotizen, 12 Blöcke", 9.95), ("Collegeblock A4, 10 Stück", 16.9)]),
+            ("Markieren & Korrigieren", [("Textmarker, 4 Farben", 4.49), ("Korrekturroller, 10 Stück", 17.5)]),
+            ("Schneiden & Kleben", [("Schere, 3 Stück", 11.9), ("Klebestift, 12 Stück", 13.5)]),
+        ],
+    ),
+    (
+        "IT-Zubehör",
+        [
+            ("Monitore", [("Monitor 27 Zoll", 279.0), ("Monitor 24 Zoll", 169.0)]),
+            ("Notebooks", [("Notebook 14 Zoll", 1149.0), ("Notebook 16 Zoll", 1399.0)]),
+            ("Eingabegeräte", [("Tastatur und Maus", 59.0), ("Ergonomische Maus", 45.0)]),
+            ("Dockingstationen & Kabel", [("Dockingstation USB-C", 189.0), ("HDMI-Kabel, 5 Stück", 24.9)]),
+            ("Audio & Video", [("Headset", 89.0), ("Webcam Full HD", 79.0)]),
+        ],
+    ),
+    (
+        "Drucker & Toner",
+        [
+            ("Laserdrucker", [("Laserdrucker", 319.0), ("Farblaserdrucker", 549.0)]),
+            ("Multifunktionsgeräte", [("Multifunktionsgerät A4", 449.0), ("Multifunktionsgerät A3", 1890.0)]),
+            ("Toner", [("Toner schwarz", 89.0), ("Toner Farbe, Satz", 249.0)]),
+            ("Tinte", [("Tintenpatrone schwarz", 29.9), ("Tintenpatronen Farbe, Satz", 59.0)]),
+            ("Drucker-Verschleißteile", [("Trommeleinheit", 129.0), ("Fixiereinheit", 169.0)]),
+        ],
+    ),
+    (
+        "Reinigung & Hygiene",
+        [
+            ("Handpflege", [("Handseife, 5 Liter", 14.9), ("Handcreme, 12 Tuben", 23.9)]),
+            ("Papierhygiene", [("Papierhandtücher, Karton", 32.0), ("Toilettenpapier, 64 Rollen", 36.5)]),
+            ("Desinfektion", [("Desinfektionsmittel, 1 Liter", 9.5), ("Flächendesinfektion, 5 Liter", 34.0)]),
+            ("Abfall", [("Müllbeutel 120 l, 250 Stück", 38.0), ("Mülleimer mit Deckel", 45.0)]),
+            ("Reinigungsmittel", [("Allzweckreiniger, 10 Liter", 27.9), ("Glasreiniger, 6 Flaschen", 19.5)]),
+        ],
+    ),
+    (
+        "Kaffee & Küche",
+        [
+            ("Kaffee", [("Kaffeebohnen, 1 kg", 18.9), ("Espresso, 1 kg", 21.5)]),
+            ("Kaffeemaschinen", [("Kaffeevollautomat", 1290.0), ("Filterkaffeemaschine", 89.0)]),
+            ("Milch & Zucker", [("Milch H, 12 Liter", 13.2), ("Würfelzucker, 3 kg", 8.9)]),
+            ("Geschirr", [("Tassen, 12 Stück", 29.0), ("Gläser, 12 Stück", 24.0)]),
+            ("Tee & Getränke", [("Tee, 100 Beutel", 9.9), ("Mineralwasser, 12 Flaschen", 7.8)]),
+        ],
+    ),
+    (
+        "Verpackung & Versand",
+        [
+            ("Kartons", [("Versandkartons, 50 Stück", 44.0), ("Archivkartons, 20 Stück", 39.0)]),
+            ("Klebebänder", [("Packband, 36 Rollen", 54.0), ("Packbandabroller", 15.9)]),
+            ("Polstermaterial", [("Luftpolsterfolie, Rolle", 29.9), ("Füllchips, 400 Liter", 34.5)]),
+            ("Etiketten", [("Etiketten, 1000 Stück", 21.5), ("Adressetiketten, 2400 Stück", 18.9)]),
+            ("Versandtaschen", [("Luftpolstertaschen, 100 Stück", 26.9), ("Versandbeutel, 100 Stück", 19.9)]),
+        ],
+    ),
+    (
+        "Beleuchtung",
+        [
+            ("Stehleuchten", [("LED-Stehleuchte", 249.0), ("LED-Stehleuchte mit Sensor", 389.0)]),
+            ("Leuchtmittel", [("LED-Röhre, 10 Stück", 69.0), ("LED-Lampe E27, 10 Stück", 39.0)]),
+            ("Tischleuchten", [("Schreibtischleuchte", 79.0), ("Tischleuchte dimmbar", 99.0)]),
+            ("Deckenleuchten", [("LED-Panel 62 x 62", 119.0), ("Deckenleuchte rund", 89.0)]),
+            ("Notbeleuchtung", [("Notleuchte", 149.0), ("Fluchtwegschild beleuchtet", 129.0)]),
+        ],
+    ),
+    (
+        "Ergonomie",
+        [
+            ("Fußstützen", [("Fußstütze", 39.0), ("Fußstütze verstellbar", 59.0)]),
+            ("Monitorhalter", [("Monitorarm", 119.0), ("Doppel-Monitorarm", 179.0)]),
+            ("Stehhilfen", [("Stehmatte", 69.0), ("Stehhocker", 149.0)]),
+            ("Handauflagen", [("Handgelenkauflage", 14.9), ("Mauspad mit Handauflage", 19.9)]),
+            ("Notebookständer", [("Notebookständer", 49.0), ("Dokumentenhalter", 29.0)]),
+        ],
+    ),
 )
 
-AREA_CODES = ("30", "40", "89", "221", "69", "711", "211", "351", "341", "511", "911",
-              "421", "231", "201", "621", "561", "761", "371", "391", "431", "6221", "5251")
+AREA_CODES = (
+    "30",
+    "40",
+    "89",
+    "221",
+    "69",
+    "711",
+    "211",
+    "351",
+    "341",
+    "511",
+    "911",
+    "421",
+    "231",
+    "201",
+    "621",
+    "561",
+    "761",
+    "371",
+    "391",
+    "431",
+    "6221",
+    "5251",
+)
 FREEMAIL = ("web.de", "gmx.de", "t-online.de", "gmail.com", "outlook.de", "freenet.de")
 
 
 @dataclass
 class DemoData:
-    customers: pd.DataFrame   # one row per customer (company or private person) and per duplicate
-    contacts: pd.DataFrame    # contact persons of company customers
+    customers: pd.DataFrame  # one row per customer (company or private person) and per duplicate
+    contacts: pd.DataFrame  # contact persons of company customers
     categories: pd.DataFrame  # product categories
     products: pd.DataFrame
-    invoices: pd.DataFrame    # out_invoice / out_refund headers
-    lines: pd.DataFrame       # invoice lines
+    invoices: pd.DataFrame  # out_invoice / out_refund headers
+    lines: pd.DataFrame  # invoice lines
     duplicates: pd.DataFrame  # true pairs: duplicate key, original key, what was changed
 
     @property
@@ -157,8 +227,15 @@ class DemoData:
 
 
 def _fold(text):
-    return (text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("Ä", "Ae")
-            .replace("Ö", "Oe").replace("Ü", "Ue").replace("ß", "ss"))
+    return (
+        text.replace("ä", "ae")
+        .replace("ö", "oe")
+        .replace("ü", "ue")
+        .replace("Ä", "Ae")
+        .replace("Ö", "Oe")
+        .replace("Ü", "Ue")
+        .replace("ß", "ss")
+    )
 
 
 def _slug(text):
@@ -197,9 +274,7 @@ class _Pools:
         try:
             from faker import Faker  # noqa: PLC0415 - only the demo generator needs it
         except ImportError as exc:  # pragma: no cover - depends on the machine
-            raise RuntimeError(
-                "The demo data generator needs the Python package 'Faker' (pip install Faker)"
-            ) from exc
+            raise RuntimeError("The demo data generator needs the Python package 'Faker' (pip install Faker)") from exc
         fake = Faker("de_DE")
         fake.seed_instance(seed)
         self.last = np.array([fake.last_name() for _ in range(size)])
@@ -252,7 +327,9 @@ def generate(partners=2000, invoice_lines=None, seed=42, today=None, months=24):
     invoices, lines = _invoices(rng, customers, products, main_lines, start, today)
     dup_rows, duplicates = _duplicates(rng, customers, n_dup)
     customers = pd.concat([customers, dup_rows], ignore_index=True)
-    dup_invoices, dup_lines_frame = _invoices(rng, dup_rows, products, dup_lines, start, today, first_invoice=len(invoices))
+    dup_invoices, dup_lines_frame = _invoices(
+        rng, dup_rows, products, dup_lines, start, today, first_invoice=len(invoices)
+    )
     invoices = pd.concat([invoices, dup_invoices], ignore_index=True)
     lines = pd.concat([lines, dup_lines_frame], ignore_index=True)
     invoices, lines = _refunds(rng, invoices, lines, today, refund_lines + (main_lines + dup_lines - len(lines)))
@@ -275,14 +352,21 @@ def _customers(rng, pools, n_companies, n_private, start, today):
     city = pools.city[rng.integers(len(pools.city), size=n)]
     pattern = rng.integers(4, size=n)
     female = rng.random(n) < 0.5
-    first = np.where(female, pools.first_f[rng.integers(len(pools.first_f), size=n)],
-                     pools.first_m[rng.integers(len(pools.first_m), size=n)])
+    first = np.where(
+        female,
+        pools.first_f[rng.integers(len(pools.first_f), size=n)],
+        pools.first_m[rng.integers(len(pools.first_m), size=n)],
+    )
 
     names, emails, websites = [], [], []
     for i in range(n):
         if is_company[i]:
-            base = (f"{last[i]} {trade[i]}", f"{last[i]} & {last2[i]}",
-                    f"{trade[i]} {city[i].split()[0]}", f"{first[i]} {last[i]}")[pattern[i]]
+            base = (
+                f"{last[i]} {trade[i]}",
+                f"{last[i]} & {last2[i]}",
+                f"{trade[i]} {city[i].split()[0]}",
+                f"{first[i]} {last[i]}",
+            )[pattern[i]]
             name = f"{base} {form[i]}"
             domain = f"{_slug(base)}.de"
             websites.append(f"https://www.{domain}" if rng.random() < 0.8 else "")
@@ -296,8 +380,9 @@ def _customers(rng, pools, n_companies, n_private, start, today):
     street = pools.street[rng.integers(len(pools.street), size=n)]
     # real address books mix "Straße" and "Str."
     short = rng.random(n) < 0.25
-    street = np.array([s.replace("straße", "str.").replace("Straße", "Str.") if k else s
-                       for s, k in zip(street, short)], dtype=object)
+    street = np.array(
+        [s.replace("straße", "str.").replace("Straße", "Str.") if k else s for s, k in zip(street, short)], dtype=object
+    )
     house = rng.integers(1, 180, size=n).astype(str)
     suffix = rng.random(n) < 0.08
     house = np.where(suffix, np.char.add(house, np.array(list("abc"))[rng.integers(3, size=n)]), house)
@@ -310,58 +395,67 @@ def _customers(rng, pools, n_companies, n_private, start, today):
     since_days = rng.integers(0, 15 * 365, size=n)
     customer_since = today - pd.to_timedelta(since_days, unit="D")
 
-    weight = (rng.pareto(PARETO_SHAPE, size=n) + 1.0)
-    churn_at = np.where(rng.random(n) < 0.15,
-                        rng.integers(90, max(91, (today - start).days - 60), size=n), -1)
+    weight = rng.pareto(PARETO_SHAPE, size=n) + 1.0
+    churn_at = np.where(rng.random(n) < 0.15, rng.integers(90, max(91, (today - start).days - 60), size=n), -1)
     birthdate = pd.Timestamp("1945-01-01") + pd.to_timedelta(rng.integers(0, 60 * 365, size=n), unit="D")
 
-    return pd.DataFrame({
-        "key": [f"C{i:07d}" for i in range(n)],
-        "is_company": is_company,
-        "name": names,
-        "legal_form": np.where(is_company, form, ""),
-        "street": [f"{s} {h}" for s, h in zip(street, house)],
-        "zip": pools.postcode[rng.integers(len(pools.postcode), size=n)],
-        "city": city,
-        "phone": [format_phone((a, s), st) if p else "" for a, s, st, p in zip(area, subscriber, style, has_phone)],
-        "phone_e164": [e164(a, s) if p else "" for a, s, p in zip(area, subscriber, has_phone)],
-        "email": np.where(has_email, np.array(emails, dtype=object), ""),
-        "website": websites,
-        "birthdate": np.where(is_company, pd.NaT, birthdate),
-        "customer_since": customer_since.date,
-        "weight": weight,
-        "churn_days_before_today": churn_at,
-        "duplicate_of": "",
-    })
+    return pd.DataFrame(
+        {
+            "key": [f"C{i:07d}" for i in range(n)],
+            "is_company": is_company,
+            "name": names,
+            "legal_form": np.where(is_company, form, ""),
+            "street": [f"{s} {h}" for s, h in zip(street, house)],
+            "zip": pools.postcode[rng.integers(len(pools.postcode), size=n)],
+            "city": city,
+            "phone": [format_phone((a, s), st) if p else "" for a, s, st, p in zip(area, subscriber, style, has_phone)],
+            "phone_e164": [e164(a, s) if p else "" for a, s, p in zip(area, subscriber, has_phone)],
+            "email": np.where(has_email, np.array(emails, dtype=object), ""),
+            "website": websites,
+            "birthdate": np.where(is_company, pd.NaT, birthdate),
+            "customer_since": customer_since.date,
+            "weight": weight,
+            "churn_days_before_today": churn_at,
+            "duplicate_of": "",
+        }
+    )
 
 
 def _contacts(rng, pools, customers, n_contacts):
     companies = customers.index[customers["is_company"]].to_numpy()
     if n_contacts == 0 or len(companies) == 0:
-        return pd.DataFrame(columns=["key", "parent_key", "name", "function", "email", "phone", "phone_e164", "birthdate"])
+        return pd.DataFrame(
+            columns=["key", "parent_key", "name", "function", "email", "phone", "phone_e164", "birthdate"]
+        )
     parent = companies[rng.integers(len(companies), size=n_contacts)]
     female = rng.random(n_contacts) < 0.5
-    first = np.where(female, pools.first_f[rng.integers(len(pools.first_f), size=n_contacts)],
-                     pools.first_m[rng.integers(len(pools.first_m), size=n_contacts)])
+    first = np.where(
+        female,
+        pools.first_f[rng.integers(len(pools.first_f), size=n_contacts)],
+        pools.first_m[rng.integers(len(pools.first_m), size=n_contacts)],
+    )
     last = pools.last[rng.integers(len(pools.last), size=n_contacts)]
-    functions = np.array(["Geschäftsführung", "Einkauf", "Buchhaltung", "Assistenz", "Vertrieb", "Inhaber"], dtype=object)
+    functions = np.array(
+        ["Geschäftsführung", "Einkauf", "Buchhaltung", "Assistenz", "Vertrieb", "Inhaber"], dtype=object
+    )
     domain = customers["website"].str.replace("https://www.", "", regex=False).to_numpy()
     area = np.array(AREA_CODES, dtype=object)[rng.integers(len(AREA_CODES), size=n_contacts)]
     subscriber = [str(x) for x in rng.integers(10**5, 10**8, size=n_contacts)]
     style = rng.integers(PHONE_STYLES, size=n_contacts)
-    emails = [f"{_slug(f)[:1]}.{_slug(l)}@{domain[p]}" if domain[p] else ""
-              for f, l, p in zip(first, last, parent)]
+    emails = [f"{_slug(f)[:1]}.{_slug(l)}@{domain[p]}" if domain[p] else "" for f, l, p in zip(first, last, parent)]
     birthdate = pd.Timestamp("1955-01-01") + pd.to_timedelta(rng.integers(0, 45 * 365, size=n_contacts), unit="D")
-    return pd.DataFrame({
-        "key": [f"P{i:07d}" for i in range(n_contacts)],
-        "parent_key": customers["key"].to_numpy()[parent],
-        "name": [f"{f} {l}" for f, l in zip(first, last)],
-        "function": functions[rng.integers(len(functions), size=n_contacts)],
-        "email": emails,
-        "phone": [format_phone((a, s), st) for a, s, st in zip(area, subscriber, style)],
-        "phone_e164": [e164(a, s) for a, s in zip(area, subscriber)],
-        "birthdate": np.where(rng.random(n_contacts) < 0.6, birthdate, pd.NaT),
-    })
+    return pd.DataFrame(
+        {
+            "key": [f"P{i:07d}" for i in range(n_contacts)],
+            "parent_key": customers["key"].to_numpy()[parent],
+            "name": [f"{f} {l}" for f, l in zip(first, last)],
+            "function": functions[rng.integers(len(functions), size=n_contacts)],
+            "email": emails,
+            "phone": [format_phone((a, s), st) for a, s, st in zip(area, subscriber, style)],
+            "phone_e164": [e164(a, s) for a, s in zip(area, subscriber)],
+            "birthdate": np.where(rng.random(n_contacts) < 0.6, birthdate, pd.NaT),
+        }
+    )
 
 
 def _catalogue():
@@ -375,8 +469,15 @@ def _catalogue():
             sub_key = f"K{c:02d}S{s}"
             categories.append({"key": sub_key, "name": sub, "parent_key": f"K{c:02d}"})
             for p, (name, price) in enumerate(items):
-                rows.append({"key": f"A{c:02d}{s}{p}", "name": name, "category_key": sub_key,
-                             "category": c, "list_price": price})
+                rows.append(
+                    {
+                        "key": f"A{c:02d}{s}{p}",
+                        "name": name,
+                        "category_key": sub_key,
+                        "category": c,
+                        "list_price": price,
+                    }
+                )
     return pd.DataFrame(categories), pd.DataFrame(rows)
 
 
@@ -449,19 +550,23 @@ def _invoices(rng, customers, products, n_lines, start, today, key_prefix="I", f
     price_unit = np.round(price * (1 - rng.random(len(line_owner)) * 0.15), 2)
 
     invoice_keys = np.array([f"{key_prefix}{i + first_invoice:08d}" for i in range(n_inv)], dtype=object)
-    invoices = pd.DataFrame({
-        "key": invoice_keys,
-        "customer_key": customers["key"].to_numpy()[owner] if n_inv else [],
-        "move_type": "out_invoice",
-        "invoice_date": (start + pd.to_timedelta(dates, unit="D")).date if n_inv else [],
-        "reversed_key": "",
-    })
-    lines = pd.DataFrame({
-        "invoice_key": invoice_keys[line_invoice] if len(line_invoice) else [],
-        "product_key": products["key"].to_numpy()[product_idx],
-        "quantity": quantity.astype(float),
-        "price_unit": price_unit,
-    })
+    invoices = pd.DataFrame(
+        {
+            "key": invoice_keys,
+            "customer_key": customers["key"].to_numpy()[owner] if n_inv else [],
+            "move_type": "out_invoice",
+            "invoice_date": (start + pd.to_timedelta(dates, unit="D")).date if n_inv else [],
+            "reversed_key": "",
+        }
+    )
+    lines = pd.DataFrame(
+        {
+            "invoice_key": invoice_keys[line_invoice] if len(line_invoice) else [],
+            "product_key": products["key"].to_numpy()[product_idx],
+            "quantity": quantity.astype(float),
+            "price_unit": price_unit,
+        }
+    )
     # drop invoices that received no line (ceil rounding)
     invoices = invoices[invoices["key"].isin(set(lines["invoice_key"]))].reset_index(drop=True)
     return invoices, lines
@@ -478,12 +583,12 @@ def _perturb(rng, row):
             i = int(rng.integers(1, len(name) - 1))
             if name[i].isalpha():
                 letters = [c for c in "abcdefghiklmnoprstuvwz" if c != name[i].lower()]
-                name = name[:i] + letters[int(rng.integers(len(letters)))] + name[i + 1:]
+                name = name[:i] + letters[int(rng.integers(len(letters)))] + name[i + 1 :]
                 changes.append("typo")
         elif change == "transpose" and len(name) > 6:
             i = int(rng.integers(1, len(name) - 2))
             if name[i].isalpha() and name[i + 1].isalpha() and name[i] != name[i + 1]:
-                name = name[:i] + name[i + 1] + name[i] + name[i + 2:]
+                name = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
                 changes.append("transposed letters")
         elif change == "umlaut":
             folded = _fold(name)
@@ -494,7 +599,9 @@ def _perturb(rng, row):
                 name = name.replace("ae", "ä", 1).replace("oe", "ö", 1).replace("ue", "ü", 1)
                 changes.append("ae/ä")
             elif "ss" in row["street"] or "ß" in row["street"]:
-                row["street"] = row["street"].replace("ß", "ss") if "ß" in row["street"] else row["street"].replace("ss", "ß", 1)
+                row["street"] = (
+                    row["street"].replace("ß", "ss") if "ß" in row["street"] else row["street"].replace("ss", "ß", 1)
+                )
                 changes.append("ß/ss")
         elif change == "legal" and row["legal_form"]:
             variants = next(v for f, _, v in LEGAL_FORMS if f == row["legal_form"])
@@ -514,8 +621,8 @@ def _perturb(rng, row):
         elif change == "phone" and row["phone_e164"]:
             national = row["phone_e164"][3:]
             area = next(a for a in sorted(AREA_CODES, key=len, reverse=True) if national.startswith(a))
-            styles = [s for s in range(PHONE_STYLES) if format_phone((area, national[len(area):]), s) != row["phone"]]
-            row["phone"] = format_phone((area, national[len(area):]), styles[int(rng.integers(len(styles)))])
+            styles = [s for s in range(PHONE_STYLES) if format_phone((area, national[len(area) :]), s) != row["phone"]]
+            row["phone"] = format_phone((area, national[len(area) :]), styles[int(rng.integers(len(styles)))])
             changes.append("+49 vs 0 phone")
         elif change == "email" and row["email"]:
             row["email"] = ""
@@ -541,8 +648,7 @@ def _duplicates(rng, customers, n_dup):
         # the duplicate was created recently and got a small share of business
         row["weight"] = row["weight"] * 0.1
         rows.append(row)
-        pairs.append({"duplicate_key": row["key"], "original_key": row["duplicate_of"],
-                      "changes": ", ".join(changes)})
+        pairs.append({"duplicate_key": row["key"], "original_key": row["duplicate_of"], "changes": ", ".join(changes)})
     return pd.DataFrame(rows).reset_index(drop=True), pd.DataFrame(pairs)
 
 
@@ -555,13 +661,15 @@ def _refunds(rng, invoices, lines, today, count):
     chosen = invoices.iloc[np.sort(rng.choice(len(invoices), size=count, replace=False))]
     date = pd.to_datetime(chosen["invoice_date"]) + pd.to_timedelta(rng.integers(2, 30, size=count), unit="D")
     date = date.where(date <= today, today)
-    refunds = pd.DataFrame({
-        "key": ["R" + k[1:] for k in chosen["key"]],
-        "customer_key": chosen["customer_key"].to_numpy(),
-        "move_type": "out_refund",
-        "invoice_date": date.dt.date.to_numpy(),
-        "reversed_key": chosen["key"].to_numpy(),
-    })
+    refunds = pd.DataFrame(
+        {
+            "key": ["R" + k[1:] for k in chosen["key"]],
+            "customer_key": chosen["customer_key"].to_numpy(),
+            "move_type": "out_refund",
+            "invoice_date": date.dt.date.to_numpy(),
+            "reversed_key": chosen["key"].to_numpy(),
+        }
+    )
     first = lines[lines["invoice_key"].isin(set(chosen["key"]))].groupby("invoice_key", sort=False).head(1)
     refund_lines = first.assign(
         invoice_key="R" + first["invoice_key"].str[1:],
@@ -604,10 +712,12 @@ def transactions(data, contacts_roll_up=True):
     sign = invoices["move_type"].map({"out_invoice": 1.0, "out_refund": -1.0})
     product_category = data.products.set_index("key")["category"]
     keys = data.lines["invoice_key"]
-    return pd.DataFrame({
-        "customer": keys.map(invoices["customer_key"]).to_numpy(),
-        "date": pd.to_datetime(keys.map(invoices["invoice_date"])).to_numpy(),
-        "amount": (data.lines["quantity"] * data.lines["price_unit"] * keys.map(sign)).to_numpy(),
-        "category": data.lines["product_key"].map(product_category).to_numpy(),
-        "document": keys.to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "customer": keys.map(invoices["customer_key"]).to_numpy(),
+            "date": pd.to_datetime(keys.map(invoices["invoice_date"])).to_numpy(),
+            "amount": (data.lines["quantity"] * data.lines["price_unit"] * keys.map(sign)).to_numpy(),
+            "category": data.lines["product_key"].map(product_category).to_numpy(),
+            "document": keys.to_numpy(),
+        }
+    )

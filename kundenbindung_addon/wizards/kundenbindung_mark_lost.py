@@ -11,7 +11,7 @@ class KundenbindungMarkLost(models.TransientModel):
 
     partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
-    reason_id = fields.Many2one("kundenbindung.churn.reason", string="Reason", required=True)
+    reason_id = fields.Many2one("kundenbindung.churn.reason", required=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
     note = fields.Text()
 

@@ -19,7 +19,6 @@ class KundenbindungNpsSend(models.TransientModel):
     company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
     survey_id = fields.Many2one(
         "survey.survey",
-        string="Survey",
         required=True,
         domain="[('kundenbindung_nps_question_id', '!=', False)]",
         default=lambda self: self.env.company.kundenbindung_nps_survey_id,
@@ -30,13 +29,22 @@ class KundenbindungNpsSend(models.TransientModel):
     )
     interval_days = fields.Integer(related="company_id.kundenbindung_nps_interval_days")
     recipient_ids = fields.Many2many(
-        "res.partner", compute="_compute_recipients", string="Recipients", relation="kundenbindung_nps_send_recipient_rel"
+        "res.partner",
+        compute="_compute_recipients",
+        string="Recipients",
+        relation="kundenbindung_nps_send_recipient_rel",
     )
     skipped_ids = fields.Many2many(
-        "res.partner", compute="_compute_recipients", string="Asked Recently", relation="kundenbindung_nps_send_skipped_rel"
+        "res.partner",
+        compute="_compute_recipients",
+        string="Asked Recently",
+        relation="kundenbindung_nps_send_skipped_rel",
     )
     no_email_ids = fields.Many2many(
-        "res.partner", compute="_compute_recipients", string="Without Email", relation="kundenbindung_nps_send_no_email_rel"
+        "res.partner",
+        compute="_compute_recipients",
+        string="Without Email",
+        relation="kundenbindung_nps_send_no_email_rel",
     )
 
     def _targets(self):
@@ -65,22 +73,34 @@ class KundenbindungNpsSend(models.TransientModel):
         this company within the interval."""
         if not partners:
             return partners
-        since = fields.Date.context_today(self) - datetime.timedelta(days=self.company_id.kundenbindung_nps_interval_days)
-        answered = self.env["kundenbindung.nps.response"].sudo().search(
-            [
-                ("commercial_partner_id", "in", partners.ids),
-                ("company_id", "=", self.company_id.id),
-                ("date", ">", since),
-            ]
-        ).commercial_partner_id
-        invited = self.env["survey.user_input"].sudo().search(
-            [
-                ("partner_id.commercial_partner_id", "in", partners.ids),
-                ("survey_id.kundenbindung_nps_question_id", "!=", False),
-                ("kundenbindung_company_id", "=", self.company_id.id),
-                ("kundenbindung_invite_date", ">", since),
-            ]
-        ).partner_id.commercial_partner_id
+        since = fields.Date.context_today(self) - datetime.timedelta(
+            days=self.company_id.kundenbindung_nps_interval_days
+        )
+        answered = (
+            self.env["kundenbindung.nps.response"]
+            .sudo()
+            .search(
+                [
+                    ("commercial_partner_id", "in", partners.ids),
+                    ("company_id", "=", self.company_id.id),
+                    ("date", ">", since),
+                ]
+            )
+            .commercial_partner_id
+        )
+        invited = (
+            self.env["survey.user_input"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id.commercial_partner_id", "in", partners.ids),
+                    ("survey_id.kundenbindung_nps_question_id", "!=", False),
+                    ("kundenbindung_company_id", "=", self.company_id.id),
+                    ("kundenbindung_invite_date", ">", since),
+                ]
+            )
+            .partner_id.commercial_partner_id
+        )
         return partners & (answered | invited)
 
     def action_send(self):

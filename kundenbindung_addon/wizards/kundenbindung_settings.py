@@ -49,8 +49,7 @@ class KundenbindungSettings(models.TransientModel):
     window_months = fields.Integer(
         string="Revenue Window (Months)",
         required=True,
-        help="Segments, lifetime value and churn risk look at the revenue of "
-        "this many months up to today.",
+        help="Segments, lifetime value and churn risk look at the revenue of this many months up to today.",
     )
     abc_a_share = fields.Float(
         string="A Customers' Revenue Share (%)",
@@ -108,7 +107,7 @@ class KundenbindungSettings(models.TransientModel):
         "survey.survey",
         string="NPS Survey",
         domain="[('kundenbindung_nps_question_id', '!=', False)]",
-        help="The survey sent by \"Send NPS Survey\".",
+        help='The survey sent by "Send NPS Survey".',
     )
     nps_interval_days = fields.Integer(
         string="Ask At Most Every (Days)",
@@ -160,8 +159,7 @@ class KundenbindungSettings(models.TransientModel):
         if self.company_id not in self.env.companies:
             raise AccessError(
                 self.env._(
-                    "You cannot change the settings of %(company)s: it is not one of the "
-                    "companies you are working in.",
+                    "You cannot change the settings of %(company)s: it is not one of the companies you are working in.",
                     company=self.company_id.name,
                 )
             )
