@@ -56,3 +56,12 @@ def test_the_addon_readme_is_generated_from_its_fragments():
         [sys.executable, str(ROOT / "scripts" / "gen_addon_readme.py"), "--check"], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_the_apps_page_shows_screenshots_that_exist():
+    description = ADDON / "static" / "description"
+    page = (description / "index.html").read_text(encoding="utf-8")
+    images = re.findall(r'<img src="([^"]+)"', page)
+    assert len(images) >= 4
+    assert all((description / image).is_file() for image in images)
+    assert "<script" not in page  # the Apps store strips scripts

@@ -62,3 +62,37 @@ class TestSecurity(TransactionCase):
         self.assertFalse(Segment.with_user(self.salesman).has_access("create"))
         self.assertFalse(Segment.with_user(self.salesman).has_access("write"))
         self.assertFalse(Segment.with_user(self.clerk).has_access("read"))
+
+    def test_every_model_closed_to_plain_users_and_kept_to_its_company(self):
+        """Each stored model of the addon: a user without a Customer
+        Retention group reads nothing; a model with a company has a record
+        rule on it; a User never gets more rights than a Manager."""
+        models = self.env["ir.model"].search([("model", "=like", "kundenbindung.%"), ("transient", "=", False)])
+        checked = 0
+        for ir_model in models:
+            Model = self.env[ir_model.model]
+            if not Model._auto or Model._abstract or not ir_model.model.startswith("kundenbindung."):
+                continue
+            checked += 1
+            Access = self.env["ir.model.access"]
+            self.assertFalse(
+                Access.with_user(self.clerk).check(ir_model.model, "read", raise_exception=False),
+                f"{ir_model.model} is readable without a Customer Retention group",
+            )
+            user, manager = new_test_user(self.env, login=f"kb_u_{checked}"), None
+            user.groups_id |= self.group_user
+            manager = new_test_user(self.env, login=f"kb_m_{checked}")
+            manager.groups_id |= self.group_manager
+            for mode in ("read", "write", "create", "unlink"):
+                if Access.with_user(user).check(ir_model.model, mode, raise_exception=False):
+                    self.assertTrue(
+                        Access.with_user(manager).check(ir_model.model, mode, raise_exception=False),
+                        f"a User may {mode} {ir_model.model}, a Manager may not",
+                    )
+            if "company_id" in Model._fields and Model._fields["company_id"].store:
+                rules = self.env["ir.rule"].sudo().search([("model_id", "=", ir_model.id)])
+                self.assertTrue(
+                    any("company_ids" in (rule.domain_force or "") for rule in rules),
+                    f"{ir_model.model} has a company but no company rule",
+                )
+        self.assertGreaterEqual(checked, 15)
