@@ -94,7 +94,9 @@ class KundenbindungCustomerSegment(models.Model):
         help="0: buying in its usual rhythm; towards 1: overdue by more and more intervals.",
     )
     churn_level = fields.Selection(CHURN_SELECTION, readonly=True)
-    class_drop_date = fields.Date(readonly=True, help="Date of the last drop to a lower ABC class.")
+    class_drop_date = fields.Date(
+        string="Slipped On", readonly=True, help="Date of the last drop to a lower ABC class."
+    )
 
     cluster_id = fields.Many2one(
         "kundenbindung.interest.cluster",
