@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
@@ -96,3 +98,68 @@ class TestSecurity(TransactionCase):
                     f"{ir_model.model} has a company but no company rule",
                 )
         self.assertGreaterEqual(checked, 15)
+
+
+@tagged("post_install", "-at_install")
+class TestCompaniesApart(TransactionCase):
+    """A manager of company 2 never sees or changes company 1's segments,
+    class changes, NPS answers, losses, duplicate candidates, merge
+    journal, campaigns, recipients or occasions."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company_2 = cls.env["res.company"].create({"name": "KB Getrennt Zweitfirma"})
+        customer = cls.env["res.partner"].create({"name": "Getrennt GmbH", "is_company": True})
+        other = cls.env["res.partner"].create({"name": "Getrennt G.m.b.H.", "is_company": True})
+        company_id = cls.company.id
+        cls.records = {
+            "kundenbindung.customer.segment": cls.env["kundenbindung.customer.segment"].create(
+                {"partner_id": customer.id, "company_id": company_id, "abc_class": "A", "revenue": 1000.0}
+            ),
+            "kundenbindung.class.history": cls.env["kundenbindung.class.history"].create(
+                {
+                    "partner_id": customer.id,
+                    "company_id": company_id,
+                    "old_class": "A",
+                    "new_class": "B",
+                    "date": "2026-01-01",
+                }
+            ),
+            "kundenbindung.nps.response": cls.env["kundenbindung.nps.response"].create(
+                {"partner_id": customer.id, "score": 9, "company_id": company_id}
+            ),
+            "kundenbindung.duplicate.group": cls.env["kundenbindung.duplicate.group"].create(
+                {"company_id": company_id, "partner_ids": [Command.set((customer | other).ids)], "score": 99.0}
+            ),
+            "kundenbindung.merge.journal": cls.env["kundenbindung.merge.journal"].create(
+                {"company_id": company_id, "source_id": 1, "source_name": "Alt GmbH"}
+            ),
+            "kundenbindung.campaign": cls.env["kundenbindung.campaign"].create(
+                {"name": "Nur Firma 1", "company_id": company_id, "abc_a": True}
+            ),
+            "kundenbindung.occasion": cls.env["kundenbindung.occasion"].create(
+                {"name": "Geburtstag", "company_id": company_id}
+            ),
+        }
+        cls.records["kundenbindung.campaign.recipient"] = cls.env["kundenbindung.campaign.recipient"].create(
+            {"campaign_id": cls.records["kundenbindung.campaign"].id, "partner_id": customer.id}
+        )
+        cls.manager_2 = new_test_user(
+            cls.env,
+            login="kb_apart_manager",
+            groups="base.group_user,kundenbindung_addon.group_kundenbindung_manager",
+            company_id=cls.company_2.id,
+            company_ids=[Command.set(cls.company_2.ids)],
+        )
+
+    def test_company_two_sees_and_changes_nothing_of_company_one(self):
+        for model, record in self.records.items():
+            with self.subTest(model=model):
+                self.assertFalse(self.env[model].with_user(self.manager_2).search([("id", "=", record.id)]))
+                with self.assertRaises(AccessError):
+                    record.with_user(self.manager_2).read(["company_id"])
+                if self.env["ir.model.access"].with_user(self.manager_2).check(model, "write", raise_exception=False):
+                    with self.assertRaises(AccessError):
+                        record.with_user(self.manager_2).write({"company_id": self.company_2.id})
