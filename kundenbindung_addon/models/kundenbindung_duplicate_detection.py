@@ -17,10 +17,10 @@ from odoo.tools import SQL
 
 from ..engine.duplicates import PREPARED_COLUMNS, bottleneck, match, prepare
 from ..engine.duplicates import groups as connected_groups
+from .kundenbindung_duplicate import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
 
-OPEN_STATES = ("new", "review")
 # partner column -> role of engine.duplicates
 ROLE_COLUMNS = {
     "name": "name",
