@@ -125,9 +125,18 @@ def main(argv=None):
             run(odoo, database, "-d", args.db, "-i", "base", "--without-demo=all", "--stop-after-init", log=log)
             load = [odoo.python, str(REPO / "scripts" / "load_demo.py")]
             odoo_args = ["--", "--addons-path=%s" % ",".join(odoo.addons_paths), *database.odoo_args(), "-d", args.db]
-            subprocess.run(
-                [*load, "company", *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True
-            )
+
+            def run_step(step, *step_args):
+                """One step of scripts/load_demo.py in its own Odoo process, logged."""
+                subprocess.run(
+                    [*load, step, *step_args, *odoo_args],
+                    env=odoo.env(),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    check=True,
+                )
+
+            run_step("company")
             print("Installing %s and the German chart of accounts" % ADDON)
             run(
                 odoo,
@@ -153,9 +162,7 @@ def main(argv=None):
             ]
             if args.invoice_lines:
                 extra += ["--invoice-lines", str(args.invoice_lines)]
-            subprocess.run(
-                [*load, "data", *extra, *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True
-            )
+            run_step("data", *extra)
             # as after any bulk import: vacuum and analyse now, so that the
             # segment runs below neither plan on stale statistics nor share
             # the two cores with autovacuum
@@ -168,41 +175,19 @@ def main(argv=None):
             print("Computing the customer segments")
             seg_args = ["--runs", str(args.segment_runs), "--step-days", str(args.segment_step_days)]
             seg_args += ["--baseline"] if args.baseline else []
-            subprocess.run(
-                [*load, "segments", *seg_args, *odoo_args],
-                env=odoo.env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                check=True,
-            )
+            run_step("segments", *seg_args)
             print("Computing the interest clusters")
             cl_args = ["--runs", str(args.cluster_runs)]
             cl_args += ["--category-level", str(args.cluster_level)] if args.cluster_level else []
             cl_args += ["--min-invoices", str(args.cluster_min_invoices)] if args.cluster_min_invoices else []
             cl_args += ["--window-months", str(args.cluster_window_months)] if args.cluster_window_months else []
-            subprocess.run(
-                [*load, "clusters", *cl_args, *odoo_args],
-                env=odoo.env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                check=True,
-            )
+            run_step("clusters", *cl_args)
             print("Adding NPS answers and lost customers")
-            subprocess.run(
-                [*load, "nps", "--seed", str(args.seed), *odoo_args],
-                env=odoo.env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                check=True,
-            )
+            run_step("nps", "--seed", str(args.seed))
             print("Loyalty points from the last 6 months of invoices")
-            subprocess.run(
-                [*load, "loyalty", *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True
-            )
+            run_step("loyalty")
             print("Creating demo campaigns")
-            subprocess.run(
-                [*load, "campaigns", *odoo_args], env=odoo.env(), stdout=log, stderr=subprocess.STDOUT, check=True
-            )
+            run_step("campaigns")
             print("Finding duplicate partners")
             dup_args = [
                 "--duplicates-csv",
@@ -212,13 +197,7 @@ def main(argv=None):
                 "--merge-pairs",
                 str(args.merge_pairs),
             ]
-            subprocess.run(
-                [*load, "duplicates", *dup_args, *odoo_args],
-                env=odoo.env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                check=True,
-            )
+            run_step("duplicates", *dup_args)
         for line in log_path.read_text(encoding="utf-8").splitlines():
             if line.startswith("DEMO "):
                 print("  " + json.dumps(json.loads(line[5:]), ensure_ascii=False))
