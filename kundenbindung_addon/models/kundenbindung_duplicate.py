@@ -7,7 +7,8 @@ their merge through Odoo's own merge machinery."""
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -69,6 +70,15 @@ class KundenbindungDuplicateGroup(models.Model):
     merged_date = fields.Datetime(string="Merged On", readonly=True)
     merged_by_id = fields.Many2one("res.users", readonly=True)
     auto_merged = fields.Boolean(string="Merged Automatically", readonly=True)
+    visible_company_ids = fields.Many2many(
+        "res.company",
+        "kundenbindung_duplicate_group_company_rel",
+        "group_id",
+        "company_id",
+        string="Also Visible To",
+        readonly=True,
+        help="Other companies with documents of these shared partners: their managers review this group too.",
+    )
 
     @api.depends("partner_ids.name")
     def _compute_name(self):
@@ -89,6 +99,12 @@ class KundenbindungDuplicateGroup(models.Model):
                 group.proposed_survivor_id = group.survivor_id
             else:
                 group.proposed_survivor_id = group._default_survivor()
+
+    @api.constrains("survivor_id", "partner_ids")
+    def _check_survivor_id(self):
+        for group in self:
+            if group.survivor_id and group.state in OPEN_STATES and group.survivor_id not in group.partner_ids:
+                raise ValidationError(self.env._("The partner to keep must be one of the group's partners."))
 
     # ------------------------------------------------------------------ actions
 
@@ -114,11 +130,15 @@ class KundenbindungDuplicateGroup(models.Model):
         self.filtered(lambda g: g.state == "new").write({"state": "review"})
 
     def action_merge(self):
-        """Merge each group's partners into its survivor (managers only)."""
+        """Merge each group's partners into its survivor (managers who may
+        also edit and delete these partners, as Odoo's merge asks)."""
         self._check_manager()
         for group in self:
             if group.state not in OPEN_STATES:
                 raise UserError(self.env._("Only new groups or groups to review can be merged."))
+            # as the user: the group's partners must be theirs to read, edit and delete
+            group.partner_ids.check_access("write")
+            group.partner_ids.check_access("unlink")
             blockers = group._merge_blockers()
             if blockers:
                 raise UserError(
@@ -144,16 +164,117 @@ class KundenbindungDuplicateGroup(models.Model):
             key=lambda p: (round(references[p.id]["revenue"], 2), references[p.id]["total"], -p.id),
         )
 
-    def _merge_blockers(self):
+    @api.model
+    def _locked_partners(self, partner_ids):
+        """The partners among ``partner_ids`` named on posted journal entries
+        that must not change: secured by a hash (a journal with "lock posted
+        entries with hash", or secured by hand) or dated on or before one of
+        their company's lock dates."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            WITH locked AS (
+                SELECT m.id, m.partner_id, m.commercial_partner_id
+                  FROM account_move m JOIN res_company c ON c.id = m.company_id
+                 WHERE m.state = 'posted'
+                   AND (m.inalterable_hash IS NOT NULL
+                        OR m.date <= GREATEST(c.fiscalyear_lock_date, c.sale_lock_date,
+                                              c.purchase_lock_date, c.hard_lock_date))
+            )
+            SELECT l.partner_id FROM account_move_line l JOIN locked ON locked.id = l.move_id
+             WHERE l.partner_id = ANY(%(ids)s)
+            UNION SELECT partner_id FROM locked WHERE partner_id = ANY(%(ids)s)
+            UNION SELECT commercial_partner_id FROM locked WHERE commercial_partner_id = ANY(%(ids)s)
+            """,
+            {"ids": list(partner_ids)},
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _foreign_companies(self, partner_ids):
+        """{partner id: companies} of the records of other companies that name
+        the shared partners among ``partner_ids``: every table with a
+        company that references partners, read from the catalogue."""
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(
+            """SELECT cl.relname, att.attname
+                 FROM pg_constraint con
+                 JOIN pg_class cl ON cl.oid = con.conrelid
+                 JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
+                WHERE con.contype = 'f' AND con.confrelid = 'res_partner'::regclass
+                  AND array_length(con.conkey, 1) = 1
+                  AND EXISTS (SELECT 1 FROM pg_attribute c
+                               WHERE c.attrelid = con.conrelid AND c.attname = 'company_id' AND NOT c.attisdropped)
+                  AND cl.relname NOT LIKE 'kundenbindung_duplicate%%'"""
+        )
+        found = {}
+        for table, column in cr.fetchall():
+            cr.execute(
+                SQL(
+                    "SELECT DISTINCT %s, company_id FROM %s WHERE %s = ANY(%s) AND company_id IS NOT NULL",
+                    SQL.identifier(column),
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                    list(partner_ids),
+                )
+            )
+            for partner_id, company_id in cr.fetchall():
+                found.setdefault(partner_id, set()).add(company_id)
+        return found
+
+    def _other_companies(self, foreign=None):
+        """Companies other than the group's with records of its shared
+        partners (``foreign``: ``_foreign_companies``, if read)."""
+        self.ensure_one()
+        shared = self.partner_ids.sudo().filtered(lambda p: not p.company_id)
+        if not shared:
+            return set()
+        if foreign is None:
+            foreign = self._foreign_companies(shared.ids)
+        return {company for partner in shared for company in foreign.get(partner.id, ())} - {self.company_id.id}
+
+    def _survivor(self, references=None, locked=None):
+        """The partner that stays: the one chosen; else the only one whose
+        journal entries are locked (they stay untouched); else the default."""
+        self.ensure_one()
+        if self.survivor_id:
+            return self.survivor_id
+        locked = self._locked_partners(self.partner_ids.ids) if locked is None else locked
+        keep = self.partner_ids.filtered(lambda p: p.id in locked)
+        if len(keep) == 1:
+            return keep
+        return self._default_survivor(references)
+
+    def _merge_blockers(self, automatic=False, foreign=None):
         """Why these partners must not be merged, or []: what Odoo's merge
         would refuse too (a contact with its parent company, two users) and
         what would lose a customer's identity (two VAT numbers, two
-        companies' partners)."""
+        companies' partners), a company's own partner, an employee's
+        partner, or locked books. ``automatic``: the scheduled merge also
+        leaves shared partners with another company's records to review
+        (``foreign``: ``_foreign_companies`` of the partners, if read)."""
         self.ensure_one()
         partners = self.partner_ids.sudo()
         reasons = []
         if len(partners) < 2:
             reasons.append(self.env._("fewer than two partners are left"))
+            return reasons
+        locked = self._locked_partners(partners.ids)
+        survivor = self._survivor(locked=locked)
+        if len(locked - {survivor.id}):
+            reasons.append(self.env._("journal entries secured by a hash or before a lock date would change"))
+        if (
+            self.env["res.company"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("partner_id", "in", partners.ids)])
+        ):
+            reasons.append(self.env._("a company's own partner"))
+        if (partners - survivor).with_context(active_test=False).user_ids.filtered(lambda u: not u.share):
+            reasons.append(self.env._("a partner of an internal user would be merged away"))
+        if automatic and self._other_companies(foreign):
+            reasons.append(self.env._("shared partners with records of other companies"))
         vats = {p.vat.replace(" ", "").upper() for p in partners if p.vat}
         if len(vats) > 1:
             reasons.append(self.env._("two different VAT numbers"))
@@ -176,7 +297,11 @@ class KundenbindungDuplicateGroup(models.Model):
         self.ensure_one()
         # read once: the sources' references do not change while others merge into the survivor
         references = self.env["res.partner"]._kundenbindung_references(self.partner_ids, self.company_id)
-        survivor = self.survivor_id or self._default_survivor(references)
+        survivor = self._survivor(references)
+        # shared partners: the companies with their records see the group and its journal
+        others = self._other_companies()
+        if others:
+            self.sudo().visible_company_ids = [fields.Command.link(company) for company in others]
         Journal = self.env["kundenbindung.merge.journal"].sudo()
         wizard = self.env["base.partner.merge.automatic.wizard"].sudo()
         sources = self.partner_ids - survivor

@@ -13,7 +13,8 @@ import pandas as pd
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
+from odoo.osv import expression
+from odoo.tools import SQL, config
 
 from ..engine.duplicates import PREPARED_COLUMNS, bottleneck, match, prepare
 from ..engine.duplicates import groups as connected_groups
@@ -35,9 +36,20 @@ ROLE_COLUMNS = {
     "country": "country",
 }
 KEY_CHUNK = 10000
+# groups the scheduled merge takes per call (it stops earlier at its time budget)
+MERGE_BATCH = 50
 # a partner saved by a transaction still open when a search started has a
 # write date before it: the next search looks this far back as well
 CHANGE_MARGIN = timedelta(minutes=10)
+
+
+def _merge_seconds():
+    """Time budget of one call of the scheduled merge: the scheduler runs up
+    to ten calls in a row under one cron time limit (120 s by default)."""
+    limit = config.get("limit_time_real_cron") or -1
+    if limit <= 0:
+        limit = config.get("limit_time_real") or 120
+    return max(5, limit / 20)
 
 
 def _ordered(pairs):
@@ -225,10 +237,12 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         pairs, _components = match(prepared, threshold=threshold, changed=changed)
         engine_done = time.perf_counter()
         self.env["kundenbindung.duplicate.dismissal"].flush_model()
+        # the engine's pairs are not ordered: either partner may be the dismissal's first
+        ids = sorted(set(pairs["a"].tolist()) | set(pairs["b"].tolist()))
         cr.execute(
             "SELECT partner_a_id, partner_b_id FROM kundenbindung_duplicate_dismissal "
-            "WHERE partner_a_id = ANY(%s) OR partner_b_id = ANY(%s)",
-            [pairs["a"].tolist(), pairs["b"].tolist()],
+            "WHERE partner_a_id = ANY(%s) AND partner_b_id = ANY(%s)",
+            [ids, ids],
         )
         dismissed = set(cr.fetchall())
         if len(pairs):
@@ -369,39 +383,57 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
     # ------------------------------------------------------------------ merge
 
     @api.model
-    def _auto_merge(self, company):
-        """Merge ``company``'s new groups that are sure enough and pass the
-        safety checks, each under its own savepoint: a group that fails is
-        noted on it and put up for review, the others go on."""
-        if not company.kundenbindung_duplicate_auto_merge:
-            return {"merged": 0, "refused": 0, "failed": 0}
-        groups = (
-            self.env["kundenbindung.duplicate.group"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", company.id),
-                    ("state", "=", "new"),
-                    ("weakest_score", ">=", company.kundenbindung_duplicate_auto_score),
-                ]
-            )
+    def _auto_merge_domain(self):
+        """Groups the scheduled merge may take: new, of a company that merges
+        automatically, sure at its score. Empty when no company does."""
+        companies = self.env["res.company"].sudo().search([("kundenbindung_duplicate_auto_merge", "=", True)])
+        if not companies:
+            return None
+        return expression.AND(
+            [
+                [("state", "=", "new")],
+                expression.OR(
+                    [
+                        [
+                            ("company_id", "=", company.id),
+                            ("weakest_score", ">=", company.kundenbindung_duplicate_auto_score),
+                        ]
+                        for company in companies
+                    ]
+                ),
+            ]
         )
-        merged = refused = failed = 0
-        for group in groups:
-            blockers = group._merge_blockers()
+
+    @api.model
+    def _auto_merge(self, groups, deadline=None):
+        """Merge ``groups`` if they pass the safety checks, each under its own
+        savepoint: a group refused or failing is noted and put up for
+        review, the others go on. Stops at ``deadline`` (time.monotonic()),
+        after one group at least. Returns the figures."""
+        stats = {"merged": 0, "refused": 0, "failed": 0}
+        # the records of other companies naming the batch's partners, in one pass over the tables
+        foreign = self.env["kundenbindung.duplicate.group"]._foreign_companies(groups.partner_ids.ids)
+        for group in groups.sudo():
+            if deadline and sum(stats.values()) and time.monotonic() > deadline:
+                break
+            blockers = group._merge_blockers(automatic=True, foreign=foreign)
             if blockers:
                 group.write(
                     {
                         "state": "review",
                         "merge_note": self.env._("Not merged automatically: %(reasons)s.", reasons=", ".join(blockers)),
+                        # the companies with records of its shared partners review it too
+                        "visible_company_ids": [
+                            fields.Command.link(company) for company in group._other_companies(foreign)
+                        ],
                     }
                 )
-                refused += 1
+                stats["refused"] += 1
                 continue
             try:
                 with self.env.cr.savepoint():
                     group._merge(automatic=True)
-                merged += 1
+                stats["merged"] += 1
             except Exception as error:  # noqa: BLE001 - one group must not stop the run
                 _logger.warning("Customer Retention: automatic merge of group %s failed: %s", group.id, error)
                 group.write(
@@ -410,10 +442,27 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
                         "merge_note": self.env._("The automatic merge failed: %(error)s", error=str(error)),
                     }
                 )
-                failed += 1
-        stats = {"merged": merged, "refused": refused, "failed": failed}
-        _logger.info("Customer Retention: automatic merges of %s: %s", company.display_name, stats)
+                stats["failed"] += 1
         return stats
+
+    @api.model
+    def _cron_merge(self):
+        """Scheduled action: merge the sure groups of the companies that
+        merge automatically, one batch per call. The scheduler commits after
+        each call and calls again while groups remain, so a night's merges
+        finish across calls, each well under the cron time limit, and a
+        killed run resumes with the groups still new."""
+        domain = self._auto_merge_domain()
+        if domain is None:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        Group = self.env["kundenbindung.duplicate.group"].sudo()
+        groups = Group.search(domain, order="id", limit=MERGE_BATCH)
+        stats = self._auto_merge(groups, deadline=time.monotonic() + _merge_seconds())
+        done = sum(stats.values())
+        remaining = Group.search_count(domain)
+        _logger.info("Customer Retention: automatic merges: %s, %s groups remaining", stats, remaining)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     # ------------------------------------------------------------------ entry points
 
@@ -445,8 +494,6 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             _logger.exception(
                 "Customer Retention: duplicate search of %s failed; the next company goes on", company.display_name
             )
-        else:
-            self.sudo()._auto_merge(company)
         self.env["ir.cron"]._notify_progress(done=1, remaining=len(companies) - 1)
 
     @api.model

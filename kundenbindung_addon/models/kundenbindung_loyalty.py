@@ -123,8 +123,17 @@ class AccountMove(models.Model):
             delta = round(target - awarded, 2)
             if not delta:
                 continue
-            card = lines[:1].card_id or Card.search(
-                [("program_id", "=", program.id), ("partner_id", "=", move.commercial_partner_id.id)], limit=1
+            # the card of the earlier lines while it is active and the customer's; after a partner
+            # merge it is the merged partner's inactive card at 0 points, and the customer's active
+            # card holds its points
+            card = lines[:1].card_id.filtered(lambda c, m=move: c.active and c.partner_id == m.commercial_partner_id)
+            card = card or Card.search(
+                [
+                    ("program_id", "=", program.id),
+                    ("partner_id", "=", move.commercial_partner_id.id),
+                    ("active", "=", True),
+                ],
+                limit=1,
             )
             if not card:
                 card = Card.with_context(loyalty_no_mail=True).create(

@@ -1,8 +1,14 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import json
+import logging
+
+import psycopg2
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import plaintext2html
+from odoo.tools import SQL, mute_logger, plaintext2html
 
 from .res_partner import REFERENCE_KEYS
 
@@ -38,6 +44,9 @@ COMPARED_FIELDS = (
 )
 # never written back by a restore: the record's identity and what Odoo computes
 NOT_RESTORED = ("id", "commercial_partner_id", "message_main_attachment_id")
+PURGE_BATCH = 1000
+
+_logger = logging.getLogger(__name__)
 
 
 class KundenbindungMergeJournal(models.Model):
@@ -61,6 +70,29 @@ class KundenbindungMergeJournal(models.Model):
     moved = fields.Json(string="Moved Records", readonly=True, help="Ids of the records the merge moved, by kind.")
     moved_summary = fields.Char(string="Moved to the Survivor", readonly=True)
     restored_partner_id = fields.Many2one("res.partner", string="Restored As", readonly=True, ondelete="set null")
+    # Odoo's privacy lookup finds a record by a stored email field (and then its name)
+    email = fields.Char(string="Email of the Merged Partner", readonly=True, index="trigram")
+    dropped = fields.Json(
+        string="Rows Kept Here",
+        readonly=True,
+        help="Rows of the merged partner that could not move to the survivor because it had the same one "
+        "(a follower, a channel membership, a campaign recipient...): their table and values, put back by Restore.",
+    )
+    dropped_count = fields.Integer(string="Rows Kept", readonly=True)
+    visible_company_ids = fields.Many2many(
+        "res.company",
+        "kundenbindung_merge_journal_company_rel",
+        "journal_id",
+        "company_id",
+        string="Also Visible To",
+        readonly=True,
+        help="Companies with documents of a shared merged partner: their managers see this entry too.",
+    )
+    purged_date = fields.Date(
+        string="Personal Data Deleted On",
+        readonly=True,
+        help="The merged partner's values were deleted after the retention period; it can no longer be restored.",
+    )
 
     def _record(self, group, sources, survivor, references=None):
         """One journal entry per source partner, before it is merged
@@ -98,6 +130,8 @@ class KundenbindungMergeJournal(models.Model):
                 {
                     "group_id": group.id,
                     "company_id": group.company_id.id,
+                    "visible_company_ids": [fields.Command.set(group.visible_company_ids.ids)],
+                    "email": source.email or False,
                     "survivor_id": survivor.id,
                     "source_id": source.id,
                     "source_name": source.display_name,
@@ -109,6 +143,42 @@ class KundenbindungMergeJournal(models.Model):
                 }
             )
         return journals
+
+    def _add_dropped(self, rows):
+        """Keep rows of the merged partner that could not move (see
+        ``wizards/base_partner_merge.py``): ``rows`` are dicts with table,
+        column, row (its values) and children (rows deleted with it)."""
+        self.ensure_one()
+        dropped = [*(self.dropped or []), *rows]
+        self.write({"dropped": dropped, "dropped_count": len(dropped)})
+
+    def _restore_dropped(self, partner):
+        """Put the kept rows back, naming ``partner`` where they named the
+        merged one; a row that no longer fits (its record is gone, or it
+        exists again) is skipped. Returns (put back, skipped)."""
+        cr = self.env.cr
+        self.env.flush_all()
+        done = skipped = 0
+        for entry in self.dropped or []:
+            row = dict(entry["row"], **{entry["column"]: partner.id})
+            try:
+                with mute_logger("odoo.sql_db"), cr.savepoint():
+                    for table, values in [(entry["table"], row)] + [
+                        (child["table"], child["row"]) for child in entry.get("children", [])
+                    ]:
+                        cr.execute(
+                            SQL(
+                                "INSERT INTO %s SELECT * FROM jsonb_populate_record(NULL::%s, %s)",
+                                SQL.identifier(table),
+                                SQL.identifier(table),
+                                json.dumps(values),
+                            )
+                        )
+                done += 1
+            except psycopg2.Error:
+                skipped += 1
+        self.env.invalidate_all()
+        return done, skipped
 
     def _summary(self, moved):
         labels = {
@@ -155,6 +225,13 @@ class KundenbindungMergeJournal(models.Model):
         Partner = self.env["res.partner"].sudo()
         restored = Partner.browse()
         for journal in self:
+            if journal.purged_date:
+                raise UserError(
+                    self.env._(
+                        "The values of %(partner)s were deleted after the retention period; it cannot be restored.",
+                        partner=journal.source_name,
+                    )
+                )
             if journal.restored_partner_id:
                 raise UserError(
                     self.env._(
@@ -173,13 +250,17 @@ class KundenbindungMergeJournal(models.Model):
                 values[name] = value
             values["active"] = True
             partner = Partner.create(values)
+            put_back, skipped = journal._restore_dropped(partner)
             partner.message_post(
                 body=self.env._(
                     "Restored from the merge journal: %(partner)s (id %(id)s) had been merged into %(survivor)s. "
-                    "Its invoices, orders, cards and messages stay with %(survivor)s.",
+                    "Its invoices, orders, cards and messages stay with %(survivor)s. Rows it could not "
+                    "hand over: %(put_back)s put back, %(skipped)s no longer fit.",
                     partner=journal.source_name,
                     id=journal.source_id,
                     survivor=journal.survivor_id.display_name or "-",
+                    put_back=put_back,
+                    skipped=skipped,
                 ),
                 subtype_xmlid="mail.mt_note",
                 author_id=self.env.user.partner_id.id,
@@ -188,7 +269,9 @@ class KundenbindungMergeJournal(models.Model):
             # restored means "not the same customer": never proposed, nor merged, with its survivor again
             if journal.survivor_id:
                 low, high = sorted((journal.survivor_id.id, partner.id))
-                self.env["kundenbindung.duplicate.dismissal"].sudo().create({"partner_a_id": low, "partner_b_id": high})
+                Dismissal = self.env["kundenbindung.duplicate.dismissal"].sudo()
+                if not Dismissal.search_count([("partner_a_id", "=", low), ("partner_b_id", "=", high)]):
+                    Dismissal.create({"partner_a_id": low, "partner_b_id": high})
             restored |= partner
         return {
             "type": "ir.actions.act_window",
@@ -197,3 +280,37 @@ class KundenbindungMergeJournal(models.Model):
             "view_mode": "form",
             "res_id": restored[:1].id,
         }
+
+    @api.model
+    def _cron_purge(self):
+        """Scheduled action: delete the personal data of entries older than
+        their company's retention period (name, email, values, kept rows),
+        in batches; what was merged into what, and when, stays."""
+        today = fields.Date.context_today(self)
+        todo = self.sudo().browse()
+        for company in self.env["res.company"].sudo().search([]):
+            limit = today - relativedelta(months=company.kundenbindung_merge_journal_months or 12)
+            todo |= self.sudo().search(
+                [
+                    ("company_id", "in", [company.id, False]),
+                    ("purged_date", "=", False),
+                    ("create_date", "<", fields.Datetime.to_datetime(limit)),
+                ],
+                limit=PURGE_BATCH,
+            )
+        batch = todo[:PURGE_BATCH]
+        for journal in batch:
+            journal.write(
+                {
+                    # stored data stays language-neutral
+                    "source_name": "#%s" % journal.source_id,
+                    "email": False,
+                    "snapshot": False,
+                    "differences": False,
+                    "external_ids": False,
+                    "dropped": False,
+                    "purged_date": today,
+                }
+            )
+        _logger.info("Customer Retention: personal data of %s merge journal entries deleted", len(batch))
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(todo) - len(batch))

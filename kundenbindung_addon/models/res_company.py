@@ -9,6 +9,7 @@ from ..engine import empty_invoice_lines, validate_invoice_lines, window_bounds
 from ..engine.clusters import check_cluster_settings
 
 MAX_WINDOW_MONTHS = 120
+MAX_MERGE_JOURNAL_MONTHS = 120
 MAX_LOST_DAYS = 3650
 MAX_CATEGORY_LEVEL = 10
 
@@ -128,14 +129,22 @@ class ResCompany(models.Model):
     )
     kundenbindung_duplicate_auto_merge = fields.Boolean(
         string="Merge Sure Duplicates Automatically",
-        default=True,
+        default=False,
         help="The scheduled action merges groups whose weakest link scores at least the auto-merge score "
-        "and that pass the safety checks; a journal keeps every merged partner's values.",
+        "and that pass the safety checks; a journal keeps every merged partner's values. Off by default: "
+        "merging changes partners and deletes the merged ones, and Odoo ships its own automations off. "
+        "Review the duplicate candidates first, then switch it on.",
     )
     kundenbindung_duplicate_auto_score = fields.Float(
         string="Merge Automatically From (Score)",
         default=95.0,
         help="Score (0-100) from which the scheduled action merges a group without review.",
+    )
+    kundenbindung_merge_journal_months = fields.Integer(
+        string="Keep Merge Journal (Months)",
+        default=12,
+        help="The personal data of merged partners kept in the merge journal (name, address, email, "
+        "phone...) is deleted by a scheduled action after this many months (1-120).",
     )
     kundenbindung_duplicates_date = fields.Datetime(
         string="Duplicates Searched On",
@@ -162,6 +171,20 @@ class ResCompany(models.Model):
                         company=company.name,
                         review=review,
                         auto=auto,
+                    )
+                )
+
+    @api.constrains("kundenbindung_merge_journal_months")
+    def _check_kundenbindung_merge_journal_months(self):
+        for company in self:
+            if not 1 <= company.kundenbindung_merge_journal_months <= MAX_MERGE_JOURNAL_MONTHS:
+                raise ValidationError(
+                    self.env._(
+                        "The merge journal of %(company)s must keep merged partners' data between 1 and "
+                        "%(max)s months, not %(value)s.",
+                        company=company.name,
+                        max=MAX_MERGE_JOURNAL_MONTHS,
+                        value=company.kundenbindung_merge_journal_months,
                     )
                 )
 

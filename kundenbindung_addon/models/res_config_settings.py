@@ -48,6 +48,9 @@ class ResConfigSettings(models.TransientModel):
     kundenbindung_duplicate_auto_score = fields.Float(
         related="company_id.kundenbindung_duplicate_auto_score", readonly=False
     )
+    kundenbindung_merge_journal_months = fields.Integer(
+        related="company_id.kundenbindung_merge_journal_months", readonly=False
+    )
 
     def action_kundenbindung_create_loyalty_program(self):
         self.company_id.action_kundenbindung_create_loyalty_program()

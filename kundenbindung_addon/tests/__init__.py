@@ -10,3 +10,4 @@ from . import test_loyalty
 from . import test_duplicates
 from . import test_campaigns
 from . import test_tour
+from . import test_merge_safety

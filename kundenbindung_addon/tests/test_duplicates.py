@@ -62,7 +62,7 @@ class TestDuplicates(AccountTestInvoicingCommon):
         cls.manager = new_test_user(
             cls.env,
             login="kb_dup_manager",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_manager",
+            groups="base.group_user,base.group_partner_manager,kundenbindung_addon.group_kundenbindung_manager",
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
@@ -369,8 +369,10 @@ class TestDuplicates(AccountTestInvoicingCommon):
             [("id", "!=", self.company.id)]
         ).kundenbindung_duplicates_tried = fields.Date.today()
         detection_log = "odoo.addons.kundenbindung_addon.models.kundenbindung_duplicate_detection"
+        self.company.kundenbindung_duplicate_auto_merge = True
+        self.env["kundenbindung.duplicate.detection"]._cron_detect()
         with patch.object(MergePartnerAutomatic, "_merge", merge), self.assertLogs(detection_log, "WARNING") as log:
-            self.env["kundenbindung.duplicate.detection"]._cron_detect()
+            self.env["kundenbindung.duplicate.detection"]._cron_merge()
         self.assertIn("Simulated failure", log.output[0])
         self.assertTrue(self.company.kundenbindung_duplicates_date)
         self.assertEqual(self.company.kundenbindung_duplicates_tried, fields.Date.context_today(self.company))
@@ -406,5 +408,5 @@ class TestDuplicates(AccountTestInvoicingCommon):
         # switched off: nothing merged
         self.company.kundenbindung_duplicate_auto_merge = False
         candidate.weakest_score = 100
-        self.assertEqual(self.env["kundenbindung.duplicate.detection"]._auto_merge(self.company)["merged"], 0)
+        self.env["kundenbindung.duplicate.detection"]._cron_merge()
         self.assertEqual(len(unsure.exists()), 2)

@@ -134,6 +134,33 @@ class TestLoyalty(AccountTestInvoicingCommon):
         self.assertFalse(duplicate.exists())
         self.assertEqual(self.points(), 140.0)
 
+    def test_reset_after_merge_takes_points_from_the_survivors_active_card(self):
+        merged = self.env["res.partner"].create({"name": "Treu Handels GmbH", "is_company": True})
+        survivor = self.env["res.partner"].create({"name": "Treu Handel GmbH", "is_company": True})
+        old_invoice = self.invoice(100.0, partner=merged)
+        self.invoice(40.0, partner=survivor)
+        self.env["base.partner.merge.automatic.wizard"]._merge((merged | survivor).ids, survivor)
+        self.assertFalse(merged.exists())
+        cards = (
+            self.env["loyalty.card"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("program_id", "=", self.program.id), ("partner_id", "=", survivor.id)])
+        )
+        active, inactive = cards.filtered("active"), cards.filtered(lambda c: not c.active)
+        self.assertEqual((len(active), len(inactive)), (1, 1))
+        self.assertEqual((active.points, inactive.points), (140.0, 0.0))
+        # the merged partner's old invoice is now the survivor's: its points come off the active card
+        self.assertEqual(old_invoice.commercial_partner_id, survivor)
+        old_invoice.button_draft()
+        self.assertEqual((active.points, inactive.points), (40.0, 0.0))
+        self.assertEqual(self.points(survivor), 40.0)
+        reset = self.history(old_invoice).filtered("used")
+        self.assertEqual((reset.card_id, reset.used), (active, 100.0))
+        # posting it again gives them back to the same card, once
+        old_invoice.action_post()
+        self.assertEqual((active.points, inactive.points), (140.0, 0.0))
+
     def test_tiers_on_the_partner_and_in_search(self):
         bronze = self.env.ref("kundenbindung_addon.loyalty_tier_bronze")
         silver = self.env.ref("kundenbindung_addon.loyalty_tier_silver")

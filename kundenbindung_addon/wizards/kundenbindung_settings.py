@@ -24,6 +24,7 @@ FIELDS = (
     "duplicate_review_score",
     "duplicate_auto_merge",
     "duplicate_auto_score",
+    "merge_journal_months",
 )
 
 
@@ -135,11 +136,18 @@ class KundenbindungSettings(models.TransientModel):
     duplicate_auto_merge = fields.Boolean(
         string="Merge Sure Duplicates Automatically",
         help="The scheduled action merges groups whose weakest link scores at least the auto-merge score "
-        "and that pass the safety checks; a journal keeps every merged partner's values.",
+        "and that pass the safety checks; a journal keeps every merged partner's values. Off by default: "
+        "merging changes partners and deletes the merged ones, and Odoo ships its own automations off. "
+        "Review the duplicate candidates first, then switch it on.",
     )
     duplicate_auto_score = fields.Float(
         string="Merge Automatically From (Score)",
         help="Score (0-100) from which the scheduled action merges a group without review.",
+    )
+    merge_journal_months = fields.Integer(
+        string="Keep Merge Journal (Months)",
+        help="The personal data of merged partners kept in the merge journal (name, address, email, "
+        "phone...) is deleted by a scheduled action after this many months (1-120).",
     )
     duplicates_date = fields.Datetime(string="Duplicates Searched On", readonly=True)
 

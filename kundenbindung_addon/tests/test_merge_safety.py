@@ -1,0 +1,402 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A merge loses nothing, stays inside its company and its books, is checked
+on the server, finishes in batches and forgets personal data in time."""
+
+import datetime
+from unittest.mock import patch
+
+import psycopg2
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL, mute_logger
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from ..models import kundenbindung_duplicate_detection
+from .common import make_invoice
+
+D = datetime.date
+# copying a row of these would make the partners users or companies, which no merge takes
+NOT_COPIED = ("res_users", "res_company", "res_partner")
+# the column naming the model of a res_model/res_id reference
+MODEL_COLUMN = {"mail_message": "model"}
+
+
+@tagged("post_install", "-at_install")
+class TestMergeSafety(AccountTestInvoicingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company_2 = cls.setup_other_company(name="KB Merge Zweitfirma")["company"]
+        cls.product = cls._create_product(name="Toner", lst_price=50.0)
+        cls.manager = new_test_user(
+            cls.env,
+            login="kb_merge_manager",
+            groups="base.group_user,base.group_partner_manager,kundenbindung_addon.group_kundenbindung_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.manager_2 = new_test_user(
+            cls.env,
+            login="kb_merge_manager_2",
+            groups="base.group_user,base.group_partner_manager,kundenbindung_addon.group_kundenbindung_manager",
+            company_id=cls.company_2.id,
+            company_ids=[Command.set(cls.company_2.ids)],
+        )
+
+    def pair(self, name="Kern Druck GmbH", **values):
+        return self.env["res.partner"].create(
+            [dict({"name": name, "is_company": True, "zip": "70173", "city": "Stuttgart"}, **values)] * 2
+        )
+
+    def group_of(self, partners, company=None, score=99.0):
+        return (
+            self.env["kundenbindung.duplicate.group"]
+            .sudo()
+            .create(
+                {
+                    "company_id": (company or self.company).id,
+                    "partner_ids": [Command.set(partners.ids)],
+                    "score": score,
+                    "weakest_score": score,
+                }
+            )
+        )
+
+    def invoice(self, partner, amount, company=None):
+        company = company or self.company
+        taxes = self.tax_sale_a if company == self.company else self.env["account.tax"]
+        return make_invoice(self.env, company, partner, D(2026, 5, 4), [(self.product, 1, amount)], taxes)
+
+    # ------------------------------------------------------------------ every row
+
+    def references(self):
+        """(table, column) of every foreign key to res_partner, from the catalogue."""
+        return self.env["base.partner.merge.automatic.wizard"]._get_fk_on("res_partner")
+
+    def count_rows(self, ids, sources, max_ids):
+        """Rows that existed before the merge and name one of ``ids``, per
+        (table, column): every foreign key to res_partner and every
+        res_model/res_id reference; the merged partners' own rows aside."""
+        cr = self.env.cr
+        self.env.flush_all()
+        counts = {}
+        buckets = [(t, c) for t, c in self.references() if "base_partner_merge_" not in t]
+        buckets += [(t, "res_id") for t in ("mail_followers", "mail_message", "mail_activity", "ir_attachment")]
+        for table, column in buckets:
+            where = [SQL("%s = ANY(%s)", SQL.identifier(column), ids)]
+            if column == "res_id":
+                where.append(SQL("%s = 'res.partner'", SQL.identifier(MODEL_COLUMN.get(table, "res_model"))))
+            if table == "res_partner":
+                where.append(SQL("id <> ALL(%s)", sources))
+            if table in max_ids:
+                where.append(SQL("id <= %s", max_ids[table]))
+            cr.execute(SQL("SELECT count(*) FROM %s WHERE %s", SQL.identifier(table), SQL(" AND ").join(where)))
+            counts[(table, column)] = cr.fetchone()[0]
+        return counts
+
+    def test_every_row_accounted_for(self):
+        """Rows in every table that references partners: after the merge each
+        one still exists (moved to the survivor) or is in the journal."""
+        cr = self.env.cr
+        survivor, source = self.pair(email="info@kern-druck.de")
+        other = self.env["res.partner"].create({"name": "Lutz Papier AG", "is_company": True})
+        both = survivor | source
+        # the collisions Odoo's merge resolves by deleting rows
+        other.message_subscribe(partner_ids=both.ids)
+        survivor.message_subscribe(partner_ids=other.ids)
+        source.message_subscribe(partner_ids=other.ids)
+        channel = self.env["discuss.channel"].create({"name": "Kern Druck"})
+        channel.add_members(partner_ids=both.ids, post_joined_message=False)
+        other.message_post(body="Bitte Rückruf", partner_ids=both.ids, message_type="comment")
+        tag = self.env["res.partner.category"].create({"name": "Messe 2026"})
+        both.category_id = [Command.link(tag.id)]
+        source.category_id = [Command.link(self.env["res.partner.category"].create({"name": "Nur Quelle"}).id)]
+        campaign = self.env["kundenbindung.campaign"].sudo().create({"name": "Ostern", "company_id": self.company.id})
+        self.env["kundenbindung.campaign.recipient"].sudo().create(
+            [
+                {"campaign_id": campaign.id, "partner_id": survivor.id, "control": True},
+                {"campaign_id": campaign.id, "partner_id": source.id, "control": False},
+            ]
+        )
+        occasion = self.env["kundenbindung.occasion"].sudo().create({"name": "Jubiläum", "company_id": self.company.id})
+        self.env["kundenbindung.occasion.log"].sudo().create(
+            [{"occasion_id": occasion.id, "partner_id": p.id, "year": 2026} for p in both]
+        )
+        lower = self.env["res.partner"].browse(min(self.env["res.partner"].search([]).ids))
+        Dismissal = self.env["kundenbindung.duplicate.dismissal"].sudo()
+        Dismissal.create(
+            [
+                dict(zip(("partner_a_id", "partner_b_id"), sorted((a.id, b.id))))
+                for a, b in ((other, source), (other, survivor), (lower, source))
+            ]
+        )
+        self.env["kundenbindung.duplicate.detection"]._refresh_keys(self.company)
+        self.env["res.partner.bank"].create(
+            [{"acc_number": "DE89370400440532013000", "partner_id": p.id} for p in both]
+        )
+        self.invoice(source, 300.0)
+        group = self.group_of(both)
+        group.survivor_id = survivor
+        # and a copy of a row of every other table that references partners, for both
+        self.env.flush_all()
+        for table, column in self.references():
+            if table in NOT_COPIED or "base_partner_merge_" in table:
+                continue
+            cr.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id'",
+                [table],
+            )
+            columns = [row[0] for row in cr.fetchall()]
+            for partner in both:
+                picked = SQL(", ").join(
+                    SQL("%s", partner.id) if name == column else SQL.identifier(name) for name in columns
+                )
+                try:
+                    with mute_logger("odoo.sql_db"), cr.savepoint(flush=False):
+                        cr.execute(
+                            SQL(
+                                "INSERT INTO %s (%s) SELECT %s FROM %s WHERE %s IS NOT NULL AND %s <> ALL(%s) "
+                                "LIMIT 1 ON CONFLICT DO NOTHING",
+                                SQL.identifier(table),
+                                SQL(", ").join(SQL.identifier(name) for name in columns),
+                                picked,
+                                SQL.identifier(table),
+                                SQL.identifier(column),
+                                SQL.identifier(column),
+                                both.ids,
+                            )
+                        )
+                except psycopg2.Error:
+                    continue  # a table whose rows cannot be copied as they are (a check, a unique key)
+        self.env.invalidate_all()
+        max_ids = {}
+        for table, _column in self.references() + [("mail_followers", ""), ("mail_message", "")]:
+            cr.execute("SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = 'id'", [table])
+            if cr.fetchone():
+                cr.execute(SQL("SELECT COALESCE(max(id), 0) FROM %s", SQL.identifier(table)))
+                max_ids[table] = cr.fetchone()[0]
+        for table in ("mail_activity", "ir_attachment"):
+            cr.execute(SQL("SELECT COALESCE(max(id), 0) FROM %s", SQL.identifier(table)))
+            max_ids[table] = cr.fetchone()[0]
+        before = self.count_rows(both.ids, source.ids, max_ids)
+        self.assertGreater(sum(1 for n in before.values() if n), 15, "rows in many tables name the partners")
+
+        group.with_user(self.manager).action_merge()
+        self.assertFalse(source.exists())
+        after = self.count_rows(both.ids, source.ids, max_ids)
+        journal = group.journal_ids
+        expected = dict(before)
+        for entry in journal.dropped:
+            for table, column in expected:
+                if table != entry["table"]:
+                    continue
+                if column == "res_id" and entry["row"].get(MODEL_COLUMN.get(table, "res_model")) != "res.partner":
+                    continue
+                if entry["row"].get(column) in both.ids:
+                    expected[(table, column)] -= 1
+        lost = {key: (before[key], after[key], expected[key]) for key in before if after[key] != expected[key]}
+        self.assertFalse(lost, "rows lost without a journal entry: (before, after, expected)")
+        kept = {entry["table"] for entry in journal.dropped}
+        self.assertTrue(
+            {"mail_followers", "discuss_channel_member", "kundenbindung_campaign_recipient"} <= kept,
+            "true duplicates are journaled",
+        )
+        self.assertEqual(journal.dropped_count, len(journal.dropped))
+        # their own rules: tags united, the recipient reached, dismissals in order, the invoice moved
+        self.assertEqual(set(survivor.category_id.mapped("name")), {"Messe 2026", "Nur Quelle"})
+        recipient = self.env["kundenbindung.campaign.recipient"].search([("campaign_id", "=", campaign.id)])
+        self.assertEqual((recipient.partner_id, recipient.control), (survivor, False))
+        pairs = Dismissal.search([]).mapped(lambda d: (d.partner_a_id.id, d.partner_b_id.id))
+        self.assertIn(tuple(sorted((lower.id, survivor.id))), pairs)
+        self.assertEqual(pairs.count(tuple(sorted((other.id, survivor.id)))), 1)
+        self.assertIn(
+            other,
+            self.env["mail.followers"]
+            .search([("res_model", "=", "res.partner"), ("res_id", "=", survivor.id)])
+            .partner_id,
+        )
+
+        # Restore puts back what can be put back, on the restored partner
+        action = journal.with_user(self.manager).action_restore()
+        restored = self.env["res.partner"].browse(action["res_id"])
+        self.assertIn(restored, channel.channel_member_ids.partner_id)
+        self.assertIn(
+            restored,
+            self.env["mail.followers"]
+            .search([("res_model", "=", "res.partner"), ("res_id", "=", other.id)])
+            .partner_id,
+        )
+
+    # ------------------------------------------------------------------ checked on the server
+
+    def test_survivor_and_members_checked_on_the_server(self):
+        first, second = self.pair()
+        group = self.group_of(first | second)
+        stranger = self.env["res.partner"].create({"name": "Kern Druck GmbH", "company_id": self.company_2.id})
+        # over RPC: a partner outside the group (here another company's) is no survivor
+        with self.assertRaises(ValidationError):
+            group.with_user(self.manager).write({"survivor_id": stranger.id})
+        # a manager who may not edit partners may not merge them either
+        no_contacts = new_test_user(
+            self.env,
+            login="kb_merge_no_contacts",
+            groups="base.group_user,kundenbindung_addon.group_kundenbindung_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        with self.assertRaises(AccessError):
+            group.with_user(no_contacts).action_merge()
+        self.assertEqual(len((first | second).exists()), 2)
+        # never the company's own partner, never an employee's partner merged away
+        own = self.group_of(self.company.partner_id | first)
+        with self.assertRaisesRegex(UserError, "company's own partner"):
+            own.with_user(self.manager).action_merge()
+        employee = new_test_user(self.env, login="kb_merge_employee", groups="base.group_user")
+        staff = self.group_of(employee.partner_id | second)
+        staff.survivor_id = second
+        with self.assertRaisesRegex(UserError, "internal user"):
+            staff.with_user(self.manager).action_merge()
+        self.assertTrue(employee.partner_id.exists() and second.exists())
+
+    def test_another_companys_job_leaves_shared_customers_alone(self):
+        """Company 1 merges nothing automatically; company 2 does, but not
+        shared customers with company 1's invoices: they go to review,
+        and company 1 sees the group."""
+        self.company.kundenbindung_duplicate_auto_merge = False
+        self.company_2.kundenbindung_duplicate_auto_merge = True
+        shared = self.pair(name="Ost Verpackung GmbH")
+        invoice = self.invoice(shared[1], 200.0)
+        group = self.group_of(shared, company=self.company_2)
+        own = self.pair(name="Nord Etiketten GmbH", company_id=self.company.id)
+        own_group = self.group_of(own)
+        self.env["kundenbindung.duplicate.detection"]._cron_merge()
+        self.assertEqual(group.state, "review")
+        self.assertIn("records of other companies", group.merge_note)
+        self.assertEqual(len(shared.exists()), 2)
+        self.assertEqual(invoice.partner_id, shared[1])
+        self.assertEqual(group.with_user(self.manager).read(["state"])[0]["state"], "review")
+        # company 1's own sure group waits: it did not switch automatic merging on
+        self.assertEqual((own_group.state, len(own.exists())), ("new", 2))
+        # merged by hand, the journal is company 2's and company 1's to see
+        group.with_user(self.manager_2).action_merge()
+        self.assertTrue(group.journal_ids.with_user(self.manager).read(["source_name"]))
+
+    # ------------------------------------------------------------------ books
+
+    def test_hash_locked_books_stay_intact(self):
+        unlocked, locked = self.pair(name="Süd Büro GmbH")
+        # the bigger customer's invoice in a journal without hashes
+        plain = self.company_data["default_journal_sale"].copy({"code": "PLN", "name": "Ohne Hash"})
+        bigger = make_invoice(
+            self.env, self.company, unlocked, D(2026, 5, 4), [(self.product, 1, 900.0)], self.tax_sale_a, post=False
+        )
+        bigger.journal_id = plain
+        bigger.action_post()
+        self.company_data["default_journal_sale"].restrict_mode_hash_table = True
+        hashed = self.invoice(locked, 100.0)
+        self.assertTrue(hashed.inalterable_hash)
+        group = self.group_of(unlocked | locked)
+        # the partner with the secured entries cannot be merged away
+        group.survivor_id = unlocked
+        with self.assertRaisesRegex(UserError, "secured by a hash"):
+            group.with_user(self.manager).action_merge()
+        # chosen by the addon, it is the one that stays
+        group.survivor_id = False
+        self.assertEqual(group.proposed_survivor_id, unlocked)
+        group.with_user(self.manager).action_merge()
+        self.assertEqual((unlocked | locked).exists(), locked)
+        self.assertEqual(hashed.line_ids.partner_id, locked)
+        results = self.company._check_hash_integrity()["results"]
+        self.assertTrue(results)
+        self.assertEqual({r["status"] for r in results} - {"no_data"}, {"verified"})
+        # a lock date protects the entries the same way
+        before, after = self.pair(name="West Akten KG")
+        self.invoice(before, 50.0)
+        self.invoice(after, 500.0)
+        self.company.sudo().fiscalyear_lock_date = D(2026, 6, 30)
+        both = self.group_of(before | after)
+        with self.assertRaisesRegex(UserError, "lock date"):
+            both.with_user(self.manager).action_merge()
+        self.assertEqual(len((before | after).exists()), 2)
+
+    # ------------------------------------------------------------------ at any size
+
+    def test_scheduled_merge_works_in_batches_and_resumes(self):
+        self.company.kundenbindung_duplicate_auto_merge = True
+        groups = self.env["kundenbindung.duplicate.group"]
+        for i in range(5):
+            groups |= self.group_of(self.pair(name="Stapel %s GmbH" % i))
+        cron = self.env.ref("kundenbindung_addon.ir_cron_kundenbindung_duplicate_merge")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "remaining": 0, "done": 0})
+        Detection = self.env["kundenbindung.duplicate.detection"].with_context(ir_cron_progress_id=progress.id)
+        with patch.object(kundenbindung_duplicate_detection, "MERGE_BATCH", 2):
+            Detection._cron_merge()
+            self.assertEqual((progress.done, progress.remaining), (2, 3))
+            self.assertEqual(groups.mapped("state").count("merged"), 2)
+            # a call that dies is rolled back whole; the next one takes the same groups again
+            with (
+                self.assertRaises(RuntimeError),
+                self.env.cr.savepoint(),
+                patch.object(type(Detection), "_auto_merge", side_effect=RuntimeError("killed")),
+            ):
+                Detection._cron_merge()
+            self.assertEqual(groups.mapped("state").count("merged"), 2)
+            Detection._cron_merge()
+            Detection._cron_merge()
+            self.assertEqual(progress.remaining, 0)
+        self.assertEqual(set(groups.mapped("state")), {"merged"})
+        # switched off (the default): the scheduled merge takes nothing
+        self.company.kundenbindung_duplicate_auto_merge = False
+        late = self.group_of(self.pair(name="Spät GmbH"))
+        Detection._cron_merge()
+        self.assertEqual((late.state, progress.remaining), ("new", 0))
+
+    # ------------------------------------------------------------------ personal data
+
+    def test_journal_forgets_personal_data_and_is_found_by_privacy_lookup(self):
+        old, new = self.pair(name="Petra Kern", email="petra.kern@example.com", is_company=False)
+        group = self.group_of(old | new)
+        group.with_user(self.manager).action_merge()
+        journal = group.journal_ids
+        self.assertEqual(journal.email, "petra.kern@example.com")
+        if "privacy.lookup.wizard" in self.env:
+            lookup = self.env["privacy.lookup.wizard"].create({"name": "Petra Kern", "email": "petra.kern@example.com"})
+            lookup.action_lookup()
+            found = lookup.line_ids.filtered(lambda line: line.res_model == "kundenbindung.merge.journal")
+            self.assertEqual(found.mapped("res_id"), journal.ids)
+        recent = self.group_of(self.pair(name="Jan Ost", is_company=False))
+        recent.with_user(self.manager).action_merge()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE kundenbindung_merge_journal SET create_date = %s WHERE id = %s",
+            [fields.Datetime.now() - relativedelta(months=13), journal.id],
+        )
+        self.env.invalidate_all()
+        self.env["kundenbindung.merge.journal"]._cron_purge()
+        self.assertTrue(journal.purged_date)
+        self.assertEqual(
+            (journal.email, journal.snapshot, journal.source_name), (False, False, "#%s" % journal.source_id)
+        )
+        self.assertFalse(recent.journal_ids.purged_date)
+        self.assertTrue(recent.journal_ids.snapshot)
+        with self.assertRaises(UserError):
+            journal.with_user(self.manager).action_restore()
+        # managers delete entries, users cannot
+        user = new_test_user(
+            self.env,
+            login="kb_merge_user",
+            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        with self.assertRaises(AccessError):
+            recent.journal_ids.with_user(user).unlink()
+        recent.journal_ids.with_user(self.manager).unlink()
+        self.assertFalse(recent.journal_ids.exists())
