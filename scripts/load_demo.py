@@ -544,7 +544,85 @@ def duplicates(env, args):
         {f"{key}_ms_per_pair": round(1000 * value / done) if done else None for key, value in timings.items()}
     )
     env.cr.rollback()
+    if args.first_night:
+        result["night"] = _first_night(env, company, args)
     return result
+
+
+def _first_night(env, company, args):
+    """The first night with automatic merging switched on: the scheduled
+    merge called again and again, each call committed, as Odoo's scheduler
+    does, until no sure group is left. Some members of sure groups get a
+    posted invoice in a journal locked with hashes first; afterwards Odoo's
+    integrity check must still say verified."""
+    Group = env["kundenbindung.duplicate.group"]
+    sure = Group.search(
+        [("company_id", "=", company.id), ("state", "=", "new"), ("weakest_score", ">=", 95)],
+        order="id",
+        limit=args.hashed_groups,
+    )
+    journal = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
+    locked = journal.copy({"name": "Gesichert (Bench)", "code": "GSB", "restrict_mode_hash_table": True})
+    product = env["product.product"].search([("sale_ok", "=", True)], limit=1)
+    for group in sure:
+        move = env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "journal_id": locked.id,
+                "partner_id": group.partner_ids[0].id,
+                "invoice_date": time.strftime("%Y-%m-%d"),
+                "invoice_line_ids": [(0, 0, {"product_id": product.id, "quantity": 1, "price_unit": 10.0})],
+            }
+        )
+        move.action_post()
+    env.cr.commit()
+    company.kundenbindung_duplicate_auto_merge = True
+    cron = env.ref("kundenbindung_addon.ir_cron_kundenbindung_duplicate_merge")
+    progress = env["ir.cron.progress"].create({"cron_id": cron.id, "remaining": 0, "done": 0})
+    env.cr.commit()
+    detection = env["kundenbindung.duplicate.detection"].with_context(ir_cron_progress_id=progress.id)
+    todo = Group.search_count(
+        [
+            ("company_id", "=", company.id),
+            ("state", "=", "new"),
+            ("weakest_score", ">=", company.kundenbindung_duplicate_auto_score),
+        ]
+    )
+    calls, slowest = 0, 0.0
+    started = time.perf_counter()
+    while True:
+        call_started = time.perf_counter()
+        detection._cron_merge()
+        env.cr.commit()
+        calls += 1
+        slowest = max(slowest, time.perf_counter() - call_started)
+        if not progress.remaining or (args.night_minutes and time.perf_counter() - started > 60 * args.night_minutes):
+            break
+    seconds = time.perf_counter() - started
+    env.cr.execute(
+        "SELECT state, auto_merged, count(*) FROM kundenbindung_duplicate_group WHERE company_id = %s "
+        "AND write_date >= now() - interval '1 day' GROUP BY 1, 2",
+        [company.id],
+    )
+    states = {f"{state}{'_auto' if auto else ''}": n for state, auto, n in env.cr.fetchall()}
+    env.cr.execute("SELECT count(*), COALESCE(sum(dropped_count), 0) FROM kundenbindung_merge_journal")
+    journals, kept = env.cr.fetchone()
+    merged = states.get("merged_auto", 0)
+    integrity = company._check_hash_integrity()["results"]
+    return {
+        "sure_groups": todo,
+        "calls": calls,
+        "remaining": progress.remaining,
+        "seconds": round(seconds, 1),
+        "slowest_call_seconds": round(slowest, 1),
+        "groups_per_minute": round(60 * (todo - progress.remaining) / seconds, 1) if seconds else None,
+        "merged_ms_per_group": round(1000 * seconds / merged) if merged else None,
+        "states": states,
+        "journal_entries": journals,
+        "rows_kept_in_journal": kept,
+        "hash_locked_groups": len(sure),
+        "integrity": sorted({r["status"] for r in integrity if r["restricted_by_hash_table"] == "V"}),
+    }
 
 
 def main(argv):
@@ -572,6 +650,13 @@ def main(argv):
     parser.add_argument("--loyalty-months", type=int, default=6)
     parser.add_argument("--changed", type=int, default=1000)
     parser.add_argument("--merge-pairs", type=int, default=20)
+    parser.add_argument(
+        "--hashed-groups", type=int, default=50, help="sure groups given an invoice in a hash-locked journal"
+    )
+    parser.add_argument("--first-night", action="store_true", help="run the scheduled merge until nothing is left")
+    parser.add_argument(
+        "--night-minutes", type=float, default=0, help="stop the first-night merge after this long (0: all)"
+    )
     args = parser.parse_args(own)
 
     odoo.tools.config.parse_config(odoo_args)

@@ -79,6 +79,7 @@ class KundenbindungMergeJournal(models.Model):
         "(a follower, a channel membership, a campaign recipient...): their table and values, put back by Restore.",
     )
     dropped_count = fields.Integer(string="Rows Kept", readonly=True)
+    dropped_summary = fields.Text(string="Rows Kept Here", compute="_compute_dropped_summary")
     visible_company_ids = fields.Many2many(
         "res.company",
         "kundenbindung_merge_journal_company_rel",
@@ -93,6 +94,35 @@ class KundenbindungMergeJournal(models.Model):
         readonly=True,
         help="The merged partner's values were deleted after the retention period; it can no longer be restored.",
     )
+
+    def _compute_dropped_summary(self):
+        """ "2 Followers, 1 Channel Member": the kept rows by the name of
+        their model, in the reader's language."""
+        labels = {}
+        for journal in self:
+            counts = {}
+            for entry in journal.dropped or []:
+                counts[entry["table"]] = counts.get(entry["table"], 0) + 1
+            if counts and not labels:
+                labels = self._table_labels()
+            journal.dropped_summary = "\n".join(
+                f"{count} {labels.get(table, table)}" for table, count in sorted(counts.items())
+            )
+
+    def _table_labels(self):
+        """{table: what a user calls its rows}: a model's name, or for the
+        table of a many2many field the field's label with its model's."""
+        env = self.env
+        labels = {}
+        for name, Model in env.registry.items():
+            if Model._abstract or not Model._auto:
+                continue
+            model_label = env["ir.model"]._get(name).name or name
+            labels.setdefault(Model._table, model_label)
+            for field in Model._fields.values():
+                if field.type == "many2many" and field.store and field.relation not in labels:
+                    labels[field.relation] = f"{model_label}: {field._description_string(env)}"
+        return labels
 
     def _record(self, group, sources, survivor, references=None):
         """One journal entry per source partner, before it is merged

@@ -209,6 +209,9 @@ class TestMergeSafety(AccountTestInvoicingCommon):
             "true duplicates are journaled",
         )
         self.assertEqual(journal.dropped_count, len(journal.dropped))
+        # shown by what a user calls the rows, one line per table
+        self.assertEqual(len(journal.dropped_summary.splitlines()), len(kept))
+        self.assertIn("Channel", journal.dropped_summary)
         # their own rules: tags united, the recipient reached, dismissals in order, the invoice moved
         self.assertEqual(set(survivor.category_id.mapped("name")), {"Messe 2026", "Nur Quelle"})
         recipient = self.env["kundenbindung.campaign.recipient"].search([("campaign_id", "=", campaign.id)])

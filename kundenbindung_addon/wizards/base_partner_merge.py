@@ -17,7 +17,8 @@ whose move collides with one of the survivor's. For a merge of the addon
   same one) is written to the journal with its table, its values and the
   rows that depend on it, then deleted. ``Restore`` puts them back.
 
-So Odoo's generic step afterwards finds nothing left to delete."""
+Odoo's generic foreign-key step is then left out (it would find nothing to
+move, after one slow catalogue query per table); its reference step runs."""
 
 import logging
 
@@ -55,7 +56,8 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
 
     def _update_foreign_keys_generic(self, model, src_records, dst_record):
         if model == "res.partner" and self._kundenbindung_journals():
-            self._kundenbindung_move_rows(src_records, dst_record)
+            # the same tables and columns as Odoo's step (``_get_fk_on``): nothing is left for it to move
+            return self._kundenbindung_move_rows(src_records, dst_record)
         return super()._update_foreign_keys_generic(model, src_records, dst_record)
 
     def _update_reference_fields(self, src_partners, dst_partner):
