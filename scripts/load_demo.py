@@ -562,7 +562,9 @@ def _first_night(env, company, args):
         limit=args.hashed_groups,
     )
     journal = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
-    locked = journal.copy({"name": "Gesichert (Bench)", "code": "GSB", "restrict_mode_hash_table": True})
+    locked = env["account.journal"].search([("company_id", "=", company.id), ("code", "=", "GSB")]) or journal.copy(
+        {"name": "Gesichert (Bench)", "code": "GSB", "restrict_mode_hash_table": True}
+    )
     product = env["product.product"].search([("sale_ok", "=", True)], limit=1)
     for group in sure:
         move = env["account.move"].create(
@@ -607,16 +609,20 @@ def _first_night(env, company, args):
     states = {f"{state}{'_auto' if auto else ''}": n for state, auto, n in env.cr.fetchall()}
     env.cr.execute("SELECT count(*), COALESCE(sum(dropped_count), 0) FROM kundenbindung_merge_journal")
     journals, kept = env.cr.fetchone()
-    merged = states.get("merged_auto", 0)
-    integrity = company._check_hash_integrity()["results"]
+    done = todo - progress.remaining
+    # the report is for accountants: the administrator becomes one for it, and not for longer
+    admin = env.ref("base.user_admin")
+    admin.groups_id = [(4, env.ref("account.group_account_user").id)]
+    integrity = company.with_user(admin)._check_hash_integrity()["results"]
+    env.cr.rollback()
     return {
         "sure_groups": todo,
         "calls": calls,
         "remaining": progress.remaining,
         "seconds": round(seconds, 1),
         "slowest_call_seconds": round(slowest, 1),
-        "groups_per_minute": round(60 * (todo - progress.remaining) / seconds, 1) if seconds else None,
-        "merged_ms_per_group": round(1000 * seconds / merged) if merged else None,
+        "groups_per_minute": round(60 * done / seconds, 1) if done else None,
+        "ms_per_group": round(1000 * seconds / done) if done else None,
         "states": states,
         "journal_entries": journals,
         "rows_kept_in_journal": kept,
