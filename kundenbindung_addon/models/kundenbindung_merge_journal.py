@@ -68,12 +68,13 @@ class KundenbindungMergeJournal(models.Model):
     external_ids = fields.Char(string="External IDs", readonly=True)
     differences = fields.Text(readonly=True, help="Values of the merged partner that differed from the survivor's.")
     moved = fields.Json(string="Moved Records", readonly=True, help="Ids of the records the merge moved, by kind.")
-    moved_summary = fields.Char(string="Moved to the Survivor", readonly=True)
+    # rendered in the reader's language from the stored ids
+    moved_summary = fields.Char(string="Moved to the Survivor", compute="_compute_moved_summary")
     restored_partner_id = fields.Many2one("res.partner", string="Restored As", readonly=True, ondelete="set null")
     # Odoo's privacy lookup finds a record by a stored email field (and then its name)
     email = fields.Char(string="Email of the Merged Partner", readonly=True, index="trigram")
     dropped = fields.Json(
-        string="Rows Kept Here",
+        string="Kept Row Values",
         readonly=True,
         help="Rows of the merged partner that could not move to the survivor because it had the same one "
         "(a follower, a channel membership, a campaign recipient...): their table and values, put back by Restore.",
@@ -94,6 +95,10 @@ class KundenbindungMergeJournal(models.Model):
         readonly=True,
         help="The merged partner's values were deleted after the retention period; it can no longer be restored.",
     )
+
+    def _compute_moved_summary(self):
+        for journal in self:
+            journal.moved_summary = journal._summary(journal.moved or {})
 
     def _compute_dropped_summary(self):
         """ "2 Followers, 1 Channel Member": the kept rows by the name of
@@ -169,7 +174,6 @@ class KundenbindungMergeJournal(models.Model):
                     "external_ids": ", ".join(f"{x.module}.{x.name}" for x in xmlids),
                     "differences": "\n".join(differences),
                     "moved": moved,
-                    "moved_summary": self._summary(moved),
                 }
             )
         return journals
