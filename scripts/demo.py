@@ -39,6 +39,13 @@ def database_exists(database, name):
         conn.close()
 
 
+def print_figures(log_path):
+    """The figures the steps of scripts/load_demo.py wrote to the log."""
+    for line in log_path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("DEMO "):
+            print("  " + json.dumps(json.loads(line[5:]), ensure_ascii=False))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--partners", type=int, default=2000)
@@ -132,14 +139,22 @@ def main(argv=None):
             odoo_args = ["--", "--addons-path=%s" % ",".join(odoo.addons_paths), *database.odoo_args(), "-d", args.db]
 
             def run_step(step, *step_args):
-                """One step of scripts/load_demo.py in its own Odoo process, logged."""
-                subprocess.run(
-                    [*load, step, *step_args, *odoo_args],
-                    env=odoo.env(),
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    check=True,
-                )
+                """One step of scripts/load_demo.py in its own Odoo process,
+                logged; when it fails, the figures of the steps before are
+                printed all the same."""
+                try:
+                    subprocess.run(
+                        [*load, step, *step_args, *odoo_args],
+                        env=odoo.env(),
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        check=True,
+                    )
+                except subprocess.CalledProcessError:
+                    log.flush()
+                    print("Step %s failed (log: %s); the figures so far:" % (step, log_path))
+                    print_figures(log_path)
+                    raise
 
             run_step("company")
             print("Installing %s and the German chart of accounts" % ADDON)
@@ -205,9 +220,7 @@ def main(argv=None):
             # after the duplicates: at bench size it fails on a colliding card code (issue 24)
             print("Loyalty points from the last 6 months of invoices")
             run_step("loyalty")
-        for line in log_path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("DEMO "):
-                print("  " + json.dumps(json.loads(line[5:]), ensure_ascii=False))
+        print_figures(log_path)
         print("Built in %.0fs" % (time.monotonic() - started))
         conn = database.connect(args.db)
         with conn.cursor() as cr:
