@@ -171,30 +171,34 @@ class KundenbindungDuplicateGroup(models.Model):
         entries with hash", or secured by hand) or dated on or before one of
         their company's lock dates."""
         self.env.flush_all()
+        # the partner of the lines (in the hash, and protected by the lock dates) and of the entry,
+        # one indexed look-up each (a shared CTE would scan every posted entry)
+        locked = SQL(
+            """m.state = 'posted' AND (m.inalterable_hash IS NOT NULL
+               OR m.date <= GREATEST(c.fiscalyear_lock_date, c.sale_lock_date, c.purchase_lock_date, c.hard_lock_date))"""
+        )
+        ids = list(partner_ids)
         self.env.cr.execute(
-            """
-            WITH locked AS (
-                SELECT m.id, m.partner_id, m.commercial_partner_id
-                  FROM account_move m JOIN res_company c ON c.id = m.company_id
-                 WHERE m.state = 'posted'
-                   AND (m.inalterable_hash IS NOT NULL
-                        OR m.date <= GREATEST(c.fiscalyear_lock_date, c.sale_lock_date,
-                                              c.purchase_lock_date, c.hard_lock_date))
+            SQL(
+                """
+                SELECT l.partner_id FROM account_move_line l
+                  JOIN account_move m ON m.id = l.move_id JOIN res_company c ON c.id = m.company_id
+                 WHERE l.partner_id = ANY(%(ids)s) AND %(locked)s
+                UNION
+                SELECT m.partner_id FROM account_move m JOIN res_company c ON c.id = m.company_id
+                 WHERE m.partner_id = ANY(%(ids)s) AND %(locked)s
+                """,
+                ids=ids,
+                locked=locked,
             )
-            SELECT l.partner_id FROM account_move_line l JOIN locked ON locked.id = l.move_id
-             WHERE l.partner_id = ANY(%(ids)s)
-            UNION SELECT partner_id FROM locked WHERE partner_id = ANY(%(ids)s)
-            UNION SELECT commercial_partner_id FROM locked WHERE commercial_partner_id = ANY(%(ids)s)
-            """,
-            {"ids": list(partner_ids)},
         )
         return {row[0] for row in self.env.cr.fetchall()}
 
     @api.model
     def _foreign_companies(self, partner_ids):
-        """{partner id: companies} of the records of other companies that name
-        the shared partners among ``partner_ids``: every table with a
-        company that references partners, read from the catalogue."""
+        """{partner id: companies} of the records that name the partners
+        among ``partner_ids``: every table with a company that references
+        partners through an indexed column, read from the catalogue."""
         cr = self.env.cr
         self.env.flush_all()
         cr.execute(
@@ -206,7 +210,10 @@ class KundenbindungDuplicateGroup(models.Model):
                   AND array_length(con.conkey, 1) = 1
                   AND EXISTS (SELECT 1 FROM pg_attribute c
                                WHERE c.attrelid = con.conrelid AND c.attname = 'company_id' AND NOT c.attisdropped)
-                  AND cl.relname NOT LIKE 'kundenbindung_duplicate%%'"""
+                  AND cl.relname NOT LIKE 'kundenbindung_duplicate%%'
+                  -- indexed columns: a look-up each, no scan of a large table (an entry's unindexed
+                  -- commercial partner or delivery address has its indexed partner beside it)
+                  AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = con.conrelid AND i.indkey[0] = con.conkey[1])"""
         )
         found = {}
         for table, column in cr.fetchall():
@@ -288,18 +295,19 @@ class KundenbindungDuplicateGroup(models.Model):
             reasons.append(self.env._("partners of different companies"))
         return reasons
 
-    def _merge(self, automatic=False):
+    def _merge(self, automatic=False, foreign=None):
         """Merge the partners into the survivor through Odoo's merge (every
         foreign key and reference moved, the extensions of mail, account and
         loyalty applied), in steps of at most three partners, after writing
         a journal entry with each source partner's values and references.
-        The caller has checked ``_merge_blockers``."""
+        The caller has checked ``_merge_blockers`` (``foreign``: the
+        ``_foreign_companies`` it read, if any)."""
         self.ensure_one()
         # read once: the sources' references do not change while others merge into the survivor
         references = self.env["res.partner"]._kundenbindung_references(self.partner_ids, self.company_id)
         survivor = self._survivor(references)
         # shared partners: the companies with their records see the group and its journal
-        others = self._other_companies()
+        others = self._other_companies(foreign)
         if others:
             self.sudo().visible_company_ids = [fields.Command.link(company) for company in others]
         Journal = self.env["kundenbindung.merge.journal"].sudo()

@@ -432,7 +432,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
                 continue
             try:
                 with self.env.cr.savepoint():
-                    group._merge(automatic=True)
+                    group._merge(automatic=True, foreign=foreign)
                 stats["merged"] += 1
             except Exception as error:  # noqa: BLE001 - one group must not stop the run
                 _logger.warning("Customer Retention: automatic merge of group %s failed: %s", group.id, error)
