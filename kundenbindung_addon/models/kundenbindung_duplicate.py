@@ -19,8 +19,9 @@ DUPLICATE_STATES = [
     ("dismissed", "Not a duplicate"),
 ]
 OPEN_STATES = ("new", "review")
-# Odoo's merge takes at most three partners: the survivor and two more
-MERGE_STEP = 2
+# one merged partner per step of Odoo's merge (it takes up to two): rows of two merged
+# partners that would collide with each other are then seen like those of the survivor
+MERGE_STEP = 1
 
 
 class KundenbindungDuplicateGroup(models.Model):
@@ -98,7 +99,7 @@ class KundenbindungDuplicateGroup(models.Model):
             if group.survivor_id or not group.partner_ids:
                 group.proposed_survivor_id = group.survivor_id
             else:
-                group.proposed_survivor_id = group._default_survivor()
+                group.proposed_survivor_id = group._survivor()
 
     @api.constrains("survivor_id", "partner_ids")
     def _check_survivor_id(self):
@@ -150,8 +151,23 @@ class KundenbindungDuplicateGroup(models.Model):
     # ------------------------------------------------------------------ merge
 
     def _check_manager(self):
+        """Managers of the group's company act on it; the other companies
+        that see a group of shared partners only read it."""
         if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
             raise AccessError(self.env._("Only Customer Retention managers can review duplicates."))
+        others = self.company_id - self.env.user.company_ids
+        if others and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Only the managers of %(company)s act on its duplicate candidates.",
+                    company=", ".join(others.mapped("name")),
+                )
+            )
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_manager()
+        return super().write(vals)
 
     def _default_survivor(self, references=None):
         """The partner with the most revenue, then the most references,
@@ -174,8 +190,10 @@ class KundenbindungDuplicateGroup(models.Model):
         # the partner of the lines (in the hash, and protected by the lock dates) and of the entry,
         # one indexed look-up each (a shared CTE would scan every posted entry)
         locked = SQL(
-            """m.state = 'posted' AND (m.inalterable_hash IS NOT NULL
-               OR m.date <= GREATEST(c.fiscalyear_lock_date, c.sale_lock_date, c.purchase_lock_date, c.hard_lock_date))"""
+            """m.state = 'posted' AND (m.inalterable_hash IS NOT NULL OR m.date <= (
+                   -- the company's lock dates and those of its parents (branches inherit them)
+                   SELECT max(GREATEST(p.fiscalyear_lock_date, p.sale_lock_date, p.purchase_lock_date, p.hard_lock_date))
+                     FROM res_company p WHERE c.parent_path LIKE p.parent_path || '%%'))"""
         )
         ids = list(partner_ids)
         self.env.cr.execute(
@@ -198,7 +216,8 @@ class KundenbindungDuplicateGroup(models.Model):
     def _foreign_companies(self, partner_ids):
         """{partner id: companies} of the records that name the partners
         among ``partner_ids``: every table with a company that references
-        partners through an indexed column, read from the catalogue."""
+        partners, read from the catalogue (one query per column: the
+        scheduled merge reads it once per batch)."""
         cr = self.env.cr
         self.env.flush_all()
         cr.execute(
@@ -211,9 +230,7 @@ class KundenbindungDuplicateGroup(models.Model):
                   AND EXISTS (SELECT 1 FROM pg_attribute c
                                WHERE c.attrelid = con.conrelid AND c.attname = 'company_id' AND NOT c.attisdropped)
                   AND cl.relname NOT LIKE 'kundenbindung_duplicate%%'
-                  -- indexed columns: a look-up each, no scan of a large table (an entry's unindexed
-                  -- commercial partner or delivery address has its indexed partner beside it)
-                  AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = con.conrelid AND i.indkey[0] = con.conkey[1])"""
+"""
         )
         found = {}
         for table, column in cr.fetchall():
@@ -234,8 +251,9 @@ class KundenbindungDuplicateGroup(models.Model):
         """Companies other than the group's with records of its shared
         partners (``foreign``: ``_foreign_companies``, if read)."""
         self.ensure_one()
-        shared = self.partner_ids.sudo().filtered(lambda p: not p.company_id)
-        if not shared:
+        shared = self.partner_ids.sudo()
+        # a company's own partner is never shown to another company
+        if not shared or shared.company_id:
             return set()
         if foreign is None:
             foreign = self._foreign_companies(shared.ids)

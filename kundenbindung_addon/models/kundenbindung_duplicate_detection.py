@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import numpy as np
 import pandas as pd
+import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -416,7 +417,25 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         for group in groups.sudo():
             if deadline and sum(stats.values()) and time.monotonic() > deadline:
                 break
-            blockers = group._merge_blockers(automatic=True, foreign=foreign)
+            try:
+                with self.env.cr.savepoint():
+                    blockers = group._merge_blockers(automatic=True, foreign=foreign)
+                    if not blockers:
+                        group._merge(automatic=True, foreign=foreign)
+            except psycopg2.errors.TransactionRollbackError as error:
+                # a deadlock or serialisation failure with another job: the group stays new for the next call
+                _logger.info("Customer Retention: automatic merge of group %s postponed: %s", group.id, error)
+                break
+            except Exception as error:  # noqa: BLE001 - one group must not stop the run
+                _logger.warning("Customer Retention: automatic merge of group %s failed: %s", group.id, error)
+                group.write(
+                    {
+                        "state": "review",
+                        "merge_note": self.env._("The automatic merge failed: %(error)s", error=str(error)),
+                    }
+                )
+                stats["failed"] += 1
+                continue
             if blockers:
                 group.write(
                     {
@@ -429,20 +448,8 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
                     }
                 )
                 stats["refused"] += 1
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    group._merge(automatic=True, foreign=foreign)
+            else:
                 stats["merged"] += 1
-            except Exception as error:  # noqa: BLE001 - one group must not stop the run
-                _logger.warning("Customer Retention: automatic merge of group %s failed: %s", group.id, error)
-                group.write(
-                    {
-                        "state": "review",
-                        "merge_note": self.env._("The automatic merge failed: %(error)s", error=str(error)),
-                    }
-                )
-                stats["failed"] += 1
         return stats
 
     @api.model

@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL, mute_logger, plaintext2html
 
 from .res_partner import REFERENCE_KEYS
@@ -45,6 +46,8 @@ COMPARED_FIELDS = (
 # never written back by a restore: the record's identity and what Odoo computes
 NOT_RESTORED = ("id", "commercial_partner_id", "message_main_attachment_id")
 PURGE_BATCH = 1000
+# kept rows that Restore leaves: the merged group's list of partners stays as it was merged
+NOT_PUT_BACK = ("kundenbindung_duplicate_group_partner_rel",)
 
 _logger = logging.getLogger(__name__)
 
@@ -95,6 +98,26 @@ class KundenbindungMergeJournal(models.Model):
         readonly=True,
         help="The merged partner's values were deleted after the retention period; it can no longer be restored.",
     )
+
+    def _check_owner(self):
+        """Managers of the entry's company restore or delete it; the other
+        companies that see an entry of shared partners only read it."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
+            raise AccessError(self.env._("Only Customer Retention managers can restore merged partners."))
+        others = self.company_id - self.env.user.company_ids
+        if others:
+            raise AccessError(
+                self.env._(
+                    "Only the managers of %(company)s restore or delete its merge journal.",
+                    company=", ".join(others.mapped("name")),
+                )
+            )
+
+    def unlink(self):
+        self._check_owner()
+        return super().unlink()
 
     def _compute_moved_summary(self):
         for journal in self:
@@ -194,7 +217,13 @@ class KundenbindungMergeJournal(models.Model):
         self.env.flush_all()
         done = skipped = 0
         for entry in self.dropped or []:
+            if entry["table"] in NOT_PUT_BACK:
+                continue
             row = dict(entry["row"], **{entry["column"]: partner.id})
+            if entry["table"] == "kundenbindung_duplicate_dismissal":
+                # a decision names the lower partner id first
+                low, high = sorted((row["partner_a_id"], row["partner_b_id"]))
+                row.update(partner_a_id=low, partner_b_id=high)
             try:
                 with mute_logger("odoo.sql_db"), cr.savepoint():
                     for table, values in [(entry["table"], row)] + [
@@ -254,8 +283,7 @@ class KundenbindungMergeJournal(models.Model):
         snapshot values. The records the merge moved stay with the
         survivor; the journal lists them. The two are not proposed as
         duplicates again."""
-        if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
-            raise AccessError(self.env._("Only Customer Retention managers can restore merged partners."))
+        self._check_owner()
         Partner = self.env["res.partner"].sudo()
         restored = Partner.browse()
         for journal in self:
@@ -321,30 +349,36 @@ class KundenbindungMergeJournal(models.Model):
         their company's retention period (name, email, values, kept rows),
         in batches; what was merged into what, and when, stays."""
         today = fields.Date.context_today(self)
-        todo = self.sudo().browse()
-        for company in self.env["res.company"].sudo().search([]):
-            limit = today - relativedelta(months=company.kundenbindung_merge_journal_months or 12)
-            todo |= self.sudo().search(
+        # entries of a company by its period; shared ones (no company) by the default
+        domain = expression.OR(
+            [
                 [
-                    ("company_id", "in", [company.id, False]),
-                    ("purged_date", "=", False),
-                    ("create_date", "<", fields.Datetime.to_datetime(limit)),
-                ],
-                limit=PURGE_BATCH,
-            )
-        batch = todo[:PURGE_BATCH]
+                    ("company_id", "=", company_id),
+                    ("create_date", "<", fields.Datetime.to_datetime(today - relativedelta(months=months))),
+                ]
+                for company_id, months in [
+                    (company.id, company.kundenbindung_merge_journal_months or 12)
+                    for company in self.env["res.company"].sudo().search([])
+                ]
+                + [(False, 12)]
+            ]
+        )
+        domain = expression.AND([[("purged_date", "=", False)], domain])
+        Journal = self.sudo()
+        batch = Journal.search(domain, limit=PURGE_BATCH, order="id")
+        batch.write(
+            {
+                "email": False,
+                "snapshot": False,
+                "differences": False,
+                "external_ids": False,
+                "dropped": False,
+                "purged_date": today,
+            }
+        )
         for journal in batch:
-            journal.write(
-                {
-                    # stored data stays language-neutral
-                    "source_name": "#%s" % journal.source_id,
-                    "email": False,
-                    "snapshot": False,
-                    "differences": False,
-                    "external_ids": False,
-                    "dropped": False,
-                    "purged_date": today,
-                }
-            )
+            # stored data stays language-neutral
+            journal.source_name = "#%s" % journal.source_id
+        remaining = Journal.search_count(domain)
         _logger.info("Customer Retention: personal data of %s merge journal entries deleted", len(batch))
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(todo) - len(batch))
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)

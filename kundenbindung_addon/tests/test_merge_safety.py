@@ -21,6 +21,12 @@ from ..models import kundenbindung_duplicate_detection
 from .common import make_invoice
 
 D = datetime.date
+
+
+class Killed(BaseException):
+    """The worker killed in the middle of a call (not an error a job catches)."""
+
+
 # copying a row of these would make the partners users or companies, which no merge takes
 NOT_COPIED = ("res_users", "res_company", "res_partner")
 # the column naming the model of a res_model/res_id reference
@@ -108,6 +114,11 @@ class TestMergeSafety(AccountTestInvoicingCommon):
         survivor, source = self.pair(email="info@kern-druck.de")
         other = self.env["res.partner"].create({"name": "Lutz Papier AG", "is_company": True})
         both = survivor | source
+        # a second merged partner: its rows may collide with the first one's, not with the survivor's
+        second = self.env["res.partner"].create({"name": "Kern Druck GmbH", "is_company": True, "zip": "70173"})
+        watcher = self.env["res.partner"].create({"name": "Nina Beobachter"})
+        (source | second).message_subscribe(partner_ids=watcher.ids)
+        members, sources = both | second, source | second
         # the collisions Odoo's merge resolves by deleting rows
         other.message_subscribe(partner_ids=both.ids)
         survivor.message_subscribe(partner_ids=other.ids)
@@ -119,10 +130,13 @@ class TestMergeSafety(AccountTestInvoicingCommon):
         both.category_id = [Command.link(tag.id)]
         source.category_id = [Command.link(self.env["res.partner.category"].create({"name": "Nur Quelle"}).id)]
         campaign = self.env["kundenbindung.campaign"].sudo().create({"name": "Ostern", "company_id": self.company.id})
+        summer = self.env["kundenbindung.campaign"].sudo().create({"name": "Sommer", "company_id": self.company.id})
         self.env["kundenbindung.campaign.recipient"].sudo().create(
             [
                 {"campaign_id": campaign.id, "partner_id": survivor.id, "control": True},
                 {"campaign_id": campaign.id, "partner_id": source.id, "control": False},
+                {"campaign_id": summer.id, "partner_id": source.id, "control": True},
+                {"campaign_id": summer.id, "partner_id": second.id, "control": False},
             ]
         )
         occasion = self.env["kundenbindung.occasion"].sudo().create({"name": "Jubiläum", "company_id": self.company.id})
@@ -142,7 +156,7 @@ class TestMergeSafety(AccountTestInvoicingCommon):
             [{"acc_number": "DE89370400440532013000", "partner_id": p.id} for p in both]
         )
         self.invoice(source, 300.0)
-        group = self.group_of(both)
+        group = self.group_of(members)
         group.survivor_id = survivor
         # and a copy of a row of every other table that references partners, for both
         self.env.flush_all()
@@ -185,37 +199,46 @@ class TestMergeSafety(AccountTestInvoicingCommon):
         for table in ("mail_activity", "ir_attachment"):
             cr.execute(SQL("SELECT COALESCE(max(id), 0) FROM %s", SQL.identifier(table)))
             max_ids[table] = cr.fetchone()[0]
-        before = self.count_rows(both.ids, source.ids, max_ids)
+        before = self.count_rows(members.ids, sources.ids, max_ids)
         self.assertGreater(sum(1 for n in before.values() if n), 15, "rows in many tables name the partners")
 
         group.with_user(self.manager).action_merge()
-        self.assertFalse(source.exists())
-        after = self.count_rows(both.ids, source.ids, max_ids)
-        journal = group.journal_ids
+        self.assertFalse(sources.exists())
+        after = self.count_rows(members.ids, sources.ids, max_ids)
+        journal = group.journal_ids.filtered(lambda j: j.source_id == source.id)
+        dropped = [entry for j in group.journal_ids for entry in j.dropped]
         expected = dict(before)
-        for entry in journal.dropped:
+        for entry in dropped:
             for table, column in expected:
                 if table != entry["table"]:
                     continue
                 if column == "res_id" and entry["row"].get(MODEL_COLUMN.get(table, "res_model")) != "res.partner":
                     continue
-                if entry["row"].get(column) in both.ids:
+                if entry["row"].get(column) in members.ids:
                     expected[(table, column)] -= 1
         lost = {key: (before[key], after[key], expected[key]) for key in before if after[key] != expected[key]}
         self.assertFalse(lost, "rows lost without a journal entry: (before, after, expected)")
-        kept = {entry["table"] for entry in journal.dropped}
+        kept = {entry["table"] for entry in dropped}
         self.assertTrue(
             {"mail_followers", "discuss_channel_member", "kundenbindung_campaign_recipient"} <= kept,
             "true duplicates are journaled",
         )
         self.assertEqual(journal.dropped_count, len(journal.dropped))
         # shown by what a user calls the rows, one line per table
-        self.assertEqual(len(journal.dropped_summary.splitlines()), len(kept))
+        self.assertEqual(len(journal.dropped_summary.splitlines()), len({entry["table"] for entry in journal.dropped}))
         self.assertIn("Channel", journal.dropped_summary)
         # their own rules: tags united, the recipient reached, dismissals in order, the invoice moved
         self.assertEqual(set(survivor.category_id.mapped("name")), {"Messe 2026", "Nur Quelle"})
-        recipient = self.env["kundenbindung.campaign.recipient"].search([("campaign_id", "=", campaign.id)])
-        self.assertEqual((recipient.partner_id, recipient.control), (survivor, False))
+        for easter_or_summer in (campaign, summer):
+            recipient = self.env["kundenbindung.campaign.recipient"].search([("campaign_id", "=", easter_or_summer.id)])
+            self.assertEqual((recipient.partner_id, recipient.control), (survivor, False))
+        # both merged partners' watcher follows the survivor once
+        self.assertIn(
+            watcher,
+            self.env["mail.followers"]
+            .search([("res_model", "=", "res.partner"), ("res_id", "=", survivor.id)])
+            .partner_id,
+        )
         pairs = Dismissal.search([]).mapped(lambda d: (d.partner_a_id.id, d.partner_b_id.id))
         self.assertIn(tuple(sorted((lower.id, survivor.id))), pairs)
         self.assertEqual(pairs.count(tuple(sorted((other.id, survivor.id)))), 1)
@@ -230,6 +253,11 @@ class TestMergeSafety(AccountTestInvoicingCommon):
         action = journal.with_user(self.manager).action_restore()
         restored = self.env["res.partner"].browse(action["res_id"])
         self.assertIn(restored, channel.channel_member_ids.partner_id)
+        # the decision "not a duplicate" comes back in order
+        self.assertIn(
+            tuple(sorted((other.id, restored.id))),
+            Dismissal.search([]).mapped(lambda d: (d.partner_a_id.id, d.partner_b_id.id)),
+        )
         self.assertIn(
             restored,
             self.env["mail.followers"]
@@ -287,9 +315,51 @@ class TestMergeSafety(AccountTestInvoicingCommon):
         self.assertEqual(group.with_user(self.manager).read(["state"])[0]["state"], "review")
         # company 1's own sure group waits: it did not switch automatic merging on
         self.assertEqual((own_group.state, len(own.exists())), ("new", 2))
-        # merged by hand, the journal is company 2's and company 1's to see
+        # company 1 sees the group, and does not act on it: that is company 2's
+        with self.assertRaises(AccessError):
+            group.with_user(self.manager).action_merge()
+        with self.assertRaises(AccessError):
+            group.with_user(self.manager).action_dismiss()
+        # merged by hand, the journal is company 2's and company 1's to see, company 2's to restore or delete
         group.with_user(self.manager_2).action_merge()
-        self.assertTrue(group.journal_ids.with_user(self.manager).read(["source_name"]))
+        journal = group.journal_ids
+        self.assertTrue(journal.with_user(self.manager).read(["source_name"]))
+        with self.assertRaises(AccessError):
+            journal.with_user(self.manager).unlink()
+        with self.assertRaises(AccessError):
+            journal.with_user(self.manager).action_restore()
+        # a group with a company's own partner is never shown to another company
+        mine = self.env["res.partner"].create({"name": "Süd Karton GmbH", "company_id": self.company_2.id})
+        theirs = self.env["res.partner"].create({"name": "Süd Karton GmbH"})
+        self.invoice(theirs, 80.0)
+        mixed = self.group_of(mine | theirs, company=self.company_2)
+        self.env["kundenbindung.duplicate.detection"]._cron_merge()
+        self.assertEqual(mixed.state, "review")
+        self.assertFalse(mixed.visible_company_ids)
+        with self.assertRaises(AccessError):
+            mixed.with_user(self.manager).read(["name"])
+
+    def test_odoo_own_merge_keeps_the_addons_rows(self):
+        """Contacts > Merge (Odoo's wizard, no journal): "not a duplicate"
+        decisions are re-keyed instead of deleted, a reached recipient stays
+        reached."""
+        survivor, source = self.pair(name="Nord Papier KG")
+        other = self.env["res.partner"].create({"name": "Nord Pappe KG", "is_company": True})
+        Dismissal = self.env["kundenbindung.duplicate.dismissal"].sudo()
+        Dismissal.create([dict(zip(("partner_a_id", "partner_b_id"), sorted((other.id, source.id))))])
+        campaign = self.env["kundenbindung.campaign"].sudo().create({"name": "Herbst", "company_id": self.company.id})
+        self.env["kundenbindung.campaign.recipient"].sudo().create(
+            [
+                {"campaign_id": campaign.id, "partner_id": survivor.id, "control": True},
+                {"campaign_id": campaign.id, "partner_id": source.id, "control": False},
+            ]
+        )
+        self.env["base.partner.merge.automatic.wizard"]._merge((survivor | source).ids, survivor)
+        self.assertFalse(source.exists())
+        pairs = Dismissal.search([]).mapped(lambda d: (d.partner_a_id.id, d.partner_b_id.id))
+        self.assertIn(tuple(sorted((other.id, survivor.id))), pairs)
+        recipient = self.env["kundenbindung.campaign.recipient"].sudo().search([("campaign_id", "=", campaign.id)])
+        self.assertEqual((recipient.partner_id, recipient.control), (survivor, False))
 
     # ------------------------------------------------------------------ books
 
@@ -312,22 +382,33 @@ class TestMergeSafety(AccountTestInvoicingCommon):
             group.with_user(self.manager).action_merge()
         # chosen by the addon, it is the one that stays
         group.survivor_id = False
-        self.assertEqual(group.proposed_survivor_id, unlocked)
+        self.assertEqual(group.proposed_survivor_id, locked)
         group.with_user(self.manager).action_merge()
         self.assertEqual((unlocked | locked).exists(), locked)
         self.assertEqual(hashed.line_ids.partner_id, locked)
         results = self.company._check_hash_integrity()["results"]
         self.assertTrue(results)
         self.assertEqual({r["status"] for r in results} - {"no_data"}, {"verified"})
-        # a lock date protects the entries the same way
+
+    def test_lock_dates_protect_the_books_the_same_way(self):
         before, after = self.pair(name="West Akten KG")
-        self.invoice(before, 50.0)
-        self.invoice(after, 500.0)
+        early = make_invoice(self.env, self.company, before, D(2026, 3, 2), [(self.product, 1, 50.0)], self.tax_sale_a)
+        make_invoice(self.env, self.company, after, D(2026, 9, 1), [(self.product, 1, 500.0)], self.tax_sale_a)
+        twice, again = self.pair(name="Ost Akten KG")
+        make_invoice(self.env, self.company, twice, D(2026, 3, 3), [(self.product, 1, 50.0)], self.tax_sale_a)
+        make_invoice(self.env, self.company, again, D(2026, 3, 4), [(self.product, 1, 50.0)], self.tax_sale_a)
         self.company.sudo().fiscalyear_lock_date = D(2026, 6, 30)
-        both = self.group_of(before | after)
+        # the partner of the locked entry stays, though the other brought more revenue
+        group = self.group_of(before | after)
+        self.assertEqual(group.proposed_survivor_id, before)
+        group.with_user(self.manager).action_merge()
+        self.assertEqual((before | after).exists(), before)
+        self.assertEqual(early.line_ids.partner_id, before)
+        # two partners with locked entries: one would change, so nothing is merged
+        both = self.group_of(twice | again)
         with self.assertRaisesRegex(UserError, "lock date"):
             both.with_user(self.manager).action_merge()
-        self.assertEqual(len((before | after).exists()), 2)
+        self.assertEqual(len((twice | again).exists()), 2)
 
     # ------------------------------------------------------------------ at any size
 
@@ -344,13 +425,28 @@ class TestMergeSafety(AccountTestInvoicingCommon):
             self.assertEqual((progress.done, progress.remaining), (2, 3))
             self.assertEqual(groups.mapped("state").count("merged"), 2)
             # a call that dies is rolled back whole; the next one takes the same groups again
+            # killed after one more merge: the call is rolled back whole, the next takes the same groups
+            real_merge = type(groups)._merge
+            merges = []
+
+            def merge_then_die(group, *args, **kwargs):
+                if merges:
+                    raise Killed()
+                merges.append(group)
+                return real_merge(group, *args, **kwargs)
+
             with (
-                self.assertRaises(RuntimeError),
+                self.assertRaises(Killed),
                 self.env.cr.savepoint(),
-                patch.object(type(Detection), "_auto_merge", side_effect=RuntimeError("killed")),
+                patch.object(type(groups), "_merge", merge_then_die),
             ):
                 Detection._cron_merge()
+            self.assertEqual(len(merges), 1)
             self.assertEqual(groups.mapped("state").count("merged"), 2)
+            # the time budget: once spent, a call ends after the group it is on
+            with patch.object(kundenbindung_duplicate_detection, "_merge_seconds", return_value=0):
+                Detection._cron_merge()
+            self.assertEqual((progress.done, progress.remaining), (1, 2))
             Detection._cron_merge()
             Detection._cron_merge()
             self.assertEqual(progress.remaining, 0)

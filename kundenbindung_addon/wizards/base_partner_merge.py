@@ -23,6 +23,7 @@ move, after one slow catalogue query per table); its reference step runs."""
 import logging
 
 import psycopg2
+import psycopg2.errors
 
 from odoo import models
 from odoo.tools import SQL, mute_logger
@@ -41,10 +42,12 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         if self._kundenbindung_journals():
             cr = self.env.cr
             self.env.flush_all()
+            # the accounts Odoo's step compares: the active ones
             cr.execute(
                 """SELECT s.id FROM res_partner_bank s
                      JOIN res_partner_bank d ON d.partner_id = %s AND d.sanitized_acc_number = s.sanitized_acc_number
-                    WHERE s.partner_id = ANY(%s)""",
+                      AND d.active
+                    WHERE s.partner_id = ANY(%s) AND s.active""",
                 [dst_partner.id, src_partners.ids],
             )
             ids = [row[0] for row in cr.fetchall()]
@@ -58,6 +61,10 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         if model == "res.partner" and self._kundenbindung_journals():
             # the same tables and columns as Odoo's step (``_get_fk_on``): nothing is left for it to move
             return self._kundenbindung_move_rows(src_records, dst_record)
+        if model == "res.partner":
+            # any other merge (Contacts > Merge): the addon's own rows by their rules, the rest as Odoo does
+            self.env.flush_all()
+            self._kundenbindung_own_rules(src_records.ids, dst_record.id)
         return super()._update_foreign_keys_generic(model, src_records, dst_record)
 
     def _update_reference_fields(self, src_partners, dst_partner):
@@ -97,15 +104,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             SQL("d.partner_id = %s AND d.res_model = s.res_model AND d.res_id = s.res_id", dst),
             "partner_id",
         )
-        # a customer reached by a campaign stays reached when its duplicate was in the control group
-        cr.execute(
-            """UPDATE kundenbindung_campaign_recipient d SET control = FALSE
-                 FROM kundenbindung_campaign_recipient s
-                WHERE d.partner_id = %s AND s.partner_id = ANY(%s) AND s.campaign_id = d.campaign_id
-                  AND d.control AND NOT s.control""",
-            [dst, sources],
-        )
-        self._kundenbindung_rekey_dismissals(sources, dst)
+        self._kundenbindung_own_rules(sources, dst)
         for table, column in self._get_fk_on("res_partner"):
             if "base_partner_merge_" in table:
                 continue
@@ -124,6 +123,40 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             except psycopg2.Error:
                 self._kundenbindung_move_one_by_one(table, column, sources, dst)
         self.env.invalidate_all()
+
+    def _kundenbindung_own_rules(self, sources, dst):
+        """The addon's rows whose duplicates mean something: a customer
+        reached by a campaign stays reached when its duplicate was in the
+        control group; "not a duplicate" decisions keep their order; a
+        campaign recipient or an occasion served that the survivor has
+        already is one (journaled when the merge has a journal)."""
+        cr = self.env.cr
+        cr.execute(
+            """UPDATE kundenbindung_campaign_recipient d SET control = FALSE
+                 FROM kundenbindung_campaign_recipient s
+                WHERE d.partner_id = %s AND s.partner_id = ANY(%s) AND s.campaign_id = d.campaign_id
+                  AND d.control AND NOT s.control""",
+            [dst, sources],
+        )
+        self._kundenbindung_rekey_dismissals(sources, dst)
+        for table, key in (("kundenbindung_campaign_recipient", "campaign_id"), ("kundenbindung_occasion_log", None)):
+            same = (
+                SQL("d.campaign_id = s.campaign_id")
+                if key
+                else SQL("d.occasion_id = s.occasion_id AND d.year = s.year")
+            )
+            self._kundenbindung_journal_rows(
+                table,
+                "partner_id",
+                SQL(
+                    "partner_id = ANY(%s) AND EXISTS (SELECT 1 FROM %s d, %s s WHERE s.id = t.id AND d.partner_id = %s AND %s)",
+                    sources,
+                    SQL.identifier(table),
+                    SQL.identifier(table),
+                    dst,
+                    same,
+                ),
+            )
 
     def _kundenbindung_move_one_by_one(self, table, column, sources, dst):
         """The rows of ``table`` that the bulk move could not take, one by
@@ -150,7 +183,8 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                             ctid,
                         )
                     )
-            except psycopg2.Error:
+            except psycopg2.errors.UniqueViolation:
+                # the survivor has the same row; any other error stops the merge
                 self._kundenbindung_journal_rows(table, column, SQL("ctid = %s", ctid))
 
     def _kundenbindung_unite_followers(self, sources, duplicate_of, column):
@@ -234,6 +268,12 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         if not rows:
             return
         journals = {journal.source_id: journal for journal in self._kundenbindung_journals()}
+        if not journals:
+            # a merge without the addon's journal (Odoo's own wizard): only the addon's true duplicates come here
+            _logger.info("Customer Retention: %s duplicate row(s) of %s dropped by a merge", len(rows), table)
+            if delete:
+                cr.execute(SQL("DELETE FROM %s t WHERE %s", SQL.identifier(table), where))
+            return
         dependants = self._kundenbindung_cascades(table)
         entries = {}
         for partner_id, values in rows:
@@ -259,7 +299,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             else:
                 _logger.warning("Customer Retention: no merge journal for partner %s (%s rows)", partner_id, table)
         if delete:
-            cr.execute(SQL("DELETE FROM %s WHERE %s", SQL.identifier(table), where))
+            cr.execute(SQL("DELETE FROM %s t WHERE %s", SQL.identifier(table), where))
         _logger.info(
             "Customer Retention: %s row(s) of %s could not move to the survivor; kept in the merge journal",
             len(rows),

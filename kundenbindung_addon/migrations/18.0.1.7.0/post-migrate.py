@@ -4,7 +4,8 @@
 it could delete partners, and across companies, before. Databases upgraded
 from an earlier version have it switched off on every company, until a
 manager has reviewed the candidates and switches it back on. Companies get
-the merge journal's retention period."""
+the merge journal's retention period, and earlier journal entries the
+merged partner's email (so that Odoo's privacy lookup finds them)."""
 
 import logging
 
@@ -28,6 +29,14 @@ def migrate(cr, version):
         UPDATE res_company
            SET kundenbindung_merge_journal_months = 12
          WHERE kundenbindung_merge_journal_months IS NULL
+        """
+    )
+    # the email of partners merged before, for Odoo's privacy lookup
+    cr.execute(
+        """
+        UPDATE kundenbindung_merge_journal
+           SET email = snapshot->>'email'
+         WHERE email IS NULL AND snapshot->>'email' IS NOT NULL
         """
     )
     _logger.info(
