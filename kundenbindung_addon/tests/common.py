@@ -35,3 +35,20 @@ def make_invoice(env, company, partner, date, lines, taxes, move_type="out_invoi
     if post:
         invoice.action_post()
     return invoice
+
+
+def make_duplicate_group(env, company, partners, score=99.0):
+    """A duplicate group of ``company`` with ``partners``, sure at ``score``
+    (best pair and weakest link), as the duplicate search records them."""
+    return (
+        env["kundenbindung.duplicate.group"]
+        .sudo()
+        .create(
+            {
+                "company_id": company.id,
+                "partner_ids": [Command.set(partners.ids)],
+                "score": score,
+                "weakest_score": score,
+            }
+        )
+    )

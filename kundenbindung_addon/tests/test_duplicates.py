@@ -10,7 +10,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.base.wizard.base_partner_merge import MergePartnerAutomatic
 
-from .common import make_invoice
+from .common import make_duplicate_group, make_invoice
 
 D = datetime.date
 
@@ -83,18 +83,7 @@ class TestDuplicates(AccountTestInvoicingCommon):
         )
 
     def group_of(self, partners, score=99.0):
-        return (
-            self.env["kundenbindung.duplicate.group"]
-            .sudo()
-            .create(
-                {
-                    "company_id": self.company.id,
-                    "partner_ids": [Command.set(partners.ids)],
-                    "score": score,
-                    "weakest_score": score,
-                }
-            )
-        )
+        return make_duplicate_group(self.env, self.company, partners, score)
 
     def invoice(self, partner, amount):
         return make_invoice(

@@ -18,7 +18,7 @@ from odoo.tools import SQL, mute_logger
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from ..models import kundenbindung_duplicate_detection
-from .common import make_invoice
+from .common import make_duplicate_group, make_invoice
 
 D = datetime.date
 
@@ -62,18 +62,7 @@ class TestMergeSafety(AccountTestInvoicingCommon):
         )
 
     def group_of(self, partners, company=None, score=99.0):
-        return (
-            self.env["kundenbindung.duplicate.group"]
-            .sudo()
-            .create(
-                {
-                    "company_id": (company or self.company).id,
-                    "partner_ids": [Command.set(partners.ids)],
-                    "score": score,
-                    "weakest_score": score,
-                }
-            )
-        )
+        return make_duplicate_group(self.env, company or self.company, partners, score)
 
     def invoice(self, partner, amount, company=None):
         company = company or self.company
