@@ -46,6 +46,8 @@ COMPARED_FIELDS = (
 # never written back by a restore: the record's identity and what Odoo computes
 NOT_RESTORED = ("id", "commercial_partner_id", "message_main_attachment_id")
 PURGE_BATCH = 1000
+# the snapshot's key for the company-dependent values, by field and company
+COMPANY_VALUES = "company_values"
 # kept rows that Restore leaves: the merged group's list of partners stays as it was merged
 NOT_PUT_BACK = ("kundenbindung_duplicate_group_partner_rel",)
 
@@ -170,13 +172,19 @@ class KundenbindungMergeJournal(models.Model):
         ]
         if references is None:
             references = self.env["res.partner"]._kundenbindung_references(sources, group.company_id)
+        per_company = self._company_values(sources)
         for source, values in zip(sources, sources.read(fields_)):
             snapshot = {
                 name: (value[0] if isinstance(value, tuple) else value)
                 for name, value in values.items()
-                if value not in (False, None, "") and name != "id"
+                if value not in (False, None, "")
+                and name != "id"
+                # company-dependent values are kept for every company below, not for the reader's only
+                and not sources._fields[name].company_dependent
             }
             snapshot = {k: (v if isinstance(v, (str, int, float, bool)) else str(v)) for k, v in snapshot.items()}
+            if per_company.get(source.id):
+                snapshot[COMPANY_VALUES] = per_company[source.id]
             xmlids = self.env["ir.model.data"].search([("model", "=", "res.partner"), ("res_id", "=", source.id)])
             differences = []
             for name in COMPARED_FIELDS:
@@ -200,6 +208,47 @@ class KundenbindungMergeJournal(models.Model):
                 }
             )
         return journals
+
+    def _company_values(self, partners):
+        """{partner id: {field: {company id: value}}} of the partners'
+        company-dependent fields (payment terms, pricelist, accounts...), as
+        stored: Odoo's merge keeps the survivor's where both have one."""
+        names = [
+            name
+            for name, field in partners._fields.items()
+            if field.company_dependent and field.store and field.type in SNAPSHOT_TYPES
+        ]
+        if not names or not partners:
+            return {}
+        partners.flush_recordset(names)
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM res_partner WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(name) for name in names),
+                partners.ids,
+            )
+        )
+        found = {}
+        for partner_id, *values in self.env.cr.fetchall():
+            kept = {name: value for name, value in zip(names, values) if value}
+            if kept:
+                found[partner_id] = kept
+        return found
+
+    def _restore_company_values(self, partner, values):
+        """Write the kept company-dependent values back, company by company;
+        a value whose record is gone is left out."""
+        for name, by_company in values.items():
+            field = partner._fields.get(name)
+            if not field:
+                continue
+            for company_id, value in by_company.items():
+                company = self.env["res.company"].sudo().browse(int(company_id)).exists()
+                if not company or (
+                    field.type == "many2one" and not self.env[field.comodel_name].sudo().browse(value).exists()
+                ):
+                    continue
+                partner.with_company(company).write({name: value})
 
     def _add_dropped(self, rows):
         """Keep rows of the merged partner that could not move (see
@@ -304,6 +353,8 @@ class KundenbindungMergeJournal(models.Model):
                 )
             values = {}
             for name, value in (journal.snapshot or {}).items():
+                if name == COMPANY_VALUES:
+                    continue
                 field = Partner._fields.get(name)
                 if not field or name in NOT_RESTORED or not field.store or field.readonly:
                     continue
@@ -312,6 +363,7 @@ class KundenbindungMergeJournal(models.Model):
                 values[name] = value
             values["active"] = True
             partner = Partner.create(values)
+            journal._restore_company_values(partner, (journal.snapshot or {}).get(COMPANY_VALUES, {}))
             put_back, skipped = journal._restore_dropped(partner)
             partner.message_post(
                 body=self.env._(

@@ -328,6 +328,22 @@ class TestMergeSafety(AccountTestInvoicingCommon):
         with self.assertRaises(AccessError):
             mixed.with_user(self.manager).read(["name"])
 
+    def test_restore_brings_back_each_companys_values(self):
+        """Odoo's merge keeps the survivor's payment terms where both had
+        some; the journal keeps the merged partner's, for every company."""
+        keep, merged = self.pair(name="Alt Papier GmbH")
+        term_30 = self.env.ref("account.account_payment_term_30days")
+        term_15 = self.env.ref("account.account_payment_term_15days")
+        keep.with_company(self.company_2).property_payment_term_id = term_30
+        merged.with_company(self.company_2).property_payment_term_id = term_15
+        group = self.group_of(keep | merged)
+        group.survivor_id = keep
+        group.with_user(self.manager).action_merge()
+        self.assertEqual(keep.with_company(self.company_2).property_payment_term_id, term_30)
+        action = group.journal_ids.with_user(self.manager).action_restore()
+        restored = self.env["res.partner"].browse(action["res_id"])
+        self.assertEqual(restored.with_company(self.company_2).property_payment_term_id, term_15)
+
     def test_odoo_own_merge_keeps_the_addons_rows(self):
         """Contacts > Merge (Odoo's wizard, no journal): "not a duplicate"
         decisions are re-keyed instead of deleted, a reached recipient stays

@@ -105,6 +105,13 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             "partner_id",
         )
         self._kundenbindung_own_rules(sources, dst)
+        # defaults naming a merged partner (Odoo's merge moves only the company-dependent ones)
+        cr.execute(
+            """UPDATE ir_default d SET json_value = %s FROM ir_model_fields f
+                WHERE f.id = d.field_id AND f.relation = 'res.partner' AND f.ttype = 'many2one'
+                  AND d.json_value = ANY(%s)""",
+            [str(dst), [str(source) for source in sources]],
+        )
         for table, column in self._get_fk_on("res_partner"):
             if "base_partner_merge_" in table:
                 continue
