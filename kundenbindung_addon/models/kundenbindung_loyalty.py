@@ -2,11 +2,22 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Loyalty points on Odoo's loyalty app: points from posted invoices (and
 back for credit notes, reset to draft and cancellation) written as loyalty
-history lines of the customer's card, and tiers by points."""
+history lines of the customer's card, and tiers by points. Loyalty never
+stops a posting: what fails is pending and caught up by a scheduled action."""
+
+import logging
+import secrets
+
+import psycopg2
 
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 from ..engine.loyalty import Rule, invoice_points
+
+_logger = logging.getLogger(__name__)
 
 
 class KundenbindungLoyaltyTier(models.Model):
@@ -31,6 +42,16 @@ class KundenbindungLoyaltyTier(models.Model):
 
 LOYALTY_FIELDS = ["kundenbindung_loyalty_points", "kundenbindung_loyalty_tier_id"]
 
+# codes of the addon's cards: "044" (Odoo's coupon barcode prefix) and 20
+# characters of Crockford's base32 (no i, l, o, u), 100 random bits, in
+# groups of four; Odoo's own codes ("044" and 9 hex digits) never look alike
+CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+CODE_GROUPS = 5
+CODE_GROUP_SIZE = 4
+CODE_CONSTRAINT = "loyalty_card_card_code_unique"
+CODE_ATTEMPTS = 5
+CATCH_UP_BATCH = 500
+
 
 class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
@@ -46,38 +67,231 @@ class LoyaltyCard(models.Model):
         self.env["res.partner"].invalidate_model(LOYALTY_FIELDS)
         return super().write(vals)
 
+    @api.model
+    def _kundenbindung_generate_code(self):
+        """The code of a card the addon creates: 100 random bits from
+        ``secrets``, readable (no 0/o, 1/i/l mix-ups), e.g.
+        ``044-7kq2-m9xh-4trb-3zwp-6n8c``."""
+        chars = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_GROUPS * CODE_GROUP_SIZE))
+        groups = [chars[start : start + CODE_GROUP_SIZE] for start in range(0, len(chars), CODE_GROUP_SIZE)]
+        return "044-" + "-".join(groups)
+
+    @api.model
+    def _kundenbindung_taken_codes(self, codes):
+        """The codes of ``codes`` already on a card, in one query."""
+        self.flush_model(["code"])
+        self.env.cr.execute(SQL("SELECT code FROM loyalty_card WHERE code = ANY(%s)", list(codes)))
+        return {code for (code,) in self.env.cr.fetchall()}
+
+    @api.model
+    def _kundenbindung_new_codes(self, count):
+        """``count`` codes of ``_kundenbindung_generate_code``, distinct and
+        on no card yet."""
+        codes = set()
+        for _attempt in range(CODE_ATTEMPTS):
+            drawn = {self._kundenbindung_generate_code() for _i in range(count - len(codes))} - codes
+            codes |= drawn - self._kundenbindung_taken_codes(drawn)
+            if len(codes) == count:
+                break
+        return list(codes)
+
+    @api.model
+    def _kundenbindung_create_cards(self, vals_list):
+        """The addon's cards of ``vals_list`` in one create, each with a new
+        code of ``_kundenbindung_new_codes``. Should the database still find
+        a code taken (a card of a concurrent transaction), the create is
+        rolled back to its savepoint and tried again with new codes."""
+        for attempt in range(1, CODE_ATTEMPTS + 1):
+            codes = self._kundenbindung_new_codes(len(vals_list))
+            try:
+                with self.env.cr.savepoint():
+                    return self.create([dict(vals, code=code) for vals, code in zip(vals_list, codes, strict=True)])
+            except psycopg2.errors.UniqueViolation as error:
+                if error.diag.constraint_name != CODE_CONSTRAINT or attempt == CODE_ATTEMPTS:
+                    raise
+                _logger.info("Loyalty card code already taken, new codes (attempt %s): %s", attempt, error)
+
+    @api.model
+    def _kundenbindung_active_cards(self, keys):
+        """``(program id, partner id)`` of ``keys`` -> id of the partner's
+        active card in that program (the oldest, as a search finds it), in
+        one query; keys without an active card are left out."""
+        if not keys:
+            return {}
+        self.flush_model(["program_id", "partner_id", "active"])
+        programs, partners = zip(*keys, strict=True)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (card.program_id, card.partner_id) card.program_id, card.partner_id, card.id
+                  FROM loyalty_card card
+                  JOIN unnest(%s::int[], %s::int[]) AS wanted(program_id, partner_id)
+                    ON wanted.program_id = card.program_id AND wanted.partner_id = card.partner_id
+                 WHERE card.active
+                 ORDER BY card.program_id, card.partner_id, card.id
+                """,
+                list(programs),
+                list(partners),
+            )
+        )
+        return {(program_id, partner_id): card_id for program_id, partner_id, card_id in self.env.cr.fetchall()}
+
+
+class LoyaltyHistory(models.Model):
+    _inherit = "loyalty.history"
+
+    def init(self):
+        result = super().init()
+        # every posting reads the history of its documents: without this index, the whole table
+        create_index(
+            self.env.cr,
+            "loyalty_history_kundenbindung_account_move_idx",
+            self._table,
+            ["order_id"],
+            where="order_model = 'account.move'",
+        )
+        return result
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    kundenbindung_loyalty_pending = fields.Boolean(
+        string="Loyalty points pending",
+        copy=False,
+        readonly=True,
+        help="The loyalty points of this document could not be written when it was posted, reset to draft or "
+        "cancelled; the scheduled action catching up loyalty points writes them.",
+    )
+
+    def init(self):
+        result = super().init()
+        # the few pending documents, found without reading the others
+        create_index(
+            self.env.cr,
+            "account_move_kundenbindung_loyalty_pending_idx",
+            self._table,
+            ["id"],
+            where="kundenbindung_loyalty_pending",
+        )
+        return result
+
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted._kundenbindung_sync_loyalty()
+        posted._kundenbindung_sync_loyalty_or_defer()
         return posted
 
     def button_draft(self):
         result = super().button_draft()
-        self._kundenbindung_sync_loyalty()
+        self._kundenbindung_sync_loyalty_or_defer()
         return result
 
     def button_cancel(self):
         result = super().button_cancel()
-        self._kundenbindung_sync_loyalty()
+        self._kundenbindung_sync_loyalty_or_defer()
         return result
 
-    def _kundenbindung_loyalty_points(self, program):
+    @api.model
+    def _cron_kundenbindung_loyalty_catch_up(self, batch_size=CATCH_UP_BATCH):
+        """Scheduled action: the loyalty points of pending documents, a
+        batch per call, each in a savepoint. A failing batch is tried again
+        document by document; what still fails stays pending (logged) and
+        the call goes on with the next batch until one succeeds, so a
+        document that keeps failing never holds up the others. Idempotent:
+        a document caught up twice counts once."""
+        pending = [("kundenbindung_loyalty_pending", "=", True)]
+        done = failed = last_id = 0
+        while not done:
+            batch = self.search([*pending, ("id", ">", last_id)], order="id", limit=batch_size)
+            if not batch:
+                break
+            last_id = batch[-1].id
+            if batch._kundenbindung_sync_loyalty_or_defer():
+                done += len(batch)
+                continue
+            for move in batch:
+                if move._kundenbindung_sync_loyalty_or_defer():
+                    done += 1
+                else:
+                    failed += 1
+        remaining = self.search_count([*pending, ("id", ">", last_id)])
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return {"done": done, "failed": failed, "remaining": remaining}
+
+    def _kundenbindung_loyalty_moves(self):
+        """The documents that earn loyalty points: customer invoices and
+        credit notes of companies with an invoice loyalty program."""
+        return self.filtered(
+            lambda m: (
+                m.move_type in ("out_invoice", "out_refund")
+                and m.company_id.kundenbindung_loyalty_program_id
+                and m.commercial_partner_id
+            )
+        )
+
+    def _kundenbindung_set_loyalty_pending(self, pending):
+        """Mark or clear pending loyalty points. In SQL: a flag of the
+        addon, not an accounting change (no write_date, no check of posted
+        entries or lock dates that could refuse it)."""
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET kundenbindung_loyalty_pending = %s WHERE id = ANY(%s)",
+                bool(pending),
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["kundenbindung_loyalty_pending"])
+
+    def _kundenbindung_sync_loyalty_or_defer(self):
+        """``_kundenbindung_sync_loyalty`` in a savepoint: loyalty never
+        stops a posting, a reset or a cancellation. If it fails, the reason
+        is logged and the documents are pending until the scheduled
+        catch-up writes their points; conflicts with a concurrent
+        transaction are raised, so that Odoo retries the whole request.
+        True if the points are written (the pending flag then cleared)."""
+        moves = self._kundenbindung_loyalty_moves()
+        if moves:
+            try:
+                with self.env.cr.savepoint():
+                    moves._kundenbindung_sync_loyalty()
+            except Exception as error:
+                if isinstance(error, psycopg2.Error) and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                    raise
+                _logger.warning(
+                    "Loyalty points of %s document(s) (%s) not written, pending for the scheduled catch-up: %s",
+                    len(moves),
+                    ", ".join(moves[:10].mapped("display_name")) + (", ..." if len(moves) > 10 else ""),
+                    error,
+                )
+                moves._kundenbindung_set_loyalty_pending(True)
+                return False
+        self.filtered("kundenbindung_loyalty_pending")._kundenbindung_set_loyalty_pending(False)
+        return True
+
+    def _kundenbindung_loyalty_rule_products(self, program):
+        """The program's active rules, each with the ids of the products of
+        these documents it counts (None: all products)."""
+        products = self.invoice_line_ids.product_id
+        result = []
+        for rule in program.rule_ids.filtered("active"):
+            domain = rule._get_valid_product_domain()
+            result.append((rule, frozenset(products.filtered_domain(domain).ids) if domain else None))
+        return result
+
+    def _kundenbindung_loyalty_points(self, program, rule_products=None):
         """Points this document should have earned now: by the program's
         rules for a posted invoice, the same negative for a posted credit
-        note, nothing otherwise."""
+        note, nothing otherwise. ``rule_products``: the program's
+        ``_kundenbindung_loyalty_rule_products`` for a batch, if known."""
         self.ensure_one()
         if self.state != "posted" or self.move_type not in ("out_invoice", "out_refund"):
             return 0.0
+        if rule_products is None:
+            rule_products = self._kundenbindung_loyalty_rule_products(program)
         rules = []
-        for rule in program.rule_ids.filtered("active"):
-            domain = rule._get_valid_product_domain()
-            products = None
-            if domain:
-                products = frozenset(self.invoice_line_ids.product_id.filtered_domain(domain).ids)
+        for rule, products in rule_products:
             minimum = (
                 rule.currency_id._convert(
                     rule.minimum_amount,
@@ -97,65 +311,109 @@ class AccountMove(models.Model):
         ]
         return invoice_points(lines, rules, refund=self.move_type == "out_refund")
 
+    def _kundenbindung_loyalty_awarded(self):
+        """``(move id, program id)`` -> (points the document earned so far
+        by its history lines, the card of its latest line, whether that card
+        is active, its partner id), in one query."""
+        self.env["loyalty.history"].flush_model(["order_model", "order_id", "card_id", "issued", "used"])
+        self.env["loyalty.card"].flush_model(["program_id", "partner_id", "active"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT history.order_id, card.program_id,
+                       SUM(COALESCE(history.issued, 0)) - SUM(COALESCE(history.used, 0)),
+                       (ARRAY_AGG(card.id ORDER BY history.id DESC))[1],
+                       (ARRAY_AGG(card.active ORDER BY history.id DESC))[1],
+                       (ARRAY_AGG(card.partner_id ORDER BY history.id DESC))[1]
+                  FROM loyalty_history history
+                  JOIN loyalty_card card ON card.id = history.card_id
+                 WHERE history.order_model = 'account.move' AND history.order_id = ANY(%s)
+                 GROUP BY history.order_id, card.program_id
+                """,
+                self.ids,
+            )
+        )
+        return {(row[0], row[1]): row[2:] for row in self.env.cr.fetchall()}
+
+    def _kundenbindung_loyalty_description(self):
+        self.ensure_one()
+        document = self.name if self.name and self.name != "/" else self.display_name
+        if self.state == "posted" and self.move_type == "out_refund":
+            return self.env._("Credit note %(document)s", document=document)
+        if self.state == "posted":
+            return self.env._("Invoice %(document)s", document=document)
+        if self.state == "cancel":
+            return self.env._("%(document)s cancelled", document=document)
+        return self.env._("%(document)s reset to draft", document=document)
+
     def _kundenbindung_sync_loyalty(self):
         """Bring each document's points on the customer's card of the
         company's invoice loyalty program to what it should have earned
         now, with one history line per change: idempotent, so a retry, a
-        re-post or a second reset never counts twice."""
-        History = self.env["loyalty.history"].sudo()
-        Card = self.env["loyalty.card"].sudo()
-        moves = self.filtered(
-            lambda m: (
-                m.move_type in ("out_invoice", "out_refund")
-                and m.company_id.kundenbindung_loyalty_program_id
-                and m.commercial_partner_id
-            )
-        )
+        re-post or a second reset never counts twice. Set-based: the
+        batch's history and cards are read in one query each, missing
+        cards created in one call, the history lines in one, and each card's
+        balance written once."""
+        moves = self._kundenbindung_loyalty_moves()
         if not moves:
             return
-        # what each document earned so far, in one query
-        history = History.search([("order_model", "=", "account.move"), ("order_id", "in", moves.ids)])
+        History = self.env["loyalty.history"].sudo()
+        Card = self.env["loyalty.card"].sudo()
+        awarded = moves._kundenbindung_loyalty_awarded()
+        rule_products = {}
+        changes = []  # (move, program id, partner id, delta, card id or None)
         for move in moves:
             program = move.company_id.kundenbindung_loyalty_program_id.sudo()
-            target = move._kundenbindung_loyalty_points(program)
-            lines = history.filtered(lambda h, m=move, p=program: h.order_id == m.id and h.card_id.program_id == p)
-            awarded = sum(lines.mapped("issued")) - sum(lines.mapped("used"))
-            delta = round(target - awarded, 2)
+            if program not in rule_products:
+                rule_products[program] = moves._kundenbindung_loyalty_rule_products(program)
+            target = move._kundenbindung_loyalty_points(program, rule_products[program])
+            points, card_id, card_active, card_partner_id = awarded.get((move.id, program.id), (0.0, None, False, None))
+            delta = round(target - points, 2)
             if not delta:
                 continue
             # the card of the earlier lines while it is active and the customer's; after a partner
             # merge it is the merged partner's inactive card at 0 points, and the customer's active
             # card holds its points
-            card = lines[:1].card_id.filtered(lambda c, m=move: c.active and c.partner_id == m.commercial_partner_id)
-            card = card or Card.search(
+            partner_id = move.commercial_partner_id.id
+            if not (card_active and card_partner_id == partner_id):
+                card_id = None
+            changes.append((move, program.id, partner_id, delta, card_id))
+        if not changes:
+            return
+        wanted = {(program_id, partner_id) for _m, program_id, partner_id, _d, card_id in changes if not card_id}
+        cards = Card._kundenbindung_active_cards(wanted)
+        # the customers without a card get one, in one create, with their points
+        new_points = {}
+        for _m, program_id, partner_id, delta, card_id in changes:
+            key = (program_id, partner_id)
+            if not card_id and key not in cards:
+                new_points[key] = new_points.get(key, 0.0) + delta
+        if new_points:
+            keys = sorted(new_points)
+            created = Card.with_context(loyalty_no_mail=True)._kundenbindung_create_cards(
                 [
-                    ("program_id", "=", program.id),
-                    ("partner_id", "=", move.commercial_partner_id.id),
-                    ("active", "=", True),
-                ],
-                limit=1,
+                    {"program_id": program_id, "partner_id": partner_id, "points": new_points[program_id, partner_id]}
+                    for program_id, partner_id in keys
+                ]
             )
-            if not card:
-                card = Card.with_context(loyalty_no_mail=True).create(
-                    {"program_id": program.id, "partner_id": move.commercial_partner_id.id, "points": 0.0}
-                )
-            document = move.name if move.name and move.name != "/" else move.display_name
-            if move.state == "posted" and move.move_type == "out_refund":
-                description = self.env._("Credit note %(document)s", document=document)
-            elif move.state == "posted":
-                description = self.env._("Invoice %(document)s", document=document)
-            elif move.state == "cancel":
-                description = self.env._("%(document)s cancelled", document=document)
-            else:
-                description = self.env._("%(document)s reset to draft", document=document)
-            History.create(
+            cards.update(zip(keys, created.ids, strict=True))
+        history_vals = []
+        card_deltas = {}
+        for move, program_id, partner_id, delta, card_id in changes:
+            key = (program_id, partner_id)
+            card_id = card_id or cards[key]
+            history_vals.append(
                 {
-                    "card_id": card.id,
-                    "description": description,
+                    "card_id": card_id,
+                    "description": move._kundenbindung_loyalty_description(),
                     "issued": max(delta, 0.0),
                     "used": max(-delta, 0.0),
                     "order_model": "account.move",
                     "order_id": move.id,
                 }
             )
-            card.points += delta
+            if key not in new_points or card_id != cards[key]:
+                card_deltas[card_id] = card_deltas.get(card_id, 0.0) + delta
+        History.create(history_vals)
+        for card in Card.browse(sorted(card_deltas)):
+            card.points += card_deltas[card.id]

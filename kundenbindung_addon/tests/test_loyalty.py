@@ -1,16 +1,20 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
+import re
+from unittest.mock import patch
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from .common import make_invoice
 
 D = datetime.date
+LOGGER = "odoo.addons.kundenbindung_addon.models.kundenbindung_loyalty"
 
 
 @tagged("post_install", "-at_install")
@@ -81,6 +85,180 @@ class TestLoyalty(AccountTestInvoicingCommon):
         invoice.button_cancel()
         self.assertEqual(self.points(), 0.0)
         self.assertEqual(sorted(self.history(invoice).mapped("issued")), [0.0, 0.0, 250.0, 250.0])
+
+    def card(self, partner=None):
+        return (
+            self.env["loyalty.card"]
+            .sudo()
+            .search([("program_id", "=", self.program.id), ("partner_id", "=", (partner or self.customer).id)])
+        )
+
+    def fail_once(self, model, method, message):
+        """Patch ``method`` of ``model`` to raise a UserError with
+        ``message`` on its first call, then work as before; the list of
+        failures raised so far is returned with the patch."""
+        cls = type(self.env[model])
+        original = getattr(cls, method)
+        raised = []
+
+        def failing(records, *args, **kwargs):
+            if not raised:
+                raised.append(message)
+                raise UserError(message)
+            return original(records, *args, **kwargs)
+
+        return patch.object(cls, method, failing), raised
+
+    def test_card_code_collision_still_gives_the_card_and_its_points(self):
+        # a card of Odoo's own making (Odoo's generator, Odoo's format) keeps working beside the addon's
+        other = self.env["res.partner"].create({"name": "Anders AG", "is_company": True})
+        taken = self.env["loyalty.card"].sudo().create({"program_id": self.program.id, "partner_id": other.id})
+        self.assertTrue(taken.code.startswith("044"))
+        # the addon's generator returns that code the first time: it is found taken, a new code is drawn
+        Card = type(self.env["loyalty.card"])
+        generate = Card._kundenbindung_generate_code
+        codes = [taken.code]
+        with patch.object(
+            Card, "_kundenbindung_generate_code", lambda model: codes.pop() if codes else generate(model)
+        ):
+            invoice = self.invoice(250.0)
+        self.assertFalse(codes)
+        self.assertEqual(invoice.state, "posted")
+        self.assertFalse(invoice.kundenbindung_loyalty_pending)
+        card = self.card()
+        self.assertEqual((len(card), card.points), (1, 250.0))
+        self.assertEqual(self.points(), 250.0)
+        self.assertNotEqual(card.code, taken.code)
+        # 20 characters of base32: 100 random bits
+        self.assertRegex(card.code, r"^044(-[0-9a-hjkmnp-tv-z]{4}){5}$")
+        self.assertEqual(self.history(invoice).card_id, card)
+
+    def test_card_code_taken_by_a_concurrent_transaction_is_drawn_again(self):
+        # the code is free when looked up and taken when inserted: the database refuses, the savepoint retries
+        other = self.env["res.partner"].create({"name": "Anders AG", "is_company": True})
+        taken = self.env["loyalty.card"].sudo().create({"program_id": self.program.id, "partner_id": other.id})
+        Card = type(self.env["loyalty.card"])
+        generate, lookup = Card._kundenbindung_generate_code, Card._kundenbindung_taken_codes
+        codes, lookups = [taken.code], []
+
+        def taken_codes(model, drawn):
+            lookups.append(set(drawn))
+            return set() if taken.code in drawn else lookup(model, drawn)
+
+        with (
+            patch.object(Card, "_kundenbindung_generate_code", lambda model: codes.pop() if codes else generate(model)),
+            patch.object(Card, "_kundenbindung_taken_codes", taken_codes),
+            mute_logger("odoo.sql_db"),
+        ):
+            invoice = self.invoice(250.0)
+        self.assertEqual(len(lookups), 2)
+        self.assertEqual(invoice.state, "posted")
+        self.assertFalse(invoice.kundenbindung_loyalty_pending)
+        self.assertEqual((self.card().points, self.points()), (250.0, 250.0))
+        self.assertNotEqual(self.card().code, taken.code)
+
+    def test_addon_codes_are_random_and_readable(self):
+        Card = self.env["loyalty.card"]
+        codes = {Card._kundenbindung_generate_code() for _i in range(2000)}
+        self.assertEqual(len(codes), 2000)
+        self.assertTrue(all(re.fullmatch(r"044(-[0-9a-hjkmnp-tv-z]{4}){5}", code) for code in codes))
+
+    def test_failing_loyalty_write_posts_and_the_catch_up_counts_once(self):
+        failing, raised = self.fail_once("loyalty.history", "create", "history is locked")
+        with failing, self.assertLogs(LOGGER, "WARNING") as logs:
+            invoice = self.invoice(250.0)
+        self.assertEqual(raised, ["history is locked"])
+        self.assertIn("history is locked", logs.output[0])
+        self.assertIn(invoice.name, logs.output[0])
+        # the invoice is posted, its points are pending, and managers find it
+        self.assertEqual(invoice.state, "posted")
+        self.assertTrue(invoice.kundenbindung_loyalty_pending)
+        self.assertEqual(self.points(), 0.0)
+        self.assertFalse(self.history(invoice))
+        Move = self.env["account.move"]
+        self.assertEqual(Move.search([("kundenbindung_loyalty_pending", "=", True)]), invoice)
+        # the scheduled action catches it up, once however often it runs
+        cron = self.env.ref("kundenbindung_addon.ir_cron_kundenbindung_loyalty_catch_up")
+        cron.method_direct_trigger()
+        cron.method_direct_trigger()
+        self.assertFalse(invoice.kundenbindung_loyalty_pending)
+        self.assertEqual(self.points(), 250.0)
+        self.assertEqual(len(self.history(invoice)), 1)
+        # a failing reset to draft: the draft stays a draft, its points come off by the catch-up
+        failing, raised = self.fail_once("loyalty.card", "write", "card is locked")
+        with failing, self.assertLogs(LOGGER, "WARNING"):
+            invoice.button_draft()
+        self.assertEqual((invoice.state, invoice.kundenbindung_loyalty_pending), ("draft", True))
+        self.assertEqual(self.points(), 250.0)
+        self.assertEqual(Move._cron_kundenbindung_loyalty_catch_up()["done"], 1)
+        self.assertEqual(Move._cron_kundenbindung_loyalty_catch_up()["done"], 0)
+        self.assertEqual(self.points(), 0.0)
+        # re-posted: the points once more, never twice
+        invoice.action_post()
+        self.assertEqual(self.points(), 250.0)
+        self.assertEqual(sorted(self.history(invoice).mapped("issued")), [0.0, 250.0, 250.0])
+        self.assertFalse(invoice.kundenbindung_loyalty_pending)
+
+    def test_catch_up_in_batches_and_a_document_that_keeps_failing_holds_up_nothing(self):
+        other = self.env["res.partner"].create({"name": "Anders AG", "is_company": True})
+        Move = self.env["account.move"]
+        with patch.object(type(Move), "_kundenbindung_sync_loyalty", side_effect=RuntimeError("loyalty is down")):
+            with self.assertLogs(LOGGER, "WARNING"):
+                first = self.invoice(100.0)
+                second = self.invoice(40.0, partner=other)
+                third = self.invoice(60.0)
+        self.assertEqual((first | second | third).mapped("kundenbindung_loyalty_pending"), [True] * 3)
+        # the first one keeps failing: the next batch is done, the rest reported as remaining
+        sync = type(Move)._kundenbindung_sync_loyalty
+
+        def sync_but_first(moves):
+            if first in moves:
+                raise RuntimeError("first is broken")
+            return sync(moves)
+
+        with patch.object(type(Move), "_kundenbindung_sync_loyalty", sync_but_first):
+            with self.assertLogs(LOGGER, "WARNING"):
+                result = Move._cron_kundenbindung_loyalty_catch_up(batch_size=1)
+            self.assertEqual((result["done"], result["failed"], result["remaining"]), (1, 1, 1))
+            with self.assertLogs(LOGGER, "WARNING"):
+                result = Move._cron_kundenbindung_loyalty_catch_up(batch_size=1)
+            self.assertEqual((result["done"], result["failed"], result["remaining"]), (1, 1, 0))
+            with self.assertLogs(LOGGER, "WARNING"):
+                result = Move._cron_kundenbindung_loyalty_catch_up(batch_size=1)
+            self.assertEqual((result["done"], result["failed"], result["remaining"]), (0, 1, 0))
+        self.assertEqual((first | second | third).mapped("kundenbindung_loyalty_pending"), [True, False, False])
+        self.assertEqual((self.points(), self.points(other)), (60.0, 40.0))
+        result = Move._cron_kundenbindung_loyalty_catch_up()
+        self.assertEqual((result["done"], result["remaining"]), (1, 0))
+        self.assertEqual(self.points(), 160.0)
+        self.assertFalse(first.kundenbindung_loyalty_pending)
+
+    def test_a_batch_creates_the_missing_cards_at_once(self):
+        other = self.env["res.partner"].create({"name": "Anders AG", "is_company": True})
+        third = self.env["res.partner"].create({"name": "Dritte KG", "is_company": True})
+        self.invoice(10.0, partner=third)
+        invoices = (
+            self.invoice(100.0, post=False)
+            | self.invoice(50.0, partner=self.contact, post=False)
+            | self.invoice(30.0, partner=other, post=False)
+            | self.invoice(20.0, partner=other, move_type="out_refund", post=False)
+            | self.invoice(5.0, partner=third, post=False)
+        )
+        Card = type(self.env["loyalty.card"])
+        with patch.object(
+            Card, "_kundenbindung_create_cards", autospec=True, side_effect=Card._kundenbindung_create_cards
+        ) as create:
+            invoices.action_post()
+        self.assertEqual(create.call_count, 1)
+        self.assertEqual(len(create.call_args.args[1]), 2)
+        self.assertEqual((self.card().points, self.card(other).points, self.card(third).points), (150.0, 10.0, 15.0))
+        self.assertEqual(
+            len(self.env["loyalty.history"].sudo().search([("card_id.program_id", "=", self.program.id)])), 6
+        )
+        # cancelling them all takes the points back, card by card
+        invoices.button_draft()
+        invoices.button_cancel()
+        self.assertEqual((self.card().points, self.card(other).points, self.card(third).points), (0.0, 0.0, 10.0))
 
     def test_credit_note_takes_points_back_and_contacts_count_for_their_company(self):
         self.invoice(400.0, partner=self.contact)
