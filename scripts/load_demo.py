@@ -329,13 +329,7 @@ def loyalty(env, args):
     import datetime
 
     from odoo import fields as odoo_fields
-    from odoo.tools.sql import column_exists
 
-    # a database built before the pending flag gets its column and indexes as an update of the addon adds them
-    if not column_exists(env.cr, "account_move", "kundenbindung_loyalty_pending"):
-        env.registry.init_models(
-            env.cr, ["account.move", "loyalty.history"], {"module": "kundenbindung_addon"}, install=False
-        )
     Move = env["account.move"]
     company = env.company
     program = company.kundenbindung_loyalty_program_id or company.action_kundenbindung_create_loyalty_program()
