@@ -83,6 +83,12 @@ def main(argv=None):
         help="sure pairs merged by Odoo and by the addon to time a merge (rolled back)",
     )
     parser.add_argument(
+        "--posting-invoices",
+        type=int,
+        default=0,
+        help="time posting this many invoices in one batch with the loyalty program on and off (0: not)",
+    )
+    parser.add_argument(
         "--first-night",
         action="store_true",
         help="switch automatic merging on and run the scheduled merge until no sure group is left",
@@ -220,6 +226,9 @@ def main(argv=None):
             # after the duplicates: at bench size it fails on a colliding card code (issue 24)
             print("Loyalty points from the last 6 months of invoices")
             run_step("loyalty")
+            if args.posting_invoices:
+                print("Posting %d invoices with the loyalty program on and off" % args.posting_invoices)
+                run_step("posting", "--invoices", str(args.posting_invoices))
         print_figures(log_path)
         print("Built in %.0fs" % (time.monotonic() - started))
         conn = database.connect(args.db)

@@ -386,6 +386,51 @@ def loyalty(env, args):
     }
 
 
+def posting(env, args):
+    """What loyalty costs a posting: ``--invoices`` new invoices of
+    different customers posted in one batch with the invoice loyalty
+    program on and off, twice each, interleaved; every round is rolled
+    back. Run after the loyalty step, so the customers' cards exist."""
+    company = env.company
+    program = company.kundenbindung_loyalty_program_id or company.action_kundenbindung_create_loyalty_program()
+    env.cr.commit()
+    customers = env["res.partner"].search(
+        [("customer_rank", ">", 0), ("company_id", "in", [False, company.id]), ("is_company", "=", True)],
+        limit=args.invoices,
+        order="id",
+    )
+    product = env["product.product"].search([("sale_ok", "=", True)], limit=1)
+    rounds = {"off": [], "on": []}
+    for label in ("off", "on", "off", "on"):
+        company.kundenbindung_loyalty_program_id = program if label == "on" else False
+        moves = env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date": time.strftime("%Y-%m-%d"),
+                    "invoice_line_ids": [(0, 0, {"product_id": product.id, "quantity": 2, "price_unit": 50.0})],
+                }
+                for customer in customers
+            ]
+        )
+        env.flush_all()
+        started = time.perf_counter()
+        moves.action_post()
+        env.flush_all()
+        rounds[label].append(time.perf_counter() - started)
+        env.cr.rollback()
+        env.invalidate_all()
+    off, on = min(rounds["off"]), min(rounds["on"])
+    return {
+        "invoices": len(customers),
+        "post_seconds_program_off": round(off, 2),
+        "post_seconds_program_on": round(on, 2),
+        "ratio": round(on / off, 3) if off else None,
+        "rounds": {label: [round(t, 2) for t in times] for label, times in rounds.items()},
+    }
+
+
 def campaigns(env, args):
     """Three demo campaigns (see the module's docstring)."""
     import datetime
@@ -669,7 +714,8 @@ def main(argv):
         own, odoo_args = argv, []
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "step", choices=["company", "data", "segments", "clusters", "nps", "loyalty", "duplicates", "campaigns"]
+        "step",
+        choices=["company", "data", "segments", "clusters", "nps", "loyalty", "posting", "duplicates", "campaigns"],
     )
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--invoice-lines", type=int, default=None)
@@ -686,6 +732,7 @@ def main(argv):
     parser.add_argument("--loyalty-months", type=int, default=6)
     parser.add_argument("--changed", type=int, default=1000)
     parser.add_argument("--merge-pairs", type=int, default=20)
+    parser.add_argument("--invoices", type=int, default=1000, help="posting: invoices posted in one batch")
     parser.add_argument(
         "--hashed-groups", type=int, default=50, help="sure groups given an invoice in a hash-locked journal"
     )
@@ -716,6 +763,8 @@ def main(argv):
         elif args.step == "loyalty":
             # the program is named in the demo company's language
             result = loyalty(api.Environment(cr, SUPERUSER_ID, {"lang": "de_DE"}), args)
+        elif args.step == "posting":
+            result = posting(api.Environment(cr, SUPERUSER_ID, {"lang": "de_DE"}), args)
         else:
             admin = env.ref("base.user_admin")
             env = api.Environment(cr, admin.id, {"lang": "de_DE"})
