@@ -9,6 +9,7 @@ import logging
 import secrets
 
 import psycopg2
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
@@ -217,6 +218,40 @@ class AccountMove(models.Model):
         remaining = self.search_count([*pending, ("id", ">", last_id)])
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return {"done": done, "failed": failed, "remaining": remaining}
+
+    @api.model
+    def _kundenbindung_loyalty_backfill(self, company):
+        """The posted customer invoices and credit notes of ``company``'s
+        revenue window that earned nothing in its invoice program yet
+        (posted before the program was chosen) become pending: the
+        scheduled catch-up gives them their points, in batches, once.
+        Returns how many."""
+        program = company.kundenbindung_loyalty_program_id
+        if not program:
+            return 0
+        since = fields.Date.context_today(self) - relativedelta(months=company.kundenbindung_window_months or 12)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_move m SET kundenbindung_loyalty_pending = TRUE
+                 WHERE m.company_id = %(company)s AND m.state = 'posted'
+                   AND m.move_type IN ('out_invoice', 'out_refund') AND m.invoice_date >= %(since)s
+                   AND NOT m.kundenbindung_loyalty_pending IS TRUE
+                   AND NOT EXISTS (SELECT 1 FROM loyalty_history h JOIN loyalty_card c ON c.id = h.card_id
+                                    WHERE h.order_model = 'account.move' AND h.order_id = m.id
+                                      AND c.program_id = %(program)s)
+                """,
+                company=company.id,
+                since=since,
+                program=program.id,
+            )
+        )
+        count = self.env.cr.rowcount
+        self.invalidate_model(["kundenbindung_loyalty_pending"])
+        if count:
+            self.env.ref("kundenbindung_addon.ir_cron_kundenbindung_loyalty_catch_up")._trigger()
+        return count
 
     def _kundenbindung_loyalty_moves(self):
         """The documents that earn loyalty points: customer invoices and

@@ -1,5 +1,6 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import AccessError
 from odoo import fields, models
 
 
@@ -55,6 +56,26 @@ class ResConfigSettings(models.TransientModel):
     def action_kundenbindung_create_loyalty_program(self):
         self.company_id.action_kundenbindung_create_loyalty_program()
         return {"type": "ir.actions.client", "tag": "reload"}
+
+    def action_kundenbindung_loyalty_backfill(self):
+        """Points for the invoices of the revenue window posted before the
+        program was chosen (managers): marked pending, written by the
+        scheduled catch-up."""
+        if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
+            raise AccessError(self.env._("Only Customer Retention managers can award points for earlier invoices."))
+        count = self.env["account.move"].sudo()._kundenbindung_loyalty_backfill(self.company_id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Loyalty points"),
+                "message": self.env._(
+                    "%(count)s earlier documents will earn their points with the next catch-up of loyalty points.",
+                    count=count,
+                ),
+                "type": "success",
+            },
+        }
 
     def action_kundenbindung_recompute(self):
         return self.env["kundenbindung.segmentation"].with_company(self.company_id).action_recompute()

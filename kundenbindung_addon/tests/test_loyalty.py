@@ -4,6 +4,8 @@ import datetime
 import re
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -371,3 +373,36 @@ class TestLoyalty(AccountTestInvoicingCommon):
         employee = new_test_user(self.env, login="kb_loy_employee", groups="base.group_user")
         with self.assertRaises(AccessError):
             self.customer.with_user(employee).read(["kundenbindung_loyalty_points"])
+
+    def test_backfill_awards_earlier_invoices_once(self):
+        """Invoices posted before the program was chosen earn nothing, until
+        a manager asks for them: then the catch-up gives them their points,
+        once."""
+        self.company.kundenbindung_loyalty_program_id = False
+        earlier = self.invoice(300.0)
+        self.company.kundenbindung_loyalty_program_id = self.program
+        self.assertEqual(self.points(), 0)
+        manager = new_test_user(
+            self.env,
+            login="kb_loy_manager",
+            groups="base.group_system,kundenbindung_addon.group_kundenbindung_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        settings = self.env["res.config.settings"].with_user(manager).with_company(self.company).create({})
+        with freeze_time("2026-11-30"):
+            settings.action_kundenbindung_loyalty_backfill()
+            self.assertTrue(earlier.kundenbindung_loyalty_pending)
+            Move = self.env["account.move"]
+            Move._cron_kundenbindung_loyalty_catch_up()
+            Move._cron_kundenbindung_loyalty_catch_up()
+            self.assertEqual(self.points(), 300)
+            self.assertFalse(earlier.kundenbindung_loyalty_pending)
+            # asked again, nothing is pending twice
+            settings.action_kundenbindung_loyalty_backfill()
+            self.assertFalse(earlier.kundenbindung_loyalty_pending)
+        admin_only = new_test_user(
+            self.env, login="kb_loy_admin_only", groups="base.group_system", company_id=self.company.id
+        )
+        with self.assertRaises(AccessError):
+            settings.with_user(admin_only).action_kundenbindung_loyalty_backfill()
