@@ -428,9 +428,11 @@ class KundenbindungMergeJournal(models.Model):
                 "purged_date": today,
             }
         )
-        for journal in batch:
-            # stored data stays language-neutral
-            journal.source_name = "#%s" % journal.source_id
+        # the name becomes the merged partner's id, language-neutral, in one statement
+        self.env.cr.execute(
+            "UPDATE kundenbindung_merge_journal SET source_name = '#' || source_id WHERE id = ANY(%s)", [batch.ids]
+        )
+        batch.invalidate_recordset(["source_name"])
         remaining = Journal.search_count(domain)
         _logger.info("Customer Retention: personal data of %s merge journal entries deleted", len(batch))
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
