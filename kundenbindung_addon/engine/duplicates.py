@@ -1,28 +1,71 @@
-"""Duplicate partners: blocking, rapidfuzz scoring with an explanation, and
-groups.
+"""Duplicate partners: blocking, a probabilistic match model, evidence, groups.
 
 :func:`find_duplicates` takes a plain table of records (a DataFrame and a
-mapping of its columns to roles) and returns scored pairs and groups, so it
-can be measured on outside data sets. Nothing is compared all-against-all:
-records are paired only within blocks that share a key (postcode and the
-first word of the name, the phonetic code of the name and the postcode
-area, the phone, the email, a company email domain, the website, the VAT
-number, the address). Each pair gets per-field similarities (rapidfuzz)
-combined into one score from 0 to 100, and a short explanation ("name 96,
-street 100, phone equal, email differs").
+mapping of its columns to roles) and returns scored pairs and the groups
+they form, so it can be measured on outside data sets.
+
+1. **Blocking**: records are compared only when they share a key in one
+   of several independent passes (postcode; family-name sound and given
+   initial; both name sounds in either order; house number and street;
+   city; birth date and initial; each email, phone, VAT number, website).
+   A block too large to compare all-against-all is not skipped: its
+   records are compared with their neighbours in name order (a sorted
+   window), so that the number of pairs grows linearly with the records
+   and no single typo, nor one in each of two fields, hides a pair.
+2. **Comparison levels**: every field of a pair is graded into a few
+   levels (exact, close, similar, different; a typo in a postcode or a
+   birth date; an initial or a short form of a given name), or "no
+   evidence" when one side has no value.
+3. **Match model** (Fellegi-Sunter): each level of each field has a
+   probability among true duplicates (m) and among different customers
+   (u). u is counted on random pairs of the database's own records, m is
+   learned without labels by expectation maximisation on its candidate
+   pairs, starting from and held near sane defaults. An exact match on a
+   common value ("Müller") weighs less than one on a rare value
+   ("Oberdorfer") (term-frequency adjustment). The score is the match
+   probability in percent; the evidence of every field (its level and
+   weight in bits, for or against) is kept as data.
+4. **People are not households**: a different given name, birth date or
+   "jun."/"sen." is strong evidence against; contacts of one company share
+   its address and switchboard, which says nothing about the person; a
+   pair tied only by an email or phone at a different address (a customer
+   who moved), a changed family name, or two colleagues is put up for
+   review, never scored high enough to be merged automatically.
+
+The model is fitted on a database's whole record table and can be kept
+(:meth:`Model.to_dict`) so that an incremental run, which compares only the
+changed records, scores exactly like a full run.
 
 Nothing here imports ``odoo``.
 """
 
+import json
+import math
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.process import cpdist
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from .contracts import ContractError
-from .normalize import email, fold, phone_e164, phonetic, postcode, split_legal_form, split_street, vat, website_domain
+from .normalize import (
+    NICKNAMES,
+    email,
+    fold,
+    phone_e164,
+    phonetic,
+    postcode,
+    same_given_name,
+    split_generation,
+    split_legal_form,
+    split_person,
+    split_street,
+    vat,
+    website_domain,
+)
 
 ROLES = (
     "name",  # full name (company or person); or the three below
@@ -31,25 +74,33 @@ ROLES = (
     "family_name",
     "street",
     "house_number",
+    "street2",
     "postcode",
     "city",
     "phone",
+    "mobile",
     "email",
     "website",
     "vat",
     "birthdate",
     "is_company",
+    "parent",  # the company a contact belongs to: contacts of one company share it
     "country",  # ISO code: the region of the record's phone numbers
 )
 # the columns of prepare()'s table, in order (kept between runs by callers)
 PREPARED_COLUMNS = (
     "name",
     "legal_form",
+    "given",
+    "family",
+    "generation",
     "street",
     "number",
+    "street2",
     "postcode",
     "city",
     "phone",
+    "mobile",
     "email",
     "domain",
     "website",
@@ -57,20 +108,137 @@ PREPARED_COLUMNS = (
     "birthdate",
     "full_name",
     "phonetic",
+    "parent",
     "is_company",
 )
-# blocks larger than this are too common to pair within (a chain's email
-# domain, a postcode and "bäckerei"): their records meet in other blocks
+# a block of at most this many records is compared all-against-all; a
+# larger one with each record's WINDOW - 1 neighbours in name order
 MAX_BLOCK = 40
-REVIEW_THRESHOLD = 80
-AUTO_MERGE_THRESHOLD = 95
+WINDOW = 12
+# scores are match probabilities in percent
+REVIEW_THRESHOLD = 50
+AUTO_MERGE_THRESHOLD = 99.5
+# a pair that must be reviewed (moved, spouses, colleagues) never scores above this
+REVIEW_ONLY_CAP = 90.0
+# nor a pair of two customers (see _conflicting) above this: it is not even proposed
+CONFLICT_CAP = 10.0
+# a group of more records than this is reviewed, never merged automatically
+MAX_GROUP = 50
+CONFLICTS = (
+    ("kind", "different"),
+    ("vat", "different"),
+    ("birthdate", "different"),
+    ("birthdate", "year"),
+    ("generation", "different"),
+)
+# term frequencies are read from tables of at least this many records
+TF_MIN_RECORDS = 500
+# duplicates per record assumed before a table's own are counted
+DUPLICATES_PER_RECORD = 0.05
+RANDOM_PAIRS = 300_000
+EM_ITERATIONS = 40
+
+# field -> its levels, best first; a field with no value on one side gives no evidence
+LEVELS = {
+    "kind": ("same", "different"),
+    "name": ("exact", "close", "similar", "different"),
+    "legal_form": ("exact", "different"),
+    "given": ("exact", "close", "similar", "initial", "different"),
+    "family": ("exact", "close", "similar", "different"),
+    "generation": ("exact", "one", "different"),
+    "birthdate": ("exact", "typo", "year", "different"),
+    "street": ("exact", "close", "similar", "different"),
+    "number": ("exact", "close", "different"),
+    "street2": ("exact", "different"),
+    "postcode": ("exact", "typo", "area", "different"),
+    "city": ("exact", "close", "different"),
+    "phone": ("exact", "different"),
+    "email": ("exact", "local", "different"),
+    "website": ("exact", "different"),
+    "vat": ("exact", "typo", "different"),
+}
+FIELDS = tuple(LEVELS)
+# starting values and priors of the model: m among duplicates, u among different customers
+M_DEFAULT = {
+    "kind": (0.9998, 0.0002),
+    "name": (0.75, 0.15, 0.07, 0.03),
+    "legal_form": (0.9, 0.1),
+    "given": (0.8, 0.08, 0.04, 0.04, 0.04),
+    "family": (0.8, 0.12, 0.05, 0.03),
+    "generation": (0.9, 0.099, 0.001),
+    "birthdate": (0.93, 0.066, 0.002, 0.002),
+    "street": (0.75, 0.12, 0.05, 0.08),
+    "number": (0.85, 0.05, 0.1),
+    "street2": (0.7, 0.3),
+    "postcode": (0.85, 0.05, 0.03, 0.07),
+    "city": (0.85, 0.08, 0.07),
+    "phone": (0.8, 0.2),
+    "email": (0.75, 0.05, 0.2),
+    "website": (0.9, 0.1),
+    "vat": (0.97, 0.0295, 0.0005),
+}
+U_DEFAULT = {
+    "kind": (0.6, 0.4),
+    "name": (0.0005, 0.001, 0.01, 0.9885),
+    "legal_form": (0.4, 0.6),
+    "given": (0.01, 0.01, 0.03, 0.02, 0.93),
+    "family": (0.002, 0.003, 0.01, 0.985),
+    "generation": (0.5, 0.3, 0.2),
+    "birthdate": (0.0001, 0.0005, 0.02, 0.9794),
+    "street": (0.001, 0.002, 0.01, 0.987),
+    "number": (0.03, 0.02, 0.95),
+    "street2": (0.01, 0.99),
+    "postcode": (0.0005, 0.002, 0.01, 0.9875),
+    "city": (0.005, 0.005, 0.99),
+    "phone": (0.0001, 0.9999),
+    "email": (0.0001, 0.0001, 0.9998),
+    "website": (0.001, 0.999),
+    "vat": (0.0005, 0.0005, 0.999),
+}
+# how many pairs the defaults are worth against the data
+M_PRIOR_WEIGHT = 30.0
+U_PRIOR_WEIGHT = 10000.0
+# the probability among duplicates of these levels never rises above the
+# default: they are evidence against by their nature, whatever a database's
+# households and families teach the model
+M_CAPPED = {
+    ("kind", "different"),
+    ("generation", "different"),
+    ("birthdate", "different"),
+    ("birthdate", "year"),
+    ("vat", "different"),
+    ("legal_form", "different"),
+}
+# the parts of an address
+ADDRESS_FIELDS = ("street", "number", "street2", "postcode", "city")
+# fields whose exact matches weigh by the rarity of the value
+TF_FIELDS = ("name", "given", "family", "street", "city")
+TF_CLIP = 6.0
+_NICKNAMES = {}
+for _number, _row in enumerate(NICKNAMES):
+    for _given in _row:
+        _NICKNAMES.setdefault(fold(_given), set()).add("n%d" % _number)
+
+
+# ---------------------------------------------------------------- prepare
+
+
+def _each_unique(values, function):
+    """``function`` of every value, computed once per distinct value."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna(""), sort=False)
+    results = [function(value) for value in uniques]
+    out = np.empty(len(results), dtype=object)
+    out[:] = results
+    return out[codes] if len(codes) else np.empty(0, dtype=object)
 
 
 def prepare(frame, columns, region="DE"):
     """One row of normalised keys per record (same index as ``frame``).
 
     ``columns`` maps roles (see ``ROLES``) to column names of ``frame``;
-    ``name`` or ``company``/``given_name``/``family_name`` is required."""
+    ``name`` or ``company``/``given_name``/``family_name`` is required.
+    A person's name written in one field is split into given and family
+    name; "jun."/"sen." are kept apart."""
     unknown = set(columns) - set(ROLES)
     if unknown:
         raise ContractError("bad_roles", "unknown roles %(roles)s", roles=", ".join(sorted(unknown)))
@@ -81,40 +249,76 @@ def prepare(frame, columns, region="DE"):
         raise ContractError("missing_columns", "the table lacks the columns %(columns)s", columns=", ".join(missing))
 
     def col(role):
-        return frame[columns[role]].fillna("").astype(str) if role in columns else pd.Series("", index=frame.index)
+        if role not in columns:
+            return pd.Series("", index=frame.index, dtype=object)
+        values = frame[columns[role]]
+        return values.astype(object).where(values.notna(), "").astype(str)
 
+    company = col("company")
     if "name" in columns:
         names = col("name")
     else:
         person = (col("given_name") + " " + col("family_name")).str.strip()
-        names = col("company").where(col("company") != "", person)
-    legal = names.map(split_legal_form)
-    street = col("street").map(split_street)
-    number = col("house_number").where(col("house_number") != "", street.map(lambda s: s[1]))
-    mail = col("email").map(email)
+        names = company.where(company != "", person)
+    legal = _each_unique(names, split_legal_form)
+    if "is_company" in columns:
+        is_company = frame[columns["is_company"]].astype(object).where(frame[columns["is_company"]].notna(), False)
+        is_company = is_company.astype(bool).to_numpy()
+    else:
+        is_company = np.array([bool(x[1]) for x in legal]) | (company != "").to_numpy()
+    # persons: given and family name, from their own roles or split from the name
+    split = _each_unique(names, split_person)
+    given = _each_unique(col("given_name"), lambda v: split_generation(v)[0])
+    family_gen = _each_unique(col("family_name"), split_generation)
+    given_gen = _each_unique(col("given_name"), lambda v: split_generation(v)[1])
+    family = np.array([f[0] for f in family_gen], dtype=object)
+    generation = np.array([f[1] or g for f, g in zip(family_gen, given_gen)], dtype=object)
+    no_family = family == ""
+    family[no_family] = [s[1] for s in split[no_family]]
+    no_given = given == ""
+    given[no_given] = [s[0] for s in split[no_given]]
+    no_generation = generation == ""
+    generation[no_generation] = [s[2] for s in split[no_generation]]
+    for values in (given, family, generation):
+        values[is_company] = ""
+    core = np.array([x[0] for x in legal], dtype=object)
+    person_name = np.array([(g + " " + f).strip() for g, f in zip(given, family)], dtype=object)
+    core = np.where(is_company, core, person_name)
+    street = _each_unique(col("street"), split_street)
+    number = col("house_number").to_numpy(dtype=object)
+    number = np.where(number != "", number, np.array([s[1] for s in street], dtype=object))
+    mail = _each_unique(col("email"), email)
+    countries = col("country") if "country" in columns else None
     out = pd.DataFrame(
         {
-            "name": legal.map(lambda x: x[0]),
-            "legal_form": legal.map(lambda x: x[1]),
-            "street": street.map(lambda s: s[0]),
-            "number": number.map(lambda n: n.lower().replace(" ", "")),
-            "postcode": col("postcode").map(postcode),
-            "city": col("city").map(fold),
-            "phone": _phones(col("phone"), col("country") if "country" in columns else None, region),
-            "email": mail.map(lambda m: m[0]),
-            "domain": mail.map(lambda m: "" if m[2] else m[1]),
-            "website": col("website").map(website_domain),
-            "vat": col("vat").map(vat),
+            "name": core,
+            "legal_form": [x[1] for x in legal],
+            "given": given,
+            "family": family,
+            "generation": generation,
+            "street": [s[0] for s in street],
+            "number": _each_unique(number, lambda n: n.lower().replace(" ", "")),
+            "street2": _each_unique(col("street2"), fold),
+            "postcode": _each_unique(col("postcode"), postcode),
+            "city": _each_unique(col("city"), fold),
+            "phone": _phones(col("phone"), countries, region),
+            "mobile": _phones(col("mobile"), countries, region),
+            "email": [m[0] for m in mail],
+            "domain": ["" if m[2] else m[1] for m in mail],
+            "website": _each_unique(col("website"), website_domain),
+            "vat": _each_unique(col("vat"), vat),
             "birthdate": _dates(frame[columns["birthdate"]]) if "birthdate" in columns else "",
+            "full_name": _each_unique(names, fold),
+            "parent": col("parent").to_numpy(dtype=object),
+            "is_company": is_company,
         },
         index=frame.index,
     )
-    out["full_name"] = names.map(fold)
-    out["phonetic"] = out["name"].map(phonetic)
-    if "is_company" in columns:
-        out["is_company"] = frame[columns["is_company"]].fillna(False).astype(bool)
-    else:
-        out["is_company"] = out["legal_form"] != ""
+    # the sound of the family name (persons) or of the name (companies)
+    out["phonetic"] = _each_unique(np.where(is_company, core, family), phonetic)
+    # a mobile number written in the phone field is one number either way
+    same = out["mobile"] == out["phone"]
+    out.loc[same, "mobile"] = ""
     return out[list(PREPARED_COLUMNS)]
 
 
@@ -122,63 +326,130 @@ def _phones(phones, countries, region):
     """Phones in E.164; a record's own country is the region of a number
     written without one, else ``region``."""
     if countries is None:
-        return phones.map(lambda p: phone_e164(p, region))
+        return _each_unique(phones, lambda p: phone_e164(p, region))
     regions = countries.str.upper().where(countries.str.len() == 2, region)
-    return pd.Series([phone_e164(p, r) for p, r in zip(phones, regions)], index=phones.index)
+    joined = regions + "|" + phones
+    return _each_unique(joined, lambda v: phone_e164(v[3:], v[:2]))
 
 
 def _dates(values):
     """ISO dates as text, "" where there is none."""
-    dates = pd.to_datetime(values, errors="coerce")
-    return dates.dt.strftime("%Y-%m-%d").fillna("")
+    dates = pd.to_datetime(pd.Series(values).astype(object), errors="coerce", format="mixed")
+    text = dates.dt.strftime("%Y-%m-%d")
+    return text.where(dates.notna(), "").to_numpy(dtype=object)
 
 
-def _block_keys(prepared):
-    """(block name, keys, usable) triples: the key of every record (an
-    object array) and whether it is a key at all (no empty part)."""
-    col = {name: prepared[name].tolist() for name in ("name", "phonetic", "postcode", "street", "number")}
-    words = [name.split(" ", 1)[0] for name in col["name"]]
-    words = [w if len(w) >= 3 else "" for w in words]
-    sounds = [" ".join(code.split()[:2]) for code in col["phonetic"]]
-    areas = [code[:2] for code in col["postcode"]]
+# ---------------------------------------------------------------- blocking
 
-    def joined(*parts):
+
+def _first(values):
+    return np.array([v.split(" ", 1)[0] for v in values], dtype=object)
+
+
+def _passes(prepared):
+    """(name, rows, keys) of every blocking pass: records of equal key in
+    one pass are compared. A record may have several keys in one pass (its
+    phone and its mobile)."""
+    n = len(prepared)
+    rows = np.arange(n)
+    col = {name: prepared[name].to_numpy(dtype=object) for name in PREPARED_COLUMNS if name != "is_company"}
+    company = prepared["is_company"].to_numpy(dtype=bool)
+    sound = _first(col["phonetic"])
+    given_sound = _each_unique(col["given"], lambda g: phonetic(g.split(" ", 1)[0]) if g else "")
+    initial = np.array([g[:1] for g in col["given"]], dtype=object)
+    name_word = _first(col["name"])
+    area = np.array([p[:2] for p in col["postcode"]], dtype=object)
+
+    def key(*parts):
         keys = np.array(["|".join(values) for values in zip(*parts)], dtype=object)
-        # the first and the last part must be there (the street may be missing)
-        usable = np.array([bool(values[0]) and bool(values[-1]) for values in zip(*parts)])
-        return keys, usable
+        usable = np.logical_and.reduce([np.asarray(p, dtype=object) != "" for p in parts])
+        return rows[usable], keys[usable]
 
-    def single(name):
-        keys = prepared[name].to_numpy(dtype=object)
-        return keys, keys != ""
+    def pair_sorted(x, y):
+        return np.array(["|".join(sorted(v)) if v[0] and v[1] else "" for v in zip(x, y)], dtype=object)
 
-    return (
-        ("postcode+word", *joined(col["postcode"], words)),
-        ("phonetic+area", *joined(sounds, areas)),
-        ("phone", *single("phone")),
-        ("email", *single("email")),
-        ("domain", *single("domain")),
-        ("website", *single("website")),
-        ("vat", *single("vat")),
-        ("address", *joined(col["postcode"], col["street"], col["number"])),
+    # companies: the sound of their name's first words and the postcode area
+    company_sound = np.array([" ".join(c.split()[:2]) for c in col["phonetic"]], dtype=object)
+    company_sound[~company] = ""
+    person_sound = np.where(company, "", sound)
+    starts = pair_sorted(
+        np.array([g[:2] for g in col["given"]], dtype=object), np.array([f[:2] for f in col["family"]], dtype=object)
     )
+    passes = [
+        ("postcode", *key(col["postcode"])),
+        ("family", *key(person_sound)),
+        ("family+initial", *key(person_sound, initial)),
+        ("names", *key(pair_sorted(person_sound, given_sound))),
+        ("starts", *key(starts)),
+        ("company+area", *key(company_sound, area)),
+        ("word+area", *key(name_word, area)),
+        ("street", *key(col["street"])),
+        ("address", *key(col["number"], np.array([s[:4] for s in col["street"]], dtype=object))),
+        ("city", *key(col["city"])),
+        ("birthdate+initial", *key(col["birthdate"], initial)),
+        ("email", *key(col["email"])),
+        ("vat", *key(col["vat"])),
+        ("website", *key(col["website"])),
+        ("domain", *key(col["domain"])),
+    ]
+    # phone and mobile are one pass: a number in either field meets the other
+    numbers = np.concatenate([col["phone"], col["mobile"]])
+    number_rows = np.concatenate([rows, rows])
+    usable = numbers != ""
+    passes.append(("phone", number_rows[usable], numbers[usable]))
+    return passes
 
 
-def candidate_pairs(prepared, max_block=MAX_BLOCK, changed=None):
-    """Positions (i < j) of the records that share at least one block.
+def _name_order(prepared):
+    """Rank of every record in name order (family sound, family, given,
+    name): the order of the sorted windows."""
+    order = np.lexsort(
+        (
+            prepared["full_name"].to_numpy(dtype=object).astype(str),
+            prepared["name"].to_numpy(dtype=object).astype(str),
+            prepared["given"].to_numpy(dtype=object).astype(str),
+            prepared["family"].to_numpy(dtype=object).astype(str),
+        )
+    )
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
 
-    ``changed`` (a boolean array over the rows) keeps only the pairs with at
-    least one changed record: an incremental run compares the changed
-    records against all, not everything again. Block sizes count all
-    records either way, so a pair is found incrementally exactly when a
-    full run would find it."""
-    found = []
+
+# the fields each pass's key is made of: within a pass they agree by construction and
+# teach the model nothing, so its pairs train the other fields only
+PASS_FIELDS = {
+    "postcode": ("postcode", "city"),
+    "family": ("family",),
+    "family+initial": ("family", "given"),
+    "starts": ("given", "family"),
+    "street": ("street",),
+    "names": ("family", "given"),
+    "company+area": ("name", "postcode"),
+    "word+area": ("name", "postcode"),
+    "address": ("number", "street"),
+    "city": ("city", "postcode"),
+    "birthdate+initial": ("birthdate", "given"),
+    "email": ("email",),
+    "vat": ("vat",),
+    "website": ("website",),
+    "domain": ("email", "website"),
+    "phone": ("phone",),
+}
+
+
+def blocked_pairs(prepared, max_block=MAX_BLOCK, changed=None, window=WINDOW):
+    """(pass name, positions (i < j)) of the pairs each pass compares."""
+    out = []
     changed = None if changed is None else np.asarray(changed, dtype=bool)
-    for _name, keys, usable in _block_keys(prepared):
-        rows = np.flatnonzero(usable)
-        codes = pd.factorize(keys[rows])[0]
-        sizes = np.bincount(codes) if len(codes) else np.empty(0, dtype=np.int64)
-        wanted = (sizes > 1) & (sizes <= max_block)
+    rank = _name_order(prepared)
+    n = max(len(prepared), 1)
+    for name, rows, keys in _passes(prepared):
+        if not len(rows):
+            continue
+        codes = pd.factorize(keys)[0]
+        sizes = np.bincount(codes)
+        wanted = sizes > 1
         if changed is not None:
             # only the blocks a changed record is in
             wanted &= np.bincount(codes, weights=changed[rows], minlength=len(sizes)) > 0
@@ -186,130 +457,672 @@ def candidate_pairs(prepared, max_block=MAX_BLOCK, changed=None):
         rows, codes = rows[keep], codes[keep]
         if not len(rows):
             continue
-        order = np.argsort(codes, kind="stable")
+        # block by block, records in name order
+        order = np.lexsort((rank[rows], codes))
         rows, codes = rows[order], codes[order]
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-        lengths = np.diff(np.r_[starts, len(rows)])
-        # all blocks of one size at once: a matrix of their rows
-        for size in np.unique(lengths):
-            members = rows[starts[lengths == size][:, None] + np.arange(size)]
-            left, right = np.triu_indices(size, k=1)
-            block = np.column_stack((members[:, left].ravel(), members[:, right].ravel()))
-            if changed is not None:
-                block = block[changed[block[:, 0]] | changed[block[:, 1]]]
-            found.append(block)
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = np.unique(np.sort(np.vstack(found), axis=1), axis=0)
-    return pairs.astype(np.int64)
+        small = sizes[codes] <= max_block
+        found = _all_pairs(rows[small], codes[small]) + _window_pairs(rows[~small], codes[~small], window)
+        if not found:
+            continue
+        pairs = np.sort(np.vstack(found), axis=1)
+        pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+        if changed is not None:
+            pairs = pairs[changed[pairs[:, 0]] | changed[pairs[:, 1]]]
+        flat = np.unique(pairs[:, 0] * n + pairs[:, 1])
+        out.append((name, flat))
+    return out
 
 
-def _equal(a, b):
-    """1 equal, -1 both given and different, 0 one missing."""
-    both = (a != "") & (b != "")
-    return np.where(both & (a == b), 1, np.where(both, -1, 0))
+def candidate_pairs(prepared, max_block=MAX_BLOCK, changed=None, window=WINDOW):
+    """Positions (i < j) of the records that meet in at least one pass.
+
+    ``changed`` (a boolean array over the rows) keeps only the pairs with at
+    least one changed record: an incremental run compares the changed
+    records against all, not everything again. Blocks and windows are
+    formed over all records either way, so a pair is found incrementally
+    exactly when a full run would find it."""
+    return _union(prepared, blocked_pairs(prepared, max_block, changed, window))[0]
 
 
-def score_pairs(prepared, pairs, explain=True):
-    """Per-field similarities, the combined score (0-100) and (with
-    ``explain``) the explanation of each pair of positions."""
-    a = prepared.iloc[pairs[:, 0]].reset_index(drop=True)
-    b = prepared.iloc[pairs[:, 1]].reset_index(drop=True)
-    # the core name in either word order, or the whole name (a typo in the
-    # legal form leaves it in the core)
-    name = np.maximum.reduce(
-        [
-            cpdist(a["name"].tolist(), b["name"].tolist(), scorer=fuzz.ratio, workers=-1),
-            cpdist(a["name"].tolist(), b["name"].tolist(), scorer=fuzz.token_sort_ratio, workers=-1),
-            cpdist(a["full_name"].tolist(), b["full_name"].tolist(), scorer=fuzz.ratio, workers=-1),
-        ]
-    )
-    street = cpdist(a["street"].tolist(), b["street"].tolist(), scorer=fuzz.ratio, workers=-1)
-    city = cpdist(a["city"].tolist(), b["city"].tolist(), scorer=fuzz.ratio, workers=-1)
-    street = np.where((a["street"] == "") | (b["street"] == ""), np.nan, street)
-    phonetic_equal = (a["phonetic"] == b["phonetic"]) & (a["phonetic"] != "")
-    fields = {
-        "number": _equal(a["number"].to_numpy(), b["number"].to_numpy()),
-        "postcode": _equal(a["postcode"].to_numpy(), b["postcode"].to_numpy()),
-        "phone": _equal(a["phone"].to_numpy(), b["phone"].to_numpy()),
-        "email": _equal(a["email"].to_numpy(), b["email"].to_numpy()),
-        "website": _equal(a["website"].to_numpy(), b["website"].to_numpy()),
-        "vat": _equal(a["vat"].to_numpy(), b["vat"].to_numpy()),
-        "legal_form": _equal(a["legal_form"].to_numpy(), b["legal_form"].to_numpy()),
-        "birthdate": _equal(a["birthdate"].to_numpy(), b["birthdate"].to_numpy()),
-    }
-    # the name carries most; an equal phonetic code lifts a typo
-    name_part = np.maximum(name, np.where(phonetic_equal, 92.0, 0.0))
-    address = np.where(np.isnan(street), city, 0.7 * np.nan_to_num(street) + 0.3 * city)
-    score = 0.6 * name_part + 0.4 * address
-    # each equal identifier adds, each conflicting one takes away
-    for field, bonus, malus in (
-        ("phone", 8, 4),
-        ("email", 8, 2),
-        ("website", 6, 3),
-        ("postcode", 4, 12),
-        ("number", 4, 15),
-        ("legal_form", 2, 12),
-        ("birthdate", 6, 40),
-        ("vat", 10, 60),
-    ):
-        score = score + np.where(fields[field] == 1, bonus, 0) - np.where(fields[field] == -1, malus, 0)
-    # a person and a company are no duplicates of each other
-    score = np.where(a["is_company"].to_numpy() != b["is_company"].to_numpy(), score - 30, score)
-    score = np.clip(np.round(score, 1), 0, 100)
-    result = pd.DataFrame(
-        {
-            "a": prepared.index.to_numpy()[pairs[:, 0]],
-            "b": prepared.index.to_numpy()[pairs[:, 1]],
-            "score": score,
-            "name": np.round(name).astype(int),
-            "street": street,
-            "city": np.round(city).astype(int),
-            **fields,
+def _union(prepared, passes):
+    """The pairs of all passes (positions) and, per pass, the rows of its
+    pairs in them."""
+    n = max(len(prepared), 1)
+    if not passes:
+        return np.empty((0, 2), dtype=np.int64), []
+    flat = np.unique(np.concatenate([keys for _name, keys in passes]))
+    members = [(name, np.searchsorted(flat, keys)) for name, keys in passes]
+    return np.column_stack((flat // n, flat % n)).astype(np.int64), members
+
+
+def _all_pairs(rows, codes):
+    """All pairs within each block (rows sorted by block)."""
+    if not len(rows):
+        return []
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    lengths = np.diff(np.r_[starts, len(rows)])
+    out = []
+    # all blocks of one size at once: a matrix of their rows
+    for size in np.unique(lengths):
+        members = rows[starts[lengths == size][:, None] + np.arange(size)]
+        left, right = np.triu_indices(size, k=1)
+        out.append(np.column_stack((members[:, left].ravel(), members[:, right].ravel())))
+    return out
+
+
+def _window_pairs(rows, codes, window):
+    """Each record with its next ``window - 1`` neighbours of the same
+    block (rows sorted by block, then name)."""
+    out = []
+    for step in range(1, window):
+        if step >= len(rows):
+            break
+        same = codes[step:] == codes[:-step]
+        out.append(np.column_stack((rows[:-step][same], rows[step:][same])))
+    return out
+
+
+# ---------------------------------------------------------------- comparison levels
+
+
+def _similarity(a, b, scorer):
+    return cpdist(a, b, scorer=scorer, workers=-1) if len(a) else np.empty(0)
+
+
+def compare(prepared, pairs):
+    """Comparison levels of every pair of positions: a DataFrame of int8
+    columns, one per field of ``LEVELS`` (0 is its best level, -1 no
+    evidence), plus the fields' similarities for the explanation."""
+    i, j = pairs[:, 0], pairs[:, 1]
+    n = len(pairs)
+    c = {name: prepared[name].to_numpy(dtype=object) for name in PREPARED_COLUMNS if name != "is_company"}
+    company = prepared["is_company"].to_numpy(dtype=bool)
+    ca, cb = company[i], company[j]
+    persons = ~ca & ~cb
+    out = {}
+
+    def both(name):
+        a, b = c[name][i], c[name][j]
+        return a, b, (a != "") & (b != "")
+
+    def graded(present, conditions):
+        """-1 where not present, else the first condition's position."""
+        level = np.full(n, len(conditions), dtype=np.int8)
+        for position in range(len(conditions) - 1, -1, -1):
+            level[conditions[position]] = position
+        level[~present] = -1
+        return level
+
+    def exact_or_not(name, present=None):
+        a, b, has = both(name)
+        if present is not None:
+            has &= present
+        return graded(has, [a == b])
+
+    out["kind"] = graded(np.ones(n, dtype=bool), [ca == cb])
+    # companies by their name, persons by given and family name
+    a, b, has = both("name")
+    has &= ca & cb
+    ratio = np.zeros(n)
+    if has.any():
+        ratio[has] = np.maximum(
+            _similarity(a[has].tolist(), b[has].tolist(), fuzz.ratio),
+            _similarity(a[has].tolist(), b[has].tolist(), fuzz.token_sort_ratio),
+        )
+    out["name"] = graded(has, [a == b, ratio >= 92, ratio >= 80])
+    la, lb, has_legal = both("legal_form")
+    out["legal_form"] = graded(has_legal & ca & cb, [la == lb])
+    ga, gb, has_given = both("given")
+    fa, fb, has_family = both("family")
+    has_given &= persons
+    has_family &= persons
+    straight_g = np.zeros(n)
+    straight_f = np.zeros(n)
+    crossed = np.zeros(n)
+    if has_given.any():
+        straight_g[has_given] = _similarity(
+            ga[has_given].tolist(), gb[has_given].tolist(), JaroWinkler.normalized_similarity
+        )
+    if has_family.any():
+        straight_f[has_family] = _similarity(
+            fa[has_family].tolist(), fb[has_family].tolist(), JaroWinkler.normalized_similarity
+        )
+    cross = has_given & has_family & ((ga != gb) | (fa != fb))
+    if cross.any():
+        crossed[cross] = np.minimum(
+            _similarity(ga[cross].tolist(), fb[cross].tolist(), JaroWinkler.normalized_similarity),
+            _similarity(fa[cross].tolist(), gb[cross].tolist(), JaroWinkler.normalized_similarity),
+        )
+    # given and family name swapped: compared crosswise
+    swapped = crossed > np.minimum(straight_g, straight_f) + 0.05
+    given_sim = np.where(swapped, crossed, straight_g)
+    family_sim = np.where(swapped, crossed, straight_f)
+    g_exact = (ga == gb) | (swapped & (crossed >= 0.999))
+    first = _each_unique(c["given"], lambda g: g.split(" ", 1)[0])
+    g1a, g1b = first[i], first[j]
+    one_letter = np.array([len(g) == 1 for g in first], dtype=bool)
+    letter = np.array([g[:1] for g in first], dtype=object)
+    initial = has_given & (one_letter[i] | one_letter[j]) & (letter[i] == letter[j])
+    nick = np.array([_nickname_key(g) for g in first], dtype=object)
+    known = (nick[i] != "") & (nick[j] != "")
+    short = has_given & ((g1a == g1b) | (known & (nick[i] == nick[j]) & (nick[i] != "*")))
+    idx = np.flatnonzero(has_given & ~short & known & ((nick[i] == "*") | (nick[j] == "*")))
+    for k in idx:
+        short[k] = same_given_name(g1a[k], g1b[k])
+    out["given"] = graded(has_given, [g_exact, (given_sim >= 0.92) | short, given_sim >= 0.8, initial])
+    # a double name shortened ("mueller luedenscheidt" / "mueller"): one contains the other
+    contained = np.zeros(n, dtype=bool)
+    several = np.array([" " in f for f in c["family"]], dtype=bool)
+    idx = np.flatnonzero(has_family & (fa != fb) & (family_sim < 0.92) & (several[i] | several[j]))
+    for k in idx:
+        x, y = set(fa[k].split()), set(fb[k].split())
+        contained[k] = x <= y or y <= x
+    sound = c["phonetic"]
+    same_sound = (sound[i] == sound[j]) & (sound[i] != "")
+    f_exact = (fa == fb) | (swapped & (crossed >= 0.999))
+    out["family"] = graded(has_family, [f_exact, (family_sim >= 0.92) | same_sound, (family_sim >= 0.8) | contained])
+    na, nb, has_gen = both("generation")
+    one = ((na != "") | (nb != "")) & persons
+    out["generation"] = graded(one, [na == nb, (na == "") | (nb == "")])
+    # contacts of one company share its address and switchboard: no evidence about the person
+    pa, pb, has_parent = both("parent")
+    colleagues = has_parent & (pa == pb) & persons
+    shared = ~colleagues
+    da, db, has_date = both("birthdate")
+    has_date &= persons
+    year = np.array([d[:4] for d in c["birthdate"]], dtype=object)
+    month_day = np.array([d[5:] for d in c["birthdate"]], dtype=object)
+    day_month = np.array([d[8:] + "-" + d[5:7] if d else "" for d in c["birthdate"]], dtype=object)
+    differ = has_date & (da != db)
+    same_year = differ & (year[i] == year[j])
+    typo = same_year & (month_day[i] == day_month[j])
+    typo |= differ & (_edits(da, db, differ) <= 1)
+    out["birthdate"] = graded(has_date, [da == db, typo, same_year])
+    sa, sb, has_street = both("street")
+    has_street &= shared
+    street_sim = np.zeros(n)
+    fuzzy = has_street & (sa != sb)
+    if fuzzy.any():
+        street_sim[fuzzy] = _similarity(sa[fuzzy].tolist(), sb[fuzzy].tolist(), fuzz.ratio)
+    out["street"] = graded(has_street, [sa == sb, street_sim >= 90, street_sim >= 70])
+    ha, hb, has_number = both("number")
+    has_number &= shared
+    digits = _each_unique(c["number"], _digits)
+    differ = has_number & (ha != hb)
+    close_number = differ & ((digits[i] == digits[j]) | (_edits(ha, hb, differ) <= 1))
+    out["number"] = graded(has_number, [ha == hb, close_number])
+    out["street2"] = exact_or_not("street2", shared)
+    pa, pb, has_post = both("postcode")
+    has_post &= shared
+    post_typo = has_post & (pa != pb) & (_edits(pa, pb, has_post & (pa != pb)) <= 1)
+    area = np.array([p[:2] for p in c["postcode"]], dtype=object)
+    post_area = area[i] == area[j]
+    out["postcode"] = graded(has_post, [pa == pb, post_typo, post_area])
+    ta, tb, has_city = both("city")
+    has_city &= shared
+    city_sim = np.zeros(n)
+    fuzzy = has_city & (ta != tb)
+    if fuzzy.any():
+        city_sim[fuzzy] = _similarity(ta[fuzzy].tolist(), tb[fuzzy].tolist(), fuzz.ratio)
+    out["city"] = graded(has_city, [ta == tb, city_sim >= 85])
+    # a number in either field of one equal to one in either field of the other
+    phones = [(c["phone"], "shared"), (c["mobile"], "own")]
+    present = np.zeros(n, dtype=bool)
+    equal = np.zeros(n, dtype=bool)
+    for left, left_kind in phones:
+        for right, right_kind in phones:
+            usable = (left[i] != "") & (right[j] != "")
+            if left_kind == "shared" or right_kind == "shared":
+                usable &= shared
+            present |= usable
+            equal |= usable & (left[i] == right[j])
+    out["phone"] = graded(present, [equal])
+    ea, eb, has_mail = both("email")
+    local_part = np.array([e.split("@", 1)[0] for e in c["email"]], dtype=object)
+    local = local_part[i] == local_part[j]
+    out["email"] = graded(has_mail, [ea == eb, local & has_mail])
+    out["website"] = exact_or_not("website", shared)
+    va, vb, has_vat = both("vat")
+    has_vat &= shared
+    differ = has_vat & (va != vb)
+    out["vat"] = graded(has_vat, [va == vb, differ & (_edits(va, vb, differ) <= 1)])
+    levels = pd.DataFrame({field: out[field] for field in FIELDS})
+    levels.attrs["colleagues"] = colleagues
+    return levels
+
+
+def _digits(text):
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def _edits(a, b, where):
+    """Edits (insertions, deletions, substitutions, swaps of neighbours)
+    between ``a`` and ``b`` where ``where``; a large number elsewhere."""
+    out = np.full(len(a), 99, dtype=np.int64)
+    if where.any():
+        out[where] = cpdist(a[where].tolist(), b[where].tolist(), scorer=OSA.distance, workers=-1)
+    return out
+
+
+def _nickname_key(given):
+    """A short key shared by the forms of one given name ("" if none known)."""
+    groups = _NICKNAMES.get(given)
+    return min(groups) if groups and len(groups) == 1 else ("*" if groups else "")
+
+
+# ---------------------------------------------------------------- the model
+
+
+class Model:
+    """m and u probabilities of every level of every field and the share of
+    duplicates among compared pairs (``prior``): a Fellegi-Sunter model."""
+
+    def __init__(self, m=None, u=None, prior=0.01):
+        self.m = {f: np.array(m[f] if m else M_DEFAULT[f], dtype=float) for f in FIELDS}
+        self.u = {f: np.array(u[f] if u else U_DEFAULT[f], dtype=float) for f in FIELDS}
+        self.prior = float(prior)
+
+    def weights(self):
+        """Bits of evidence of each level of each field: log2(m / u)."""
+        return {f: np.log2(self.m[f] / self.u[f]) for f in FIELDS}
+
+    def to_dict(self):
+        """Plain data (JSON-safe), to keep the model between runs."""
+        return {
+            "m": {f: [round(float(x), 8) for x in self.m[f]] for f in FIELDS},
+            "u": {f: [round(float(x), 10) for x in self.u[f]] for f in FIELDS},
+            "prior": self.prior,
         }
-    )
+
+    @classmethod
+    def from_dict(cls, data):
+        if not data or set(data.get("m", {})) != set(FIELDS) or set(data.get("u", {})) != set(FIELDS):
+            return None
+        if any(len(data["m"][f]) != len(LEVELS[f]) or len(data["u"][f]) != len(LEVELS[f]) for f in FIELDS):
+            return None
+        return cls(data["m"], data["u"], data["prior"])
+
+
+def _estimate_u(prepared, seed=0, pairs=RANDOM_PAIRS):
+    """u of every level: its share among random pairs of records (nearly
+    all different customers), held near the defaults on small tables."""
+    n = len(prepared)
+    rng = np.random.default_rng(seed)
+    total = n * (n - 1) // 2
+    u = {}
+    if n >= 2:
+        size = int(min(pairs, total))
+        i = rng.integers(0, n, size)
+        j = rng.integers(0, n - 1, size)
+        j = np.where(j >= i, j + 1, j)
+        levels = compare(prepared, np.column_stack((i, j)))
+    for field in FIELDS:
+        counts = np.zeros(len(LEVELS[field]))
+        if n >= 2:
+            values = levels[field].to_numpy()
+            values = values[values >= 0]
+            counts = np.bincount(values, minlength=len(LEVELS[field])).astype(float)
+        prior = np.array(U_DEFAULT[field]) * U_PRIOR_WEIGHT
+        # every level possible: half a count at least
+        u[field] = (counts + prior + 0.5) / (counts.sum() + prior.sum() + 0.5 * len(prior))
+    return u
+
+
+def fit(prepared, pairs=None, levels=None, members=None, seed=0):
+    """The model of one table of records: u from random pairs; m by
+    expectation maximisation on the pairs of each blocking pass, leaving
+    out the fields its key is made of (they agree by construction), the
+    passes' estimates weighed by the duplicates each found; then the share
+    of duplicates among all compared pairs."""
+    if levels is None:
+        pairs, members = _union(prepared, blocked_pairs(prepared))
+        levels = compare(prepared, pairs)
+    model = Model(u=_estimate_u(prepared, seed))
+    if levels.empty:
+        return model
+    matrix = levels[list(FIELDS)].to_numpy(dtype=np.int16)
+    if not members:
+        members = [("all", np.arange(len(matrix)))]
+    seen = {f: np.zeros(len(LEVELS[f])) for f in FIELDS}
+    for name, rows in members:
+        if len(rows) < 2:
+            continue
+        ignored = [FIELDS.index(f) for f in PASS_FIELDS.get(name, ())]
+        part = matrix[rows].copy()
+        part[:, ignored] = -1
+        found = _em(model, *_patterns(part), ignored)
+        for k, field in enumerate(FIELDS):
+            if k not in ignored:
+                seen[field] += found[field]
+    for field in FIELDS:
+        prior = np.array(M_DEFAULT[field]) * M_PRIOR_WEIGHT
+        model.m[field] = _cap(field, (seen[field] + prior) / (seen[field].sum() + prior.sum()))
+    # then all compared pairs together: the share of duplicates among all pairs of records
+    # (u was counted on random pairs, so the prior is that of a random pair, and the
+    # posterior of a compared pair is right however it was chosen), m refined with it
+    patterns, counts = _patterns(matrix)
+    total = max(len(prepared) * (len(prepared) - 1) / 2, 1.0)
+    # a small table says little about its share of duplicates: assume the usual one
+    model.prior = min(DUPLICATES_PER_RECORD * len(prepared) / total, 0.5)
+    small = len(prepared) < TF_MIN_RECORDS
+    for _iteration in range(EM_ITERATIONS):
+        matched = counts * _posterior(model, patterns)
+        for k, field in enumerate(FIELDS):
+            level = patterns[:, k]
+            present = level >= 0
+            seen = np.bincount(level[present], weights=matched[present], minlength=len(LEVELS[field]))
+            prior = np.array(M_DEFAULT[field]) * M_PRIOR_WEIGHT
+            model.m[field] = _cap(field, (seen + prior) / (seen.sum() + prior.sum()))
+        new_prior = model.prior if small else float(np.clip(matched.sum() / total, 1 / total, 0.5))
+        converged = abs(new_prior - model.prior) <= 1e-4 * new_prior
+        model.prior = new_prior
+        if converged:
+            break
+    return model
+
+
+def _patterns(matrix):
+    """Distinct comparison patterns and how many pairs have each (a pattern
+    packed into one integer, three bits a field, to count it fast)."""
+    shifted = matrix.astype(np.int64) + 1
+    packed = (shifted << (3 * np.arange(matrix.shape[1], dtype=np.int64))).sum(axis=1)
+    values, counts = np.unique(packed, return_counts=True)
+    patterns = (values[:, None] >> (3 * np.arange(matrix.shape[1], dtype=np.int64))) & 7
+    return patterns.astype(np.int16) - 1, counts.astype(float)
+
+
+def _posterior(model, patterns, prior=None):
+    weights = model.weights()
+    prior = model.prior if prior is None else prior
+    bits = np.full(len(patterns), math.log2(prior / (1 - prior)))
+    for k, field in enumerate(FIELDS):
+        level = patterns[:, k]
+        present = level >= 0
+        bits[present] += weights[field][level[present]]
+    return 1 / (1 + np.exp2(-np.clip(bits, -60, 60)))
+
+
+def _em(model, patterns, counts, ignored):
+    """Expected counts of every level among the duplicates of one pass's
+    pairs, by expectation maximisation from the model's m (u held)."""
+    work = Model(model.m, model.u, 0.1)
+    for _iteration in range(EM_ITERATIONS):
+        posterior = _posterior(work, patterns)
+        matched = counts * posterior
+        seen = {}
+        for k, field in enumerate(FIELDS):
+            level = patterns[:, k]
+            present = level >= 0
+            seen[field] = np.bincount(level[present], weights=matched[present], minlength=len(LEVELS[field]))
+            if k not in ignored:
+                prior = np.array(M_DEFAULT[field]) * M_PRIOR_WEIGHT
+                work.m[field] = _cap(field, (seen[field] + prior) / (seen[field].sum() + prior.sum()))
+        new_prior = float(np.clip(matched.sum() / counts.sum(), 1e-7, 0.9))
+        converged = abs(new_prior - work.prior) < 1e-7
+        work.prior = new_prior
+        if converged:
+            break
+    return seen
+
+
+def _cap(field, m):
+    """m held at or below its default on the levels that speak against."""
+    m = m.copy()
+    for position, level in enumerate(LEVELS[field]):
+        if (field, level) in M_CAPPED:
+            m[position] = min(m[position], M_DEFAULT[field][position])
+    capped = [p for p, level in enumerate(LEVELS[field]) if (field, level) in M_CAPPED]
+    free = [p for p in range(len(m)) if p not in capped]
+    if free:
+        m[free] *= (1 - m[capped].sum()) / m[free].sum()
+    return m
+
+
+def _term_frequencies(prepared):
+    """Share of every value among the records that have the field, per
+    field of ``TF_FIELDS``; None for tables too small to tell."""
+    if len(prepared) < TF_MIN_RECORDS:
+        return None
+    tables = {}
+    for field in TF_FIELDS:
+        values = prepared[field]
+        values = values[values != ""]
+        if len(values) >= TF_MIN_RECORDS:
+            tables[field] = values.value_counts(normalize=True)
+    return tables
+
+
+def score(prepared, pairs, levels, model, tf=None):
+    """Match probability in percent of every pair, and the bits of evidence
+    of every field (a DataFrame, one float column per field, NaN where the
+    field gave none)."""
+    weights = model.weights()
+    n = len(pairs)
+    evidence = {}
+    total = np.full(n, math.log2(model.prior / (1 - model.prior)))
+    for field in FIELDS:
+        level = levels[field].to_numpy()
+        present = level >= 0
+        bits = np.full(n, np.nan)
+        bits[present] = weights[field][level[present]]
+        if tf is not None and field in tf:
+            # an exact match on a rare value weighs more, on a common one less
+            exact = np.flatnonzero(level == 0)
+            values = prepared[field].to_numpy(dtype=object)[pairs[exact, 0]]
+            freq = tf[field].reindex(values).to_numpy(dtype=float)
+            freq = np.where(np.isnan(freq), tf[field].min(), freq)
+            u_exact = model.u[field][0]
+            bits[exact] += np.clip(np.log2(u_exact / freq), -TF_CLIP, TF_CLIP)
+        evidence[field] = bits
+    # a move changes every part of an address at once: where a phone or an email ties the
+    # pair, the disagreement of the address counts once, by its strongest part
+    moved = _moved(levels) & ((levels["phone"].to_numpy() == 0) | (levels["email"].to_numpy() == 0))
+    if moved.any():
+        parts = np.column_stack([evidence[f] for f in ADDRESS_FIELDS])
+        parts_moved = parts[moved]
+        strongest = np.nanargmin(np.where(np.isnan(parts_moved), np.inf, parts_moved), axis=1)
+        kept = np.zeros_like(parts_moved, dtype=bool)
+        kept[np.arange(len(kept)), strongest] = True
+        parts_moved = np.where(kept | np.isnan(parts_moved) | (parts_moved > 0), parts_moved, 0.0)
+        for k, field in enumerate(ADDRESS_FIELDS):
+            evidence[field][moved] = parts_moved[:, k]
+    for field in FIELDS:
+        total += np.nan_to_num(evidence[field])
+    probability = 100 / (1 + np.exp2(-np.clip(total, -60, 60)))
+    probability = np.minimum(probability, np.where(_review_only(levels), REVIEW_ONLY_CAP, 100.0))
+    probability = np.minimum(probability, np.where(_conflicting(levels), CONFLICT_CAP, 100.0))
+    return np.round(probability, 1), pd.DataFrame(evidence)
+
+
+def _moved(levels):
+    """Pairs whose address does not agree, though there is one on both
+    sides: neither the street nor the postcode (the city only where there
+    is no postcode: a town has many streets)."""
+    postcode = levels["postcode"].to_numpy()
+    street = levels["street"].to_numpy()
+    city = levels["city"].to_numpy()
+
+    def close(values):
+        return (values >= 0) & (values <= 1)
+
+    agrees = close(street) | close(postcode) | ((postcode == -1) & close(city))
+    return ~agrees & ((postcode >= 0) | (city >= 0) | (street >= 0))
+
+
+def _conflicting(levels):
+    """Pairs that are two customers whatever else agrees: a person and a
+    company, two VAT numbers, two birth dates (not a typo of one), "jun."
+    and "sen.". The fields of one household or one firm (its address,
+    phone) agree for two people as they do for one, so no sum of them may
+    outweigh this."""
+    out = np.zeros(len(levels), dtype=bool)
+    for field, level in CONFLICTS:
+        out |= levels[field].to_numpy() == LEVELS[field].index(level)
+    return out
+
+
+def _review_only(levels):
+    """Pairs a person must look at, whatever their score: tied only by an
+    email or phone at another address (a customer who moved), persons of
+    another given name at one address (spouses, children) unless their
+    birth date or email agrees, or two contacts of one company whose own
+    name and email do not both agree."""
+    moved = _moved(levels)
+    colleagues = levels.attrs.get("colleagues")
+    if colleagues is None:
+        colleagues = np.zeros(len(levels), dtype=bool)
+    same_person = (levels["given"].to_numpy() == 0) & (levels["family"].to_numpy() == 0)
+    same_person &= levels["email"].to_numpy() == 0
+    # another given name at one address: a spouse or a child, unless a personal identifier agrees
+    personal = (levels["birthdate"].to_numpy() == 0) | (levels["email"].to_numpy() == 0)
+    other_given = (levels["given"].to_numpy() == len(LEVELS["given"]) - 1) & ~personal
+    # "Hans Müller" and "Hans Müller jun.": father and son, or one of them written twice
+    one_marked = levels["generation"].to_numpy() == 1
+    # a company of another name at one address: a neighbour in the building, or renamed
+    other_name = levels["name"].to_numpy() == len(LEVELS["name"]) - 1
+    return moved | other_given | one_marked | other_name | (colleagues & ~same_person)
+
+
+# ---------------------------------------------------------------- results
+
+
+def score_pairs(prepared, pairs, explain=True, model=None):
+    """Levels, evidence and score of pairs of positions (``model``: fitted
+    on ``prepared`` when not given)."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if model is None:
+        model = fit(prepared)
+    levels = compare(prepared, pairs)
+    probability, evidence = score(prepared, pairs, levels, model, _term_frequencies(prepared))
+    return _result(prepared, pairs, probability, levels, evidence, explain)
+
+
+def _result(prepared, pairs, probability, levels, evidence, explain):
+    index = prepared.index.to_numpy()
+    result = pd.DataFrame({"a": index[pairs[:, 0]], "b": index[pairs[:, 1]], "score": probability})
+    for field in FIELDS:
+        result[field] = levels[field].to_numpy()
+    result["evidence"] = _evidence_json(levels, evidence)
     if explain:
-        result["explanation"] = _explain(result)
+        result["explanation"] = explain_evidence(result["evidence"])
     return result
 
 
-def _explain(result):
-    if result.empty:
-        return pd.Series(dtype=object, index=result.index)
-    words = {1: "equal", -1: "differs"}
-    parts = [("name " + result["name"].astype(str))]
-    parts.append(
-        np.where(result["street"].isna(), "", "street " + result["street"].fillna(0).round().astype(int).astype(str))
-    )
-    for field in ("number", "postcode", "phone", "email", "website", "vat", "legal_form", "birthdate"):
-        label = {"number": "house number", "legal_form": "legal form"}.get(field, field)
-        parts.append(result[field].map(lambda v, lb=label: f"{lb} {words[v]}" if v else ""))
-    frame = pd.concat([pd.Series(p, index=result.index) for p in parts], axis=1)
-    return frame.apply(lambda row: ", ".join(x for x in row if x), axis=1)
+def _evidence_json(levels, evidence):
+    """Per pair, the evidence as language-neutral JSON: [[field, level,
+    bits], ...], strongest first."""
+    codes = {f: np.array(LEVELS[f], dtype=object) for f in FIELDS}
+    out = []
+    level_rows = levels[list(FIELDS)].to_numpy()
+    bit_rows = evidence[list(FIELDS)].to_numpy()
+    for lv, bits in zip(level_rows, bit_rows):
+        items = [[field, codes[field][lv[k]], round(float(bits[k]), 1)] for k, field in enumerate(FIELDS) if lv[k] >= 0]
+        items.sort(key=lambda item: -abs(item[2]))
+        out.append(json.dumps(items, separators=(",", ":")))
+    return out
+
+
+def evidence_items(evidence):
+    """The ``[field, level, bits]`` items of one pair's evidence JSON."""
+    try:
+        items = json.loads(evidence or "[]")
+    except ValueError:
+        return []
+    return [item for item in items if isinstance(item, list) and len(item) == 3 and item[0] in LEVELS]
+
+
+def explain_evidence(evidence, labels=None, words=None, limit=6):
+    """Evidence rendered as text, strongest first ("family exact +9.1,
+    birthdate different -12.0"). ``labels`` (field -> text) and ``words``
+    (level -> text) translate it; English field and level codes otherwise."""
+    labels = labels or {}
+    words = words or {}
+
+    def render(value):
+        parts = [
+            "%s %s %+.1f" % (labels.get(field, field), words.get(level, level), bits)
+            for field, level, bits in evidence_items(value)[:limit]
+        ]
+        return ", ".join(parts)
+
+    return pd.Series([render(v) for v in evidence], index=getattr(evidence, "index", None), dtype=object)
 
 
 def find_duplicates(frame, columns, region="DE", threshold=REVIEW_THRESHOLD, max_block=MAX_BLOCK, changed=None):
     """Scored pairs at or above ``threshold`` (columns a, b: index labels of
-    ``frame``; score; per-field similarities; explanation), best first, and
-    the groups they form (a Series: index label -> group number, records
-    in no pair left out).
+    ``frame``; score: match probability in percent; the level of every
+    field; evidence; explanation), best first, and the groups they form (a
+    Series: index label -> group number, records in no pair left out).
 
     ``changed``: index labels of the records changed since the last run;
     only pairs with at least one of them are returned."""
     return match(prepare(frame, columns, region), threshold, max_block, changed)
 
 
-def match(prepared, threshold=REVIEW_THRESHOLD, max_block=MAX_BLOCK, changed=None):
-    """:func:`find_duplicates` on records already prepared by :func:`prepare` (kept
-    between runs, so that an incremental run normalises only what changed)."""
-    mask = None if changed is None else prepared.index.isin(list(changed))
-    pairs = candidate_pairs(prepared, max_block, mask)
-    scored = score_pairs(prepared, pairs, explain=False)
-    kept = scored[scored["score"] >= threshold].sort_values(["score", "a", "b"], ascending=[False, True, True])
-    kept = kept.reset_index(drop=True)
-    # explained once filtered: a few thousand pairs, not every candidate
-    kept["explanation"] = _explain(kept)
-    return kept, groups(kept)
+def match(prepared, threshold=REVIEW_THRESHOLD, max_block=MAX_BLOCK, changed=None, model=None):
+    """:func:`find_duplicates` on records already prepared by :func:`prepare`
+    (kept between runs, so that an incremental run normalises only what
+    changed). ``model``: the one to score with; fitted on ``prepared``'s
+    candidate pairs when not given (a full run), which an incremental run
+    cannot do: it passes the model of the last full run."""
+    if model is None:
+        pairs, members = _union(prepared, blocked_pairs(prepared, max_block))
+        levels = compare(prepared, pairs)
+        model = fit(prepared, pairs, levels, members)
+        if changed is not None:
+            mask = prepared.index.isin(list(changed))
+            keep = mask[pairs[:, 0]] | mask[pairs[:, 1]]
+            pairs = pairs[keep]
+            levels = _subset(levels, keep)
+    else:
+        mask = None if changed is None else prepared.index.isin(list(changed))
+        pairs = candidate_pairs(prepared, max_block, mask)
+        levels = compare(prepared, pairs)
+    probability, evidence = score(prepared, pairs, levels, model, _term_frequencies(prepared))
+    keep = probability >= threshold
+    pairs, probability = pairs[keep], probability[keep]
+    levels, evidence = _subset(levels, keep), evidence[keep].reset_index(drop=True)
+    kept = _result(prepared, pairs, probability, levels, evidence, explain=True)
+    kept = kept.sort_values(["score", "a", "b"], ascending=[False, True, True]).reset_index(drop=True)
+    grouping = groups(kept)
+    kept.attrs["model"] = model
+    # groups holding two records that conflict: their weakest link is held at the review cap
+    kept.attrs["conflicting"] = conflicting_groups(prepared, grouping)
+    return kept, grouping
+
+
+def _subset(levels, keep):
+    colleagues = levels.attrs.get("colleagues")
+    out = levels[keep].reset_index(drop=True)
+    if colleagues is not None:
+        out.attrs["colleagues"] = colleagues[keep]
+    return out
+
+
+def conflicting_groups(prepared, grouping, max_size=MAX_GROUP):
+    """The groups (of ``grouping``: index label -> group) holding two
+    records that conflict (see ``_conflicting``), though each is tied to
+    the group by others: father and son both linked to a record of "Hans
+    Müller" without a birth date. Such a group is reviewed, never merged
+    automatically; so is a group larger than ``max_size``."""
+    found = set()
+    if grouping is None or grouping.empty:
+        return found
+    position = pd.Series(np.arange(len(prepared)), index=prepared.index)
+    pairs = []
+    for group, members in grouping.groupby(grouping):
+        if len(members) > max_size:
+            found.add(group)
+        elif len(members) > 2:
+            rows = position.reindex(members.index).dropna().astype(np.int64).to_numpy()
+            left, right = np.triu_indices(len(rows), k=1)
+            pairs.append((group, np.column_stack((rows[left], rows[right]))))
+    if pairs:
+        everything = np.vstack([p for _group, p in pairs])
+        conflict = _conflicting(compare(prepared, everything))
+        owners = np.concatenate([np.full(len(p), g, dtype=object) for g, p in pairs])
+        found |= set(owners[conflict].tolist())
+    return found
 
 
 def weakest_link(pairs):
@@ -336,13 +1149,13 @@ def bottleneck(links):
         return x
 
     joined = 1
-    for a, b, score in links:
+    for a, b, link_score in links:
         ra, rb = root(a), root(b)
         if ra != rb:
             parent[ra] = rb
             joined += 1
             if joined == len(records):
-                return float(score)
+                return float(link_score)
     return 0.0  # not connected: no single group
 
 

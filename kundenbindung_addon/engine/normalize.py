@@ -192,3 +192,110 @@ def website_domain(value):
 def vat(value):
     """A VAT number without spaces, dots and dashes, upper case."""
     return re.sub(r"[\s.\-/]", "", value).upper() if isinstance(value, str) else ""
+
+
+# ---------------------------------------------------------------- persons
+
+# forms of address and academic titles: not part of a person's name
+_TITLES = frozenset("herr herrn frau fr hr dr prof professor dipl ing med rer nat phil jur mr mrs ms miss mag".split())
+# "jun." and "sen.": father and son of one name are two people
+_GENERATIONS = {"jun": "jun", "jr": "jun", "junior": "jun", "sen": "sen", "sr": "sen", "senior": "sen"}
+# words that belong to the family name that follows them ("von Müller")
+_PARTICLES = frozenset("von vom van der den de zu zum zur di da del la le ten ter".split())
+
+# short and long forms of one given name (common German and English ones):
+# each row is one name
+NICKNAMES = (
+    ("johannes", "johann", "hans", "jan", "johan"),
+    ("katharina", "katrin", "kathrin", "katja", "kathi", "kati", "catherine", "kate", "katie"),
+    ("elisabeth", "elisabet", "lisa", "liese", "elise", "else", "elsbeth", "elizabeth", "beth", "betty", "liz"),
+    ("margarete", "margarethe", "grete", "gretel", "margit", "margret", "margaret", "maggie", "meg", "peggy"),
+    ("friedrich", "fritz", "fred", "frederick", "freddy"),
+    ("wilhelm", "willi", "willy", "william", "bill", "will", "billy"),
+    ("heinrich", "heinz", "hein", "henry", "harry", "hank"),
+    ("josef", "joseph", "sepp", "seppl", "joe", "jo"),
+    ("wolfgang", "wolf", "wolfi"),
+    ("alexander", "alex", "sascha", "xander"),
+    ("christoph", "christopher", "chris", "kristof", "christof"),
+    ("christina", "christine", "tina", "kristina", "chris"),
+    ("stefan", "stephan", "steffen", "steve", "steven", "stephen"),
+    ("thomas", "tom", "tommy"),
+    ("michael", "micha", "mike", "michi"),
+    ("andreas", "andi", "andy", "andrew", "drew"),
+    ("matthias", "mathias", "matthew", "matt", "matze"),
+    ("robert", "rob", "bob", "bobby", "robbie"),
+    ("richard", "rick", "dick", "ricky"),
+    ("james", "jim", "jimmy", "jamie"),
+    ("anthony", "tony", "anton", "toni"),
+    ("edward", "ed", "eddie", "ted", "eduard"),
+    ("susanne", "susanna", "susan", "sue", "susi", "suse"),
+    ("barbara", "babs", "barbie", "bärbel"),
+    ("magdalena", "magda", "lena", "leni"),
+    ("gabriele", "gabi", "gaby", "gabriela"),
+    ("rebecca", "becky", "becca"),
+    ("jennifer", "jenny", "jen"),
+    ("patricia", "patty", "pat", "trish"),
+    ("daniel", "dan", "danny", "dani"),
+    ("benjamin", "ben", "benny"),
+    ("nikolaus", "niklas", "klaus", "nick", "nicholas", "nico", "nikolas"),
+    ("bernhard", "bernd", "bernie", "bernard"),
+    ("gottfried", "fried", "friedel"),
+    ("maximilian", "max", "maxi"),
+    ("samuel", "sam", "sammy"),
+    ("samantha", "sam", "sammy"),
+)
+_NICKNAME_GROUPS = {}
+for _number, _row in enumerate(NICKNAMES):
+    for _name in _row:
+        _NICKNAME_GROUPS.setdefault(fold(_name), set()).add(_number)
+
+
+def same_given_name(a, b):
+    """Whether two folded given names are forms of one name ("hans" and
+    "johannes")."""
+    groups = _NICKNAME_GROUPS.get(a)
+    return bool(groups and groups & _NICKNAME_GROUPS.get(b, set()))
+
+
+def split_generation(text):
+    """``(name, generation)``: "Hans Müller jun." -> ("hans mueller", "jun")."""
+    words, generation = _person_words(text)
+    return " ".join(words), generation
+
+
+def _person_words(text):
+    """The words of a person's name as written (a hyphenated name is one
+    word), each folded, without "jun."/"sen." (returned apart)."""
+    generation = ""
+    kept = []
+    for raw in (text or "").split() if isinstance(text, str) else ():
+        word = fold(raw)
+        mark = _GENERATIONS.get(word.replace(" ", ""))
+        if mark:
+            generation = mark
+        elif word:
+            kept.append(word)
+    return kept, generation
+
+
+def split_person(name):
+    """``(given names, family name, generation)`` of a person's name
+    written in one field, folded: "Dr. Hans-Peter von Müller-Lüdenscheidt
+    jun." -> ("hans peter", "von mueller luedenscheidt", "jun");
+    "Müller, Hans" -> ("hans", "mueller", "")."""
+    if not name or not isinstance(name, str):
+        return "", "", ""
+    if "," in name:
+        family, _comma, given = name.partition(",")
+        given, gen_a = _person_words(given)
+        family, gen_b = _person_words(family)
+        given = " ".join(w for w in given if w not in _TITLES)
+        return given, " ".join(w for w in family if w not in _TITLES), gen_a or gen_b
+    words, generation = _person_words(name.replace(",", " "))
+    words = [w for w in words if w not in _TITLES]
+    if len(words) < 2:
+        return "", " ".join(words), generation
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in _PARTICLES:
+        start -= 1
+    return " ".join(words[:start]), " ".join(words[start:]), generation
