@@ -539,3 +539,35 @@ def test_febrl1_customer_fields():
     assert 2 * precision * recall / (precision + recall) >= 0.99
     auto = {pair for pair, s in found.items() if s >= AUTO_MERGE_THRESHOLD}
     assert auto <= truth and len(auto) >= 0.8 * len(truth)
+
+
+# ---------------------------------------------------------------- an independent corruption model
+
+
+@pytest.fixture(scope="module")
+def corrupted():
+    from tools import duplicate_corruption
+
+    data = duplicate_corruption.generate(1500, seed=5)
+    pairs, grouped = find_duplicates(data, duplicate_corruption.COLUMNS)
+    return data, pairs, grouped, duplicate_corruption
+
+
+def test_review_recall_on_an_independent_corruption_model(corrupted):
+    data, pairs, _grouped, module = corrupted
+    truth = module.true_pairs(data)
+    found = {(min(a, b), max(a, b)) for a, b in zip(pairs["a"], pairs["b"])}
+    assert len(found & truth) / len(truth) >= 0.98
+
+
+def test_automatic_merging_never_takes_two_people_of_one_household_or_firm(corrupted):
+    from engine.duplicates import automatic_groups
+
+    data, pairs, grouped, module = corrupted
+    merged = automatic_groups(pairs, grouped)
+    assert len(merged) > 300
+    entities = data["entity"].reindex(merged.index)
+    # every automatic group is one real customer
+    assert (entities.groupby(merged.to_numpy()).nunique() == 1).all()
+    hard = module.hard_negative_pairs(data)
+    assert not any(a in merged.index and b in merged.index and merged[a] == merged[b] for a, b in hard)

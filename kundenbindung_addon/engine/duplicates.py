@@ -146,6 +146,7 @@ LEVELS = {
     "given": ("exact", "close", "similar", "initial", "different"),
     "family": ("exact", "close", "similar", "different"),
     "generation": ("exact", "one", "different"),
+    "parent": ("exact", "different"),
     "birthdate": ("exact", "typo", "year", "different"),
     "street": ("exact", "close", "similar", "different"),
     "number": ("exact", "close", "different"),
@@ -166,6 +167,7 @@ M_DEFAULT = {
     "given": (0.8, 0.08, 0.04, 0.04, 0.04),
     "family": (0.8, 0.12, 0.05, 0.03),
     "generation": (0.9, 0.099, 0.001),
+    "parent": (0.9, 0.1),
     "birthdate": (0.93, 0.066, 0.002, 0.002),
     "street": (0.75, 0.12, 0.05, 0.08),
     "number": (0.85, 0.05, 0.1),
@@ -184,6 +186,7 @@ U_DEFAULT = {
     "given": (0.01, 0.01, 0.03, 0.02, 0.93),
     "family": (0.002, 0.003, 0.01, 0.985),
     "generation": (0.5, 0.3, 0.2),
+    "parent": (0.0001, 0.9999),
     "birthdate": (0.0001, 0.0005, 0.02, 0.9794),
     "street": (0.001, 0.002, 0.01, 0.987),
     "number": (0.03, 0.02, 0.95),
@@ -391,6 +394,7 @@ def _passes(prepared):
         ("vat", *key(col["vat"])),
         ("website", *key(col["website"])),
         ("domain", *key(col["domain"])),
+        ("parent", *key(np.where(company, "", col["parent"]))),
     ]
     # phone and mobile are one pass: a number in either field meets the other
     numbers = np.concatenate([col["phone"], col["mobile"]])
@@ -432,6 +436,7 @@ PASS_FIELDS = {
     "birthdate+initial": ("birthdate", "given"),
     "email": ("email",),
     "vat": ("vat",),
+    "parent": ("parent",),
     "website": ("website",),
     "domain": ("email", "website"),
     "phone": ("phone",),
@@ -605,11 +610,20 @@ def compare(prepared, pairs):
     initial = has_given & (one_letter[i] | one_letter[j]) & (letter[i] == letter[j])
     nick = np.array([_nickname_key(g) for g in first], dtype=object)
     known = (nick[i] != "") & (nick[j] != "")
-    short = has_given & ((g1a == g1b) | (known & (nick[i] == nick[j]) & (nick[i] != "*")))
+    short = has_given & known & (nick[i] == nick[j]) & (nick[i] != "*")
     idx = np.flatnonzero(has_given & ~short & known & ((nick[i] == "*") | (nick[j] == "*")))
     for k in idx:
         short[k] = same_given_name(g1a[k], g1b[k])
-    out["given"] = graded(has_given, [g_exact, (given_sim >= 0.92) | short, given_sim >= 0.8, initial])
+    # "Klaus" and "Klaus-Dieter" may be one man or father and son: similar, not close
+    first_only = has_given & ~g_exact & (g1a == g1b)
+    # "Jan" and "Jana", "Michael" and "Michaela": two names, however alike they are written
+    other_sex = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(has_given & ~g_exact & ~first_only & (given_sim >= 0.8))
+    for k in idx:
+        other_sex[k] = _female_form(g1a[k], g1b[k])
+    close_given = ((given_sim >= 0.92) | short) & ~first_only & ~other_sex
+    similar_given = ((given_sim >= 0.8) | first_only) & ~other_sex
+    out["given"] = graded(has_given, [g_exact, close_given, similar_given, initial & ~other_sex])
     # a double name shortened ("mueller luedenscheidt" / "mueller"): one contains the other
     contained = np.zeros(n, dtype=bool)
     several = np.array([" " in f for f in c["family"]], dtype=bool)
@@ -627,6 +641,8 @@ def compare(prepared, pairs):
     # contacts of one company share its address and switchboard: no evidence about the person
     pa, pb, has_parent = both("parent")
     colleagues = has_parent & (pa == pb) & persons
+    # one company's contact twice: the company is what the pair shares, once
+    out["parent"] = graded(has_parent & persons, [pa == pb])
     shared = ~colleagues
     da, db, has_date = both("birthdate")
     has_date &= persons
@@ -702,6 +718,13 @@ def _edits(a, b, where):
     if where.any():
         out[where] = cpdist(a[where].tolist(), b[where].tolist(), scorer=OSA.distance, workers=-1)
     return out
+
+
+def _female_form(a, b):
+    """Whether one given name is the other's female form ("jan"/"jana",
+    "christian"/"christiane", "paul"/"pauline")."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and long.startswith(short) and long[len(short) :] in ("a", "e", "ina", "ine")
 
 
 def _nickname_key(given):
@@ -914,9 +937,10 @@ def score(prepared, pairs, levels, model, tf=None):
             u_exact = model.u[field][0]
             bits[exact] += np.clip(np.log2(u_exact / freq), -TF_CLIP, TF_CLIP)
         evidence[field] = bits
-    # a move changes every part of an address at once: where a phone or an email ties the
+    # a move changes every part of an address at once: where a phone, an email or a VAT number ties the
     # pair, the disagreement of the address counts once, by its strongest part
-    moved = _moved(levels) & ((levels["phone"].to_numpy() == 0) | (levels["email"].to_numpy() == 0))
+    tied = (levels["phone"].to_numpy() == 0) | (levels["email"].to_numpy() == 0) | (levels["vat"].to_numpy() == 0)
+    moved = _moved(levels) & tied
     if moved.any():
         parts = np.column_stack([evidence[f] for f in ADDRESS_FIELDS])
         parts_moved = parts[moved]
@@ -958,7 +982,18 @@ def _conflicting(levels):
     out = np.zeros(len(levels), dtype=bool)
     for field, level in CONFLICTS:
         out |= levels[field].to_numpy() == LEVELS[field].index(level)
-    return out
+    # a birth date of the same year, two digits apart, where an email or a phone ties the
+    # pair: two typos of one date, put up for review (_review_only)
+    return out & ~(_same_year(levels) & _tied(levels))
+
+
+def _tied(levels):
+    """Pairs that share an email or a phone number."""
+    return (levels["phone"].to_numpy() == 0) | (levels["email"].to_numpy() == 0)
+
+
+def _same_year(levels):
+    return levels["birthdate"].to_numpy() == LEVELS["birthdate"].index("year")
 
 
 def _review_only(levels):
@@ -973,14 +1008,15 @@ def _review_only(levels):
         colleagues = np.zeros(len(levels), dtype=bool)
     same_person = (levels["given"].to_numpy() == 0) & (levels["family"].to_numpy() == 0)
     same_person &= levels["email"].to_numpy() == 0
-    # another given name at one address: a spouse or a child, unless a personal identifier agrees
+    # another given name, or only alike (not a typo or a short form of it): a spouse, a child,
+    # unless a personal identifier agrees
     personal = (levels["birthdate"].to_numpy() == 0) | (levels["email"].to_numpy() == 0)
-    other_given = (levels["given"].to_numpy() == len(LEVELS["given"]) - 1) & ~personal
+    other_given = (levels["given"].to_numpy() >= LEVELS["given"].index("similar")) & ~personal
     # "Hans Müller" and "Hans Müller jun.": father and son, or one of them written twice
     one_marked = levels["generation"].to_numpy() == 1
     # a company of another name at one address: a neighbour in the building, or renamed
     other_name = levels["name"].to_numpy() == len(LEVELS["name"]) - 1
-    return moved | other_given | one_marked | other_name | (colleagues & ~same_person)
+    return moved | other_given | one_marked | other_name | (colleagues & ~same_person) | _same_year(levels)
 
 
 # ---------------------------------------------------------------- results
@@ -1123,6 +1159,23 @@ def conflicting_groups(prepared, grouping, max_size=MAX_GROUP):
         owners = np.concatenate([np.full(len(p), g, dtype=object) for g, p in pairs])
         found |= set(owners[conflict].tolist())
     return found
+
+
+def automatic_groups(pairs, grouping, threshold=AUTO_MERGE_THRESHOLD):
+    """The groups of :func:`match` (``pairs`` and their ``grouping``) that
+    automatic merging would take: tied together at ``threshold`` by their
+    weakest necessary link, and holding no two records that conflict. A
+    Series: index label -> group, like ``grouping``."""
+    if pairs.empty:
+        return grouping.iloc[:0]
+    conflicting = pairs.attrs.get("conflicting", set())
+    component = pairs["a"].map(grouping)
+    sure = {
+        group
+        for group, links in pairs.groupby(component.to_numpy())
+        if group not in conflicting and weakest_link(links) >= threshold
+    }
+    return grouping[grouping.isin(sure)]
 
 
 def weakest_link(pairs):
