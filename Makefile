@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: test test-engine test-odoo demo bench lint dev venv clean wheel
+.PHONY: test test-engine test-odoo demo bench bench-duplicates lint dev venv clean wheel
 
 venv: $(STAMP)
 
@@ -29,8 +29,14 @@ test-odoo: $(STAMP)
 demo: $(STAMP)
 	$(PY) scripts/demo.py $(DEMO_ARGS)
 
-# Generator and bulk loader at full size: time and database size.
-bench: $(STAMP)
+# Duplicate detection beside splink on FEBRL1-4, the corruption generator and
+# 1,000,000 synthetic records (BENCH_DUP_ARGS, e.g. --scale 0 --no-peer).
+bench-duplicates: $(STAMP)
+	$(PY) scripts/bench_duplicates.py $(BENCH_DUP_ARGS)
+
+# Generator and bulk loader at full size: time and database size (after the
+# duplicate detection bench).
+bench: $(STAMP) bench-duplicates
 	$(PY) scripts/demo.py --db kundenbindung_bench --partners 164000 --invoice-lines 2000000 --reset --no-serve --segment-runs 3 --segment-step-days 1 --baseline --cluster-runs 2 --cluster-level 3 --cluster-min-invoices 1 --cluster-window-months 24 --duplicate-changed 1000 --merge-pairs 20 --first-night --posting-invoices 1000
 
 # The addon as a wheel (whool, as OCA builds them): odoo-addon-kundenbindung_addon

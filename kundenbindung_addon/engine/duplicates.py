@@ -115,6 +115,8 @@ PREPARED_COLUMNS = (
 # larger one with each record's WINDOW - 1 neighbours in name order
 MAX_BLOCK = 40
 WINDOW = 12
+# up to this many records; smaller blocks and windows beyond (see block_sizes)
+SMALL_TABLE = 50_000
 # scores are match probabilities in percent
 REVIEW_THRESHOLD = 50
 AUTO_MERGE_THRESHOLD = 99.5
@@ -136,6 +138,8 @@ TF_MIN_RECORDS = 500
 # duplicates per record assumed before a table's own are counted
 DUPLICATES_PER_RECORD = 0.05
 RANDOM_PAIRS = 300_000
+# pairs compared and scored at a time
+CHUNK = 1_000_000
 EM_ITERATIONS = 40
 
 # field -> its levels, best first; a field with no value on one side gives no evidence
@@ -346,60 +350,91 @@ def _dates(values):
 
 
 def _first(values):
-    return np.array([v.split(" ", 1)[0] for v in values], dtype=object)
+    return _each_unique(values, lambda v: v.split(" ", 1)[0])
+
+
+def _codes(values):
+    """Integer codes of text values, -1 for "" (no key)."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    empty = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+    if len(empty):
+        codes = np.where(codes == empty[0], -1, codes)
+    return codes.astype(np.int64)
+
+
+def _shared_codes(x, y):
+    """:func:`_codes` of two columns on one code table."""
+    both = _codes(np.concatenate([np.asarray(x, dtype=object), np.asarray(y, dtype=object)]))
+    return both[: len(x)], both[len(x) :]
 
 
 def _passes(prepared):
     """(name, rows, keys) of every blocking pass: records of equal key in
-    one pass are compared. A record may have several keys in one pass (its
-    phone and its mobile)."""
+    one pass are compared (keys are integers). A record may have several
+    keys in one pass (its phone and its mobile)."""
     n = len(prepared)
     rows = np.arange(n)
     col = {name: prepared[name].to_numpy(dtype=object) for name in PREPARED_COLUMNS if name != "is_company"}
     company = prepared["is_company"].to_numpy(dtype=bool)
-    sound = _first(col["phonetic"])
-    given_sound = _each_unique(col["given"], lambda g: phonetic(g.split(" ", 1)[0]) if g else "")
-    initial = np.array([g[:1] for g in col["given"]], dtype=object)
-    name_word = _first(col["name"])
-    area = np.array([p[:2] for p in col["postcode"]], dtype=object)
+    person = ~company
+
+    def only(values, where):
+        values = np.asarray(values, dtype=object).copy()
+        values[~where] = ""
+        return values
+
+    # the sounds of family and given names on one code table: swapped names meet
+    sound, given_sound = _shared_codes(
+        only(_first(col["phonetic"]), person),
+        _each_unique(col["given"], lambda g: phonetic(g.split(" ", 1)[0]) if g else ""),
+    )
+    initial = _codes(_each_unique(col["given"], lambda g: g[:1]))
+    area = _codes(_each_unique(col["postcode"], lambda p: p[:2]))
 
     def key(*parts):
-        keys = np.array(["|".join(values) for values in zip(*parts)], dtype=object)
-        usable = np.logical_and.reduce([np.asarray(p, dtype=object) != "" for p in parts])
+        """Equal where all parts are equal; no key where a part has none."""
+        usable = np.logical_and.reduce([p >= 0 for p in parts])
+        keys = parts[0]
+        for part in parts[1:]:
+            keys = pd.factorize(keys * (int(part.max(initial=0)) + 1) + part)[0].astype(np.int64)
         return rows[usable], keys[usable]
 
-    def pair_sorted(x, y):
-        return np.array(["|".join(sorted(v)) if v[0] and v[1] else "" for v in zip(x, y)], dtype=object)
+    def either_order(x, y):
+        low, high = np.minimum(x, y), np.maximum(x, y)
+        low = np.where((x < 0) | (y < 0), -1, low)
+        return low, high
 
-    # companies: the sound of their name's first words and the postcode area
-    company_sound = np.array([" ".join(c.split()[:2]) for c in col["phonetic"]], dtype=object)
-    company_sound[~company] = ""
-    person_sound = np.where(company, "", sound)
-    starts = pair_sorted(
-        np.array([g[:2] for g in col["given"]], dtype=object), np.array([f[:2] for f in col["family"]], dtype=object)
+    starts = either_order(
+        *_shared_codes(_each_unique(col["given"], lambda g: g[:2]), _each_unique(col["family"], lambda f: f[:2]))
     )
     passes = [
-        ("postcode", *key(col["postcode"])),
-        ("family", *key(person_sound)),
-        ("family+initial", *key(person_sound, initial)),
-        ("names", *key(pair_sorted(person_sound, given_sound))),
-        ("starts", *key(starts)),
-        ("company+area", *key(company_sound, area)),
-        ("word+area", *key(name_word, area)),
-        ("street", *key(col["street"])),
-        ("address", *key(col["number"], np.array([s[:4] for s in col["street"]], dtype=object))),
-        ("city", *key(col["city"])),
-        ("birthdate+initial", *key(col["birthdate"], initial)),
-        ("email", *key(col["email"])),
-        ("vat", *key(col["vat"])),
-        ("website", *key(col["website"])),
-        ("domain", *key(col["domain"])),
-        ("parent", *key(np.where(company, "", col["parent"]))),
+        ("postcode", *key(_codes(col["postcode"]))),
+        ("family", *key(sound)),
+        ("family+initial", *key(sound, initial)),
+        # the two name sounds in either order: given and family name swapped
+        ("names", *key(*either_order(sound, given_sound))),
+        ("starts", *key(*starts)),
+        # companies: the sound of their name's first words, and its first word, in the postcode area
+        (
+            "company+area",
+            *key(_codes(only(_each_unique(col["phonetic"], lambda c: " ".join(c.split()[:2])), company)), area),
+        ),
+        # persons: the given name in the postcode area (a typo in the family name)
+        ("word+area", *key(_codes(_first(col["name"])), area)),
+        ("street", *key(_codes(col["street"]))),
+        ("address", *key(_codes(col["number"]), _codes(_each_unique(col["street"], lambda s: s[:4])))),
+        ("city", *key(_codes(col["city"]))),
+        ("birthdate+initial", *key(_codes(col["birthdate"]), initial)),
+        ("email", *key(_codes(col["email"]))),
+        ("vat", *key(_codes(col["vat"]))),
+        ("website", *key(_codes(col["website"]))),
+        ("domain", *key(_codes(col["domain"]))),
+        ("parent", *key(_codes(only(col["parent"], person)))),
     ]
     # phone and mobile are one pass: a number in either field meets the other
-    numbers = np.concatenate([col["phone"], col["mobile"]])
+    numbers = _codes(np.concatenate([col["phone"], col["mobile"]]))
     number_rows = np.concatenate([rows, rows])
-    usable = numbers != ""
+    usable = numbers >= 0
     passes.append(("phone", number_rows[usable], numbers[usable]))
     return passes
 
@@ -443,8 +478,24 @@ PASS_FIELDS = {
 }
 
 
-def blocked_pairs(prepared, max_block=MAX_BLOCK, changed=None, window=WINDOW):
-    """(pass name, positions (i < j)) of the pairs each pass compares."""
+def block_sizes(records):
+    """``(max_block, window)`` for a table of ``records``: the full sizes
+    up to SMALL_TABLE records; beyond, both shrink with the square root of
+    the table's growth (to 4 at least), so that the pairs compared per
+    record stay bounded on large databases, whose keys are crowded."""
+    if records <= SMALL_TABLE:
+        return MAX_BLOCK, WINDOW
+    shrink = (SMALL_TABLE / records) ** 0.5
+    window = max(4, int(WINDOW * shrink))
+    return max(window, int(MAX_BLOCK * shrink)), window
+
+
+def blocked_pairs(prepared, max_block=None, changed=None, window=None):
+    """(pass name, positions (i < j)) of the pairs each pass compares.
+    ``max_block`` and ``window``: see :func:`block_sizes` when not given."""
+    sizes_max, sizes_window = block_sizes(len(prepared))
+    max_block = sizes_max if max_block is None else max_block
+    window = sizes_window if window is None else window
     out = []
     changed = None if changed is None else np.asarray(changed, dtype=bool)
     rank = _name_order(prepared)
@@ -473,12 +524,11 @@ def blocked_pairs(prepared, max_block=MAX_BLOCK, changed=None, window=WINDOW):
         pairs = pairs[pairs[:, 0] != pairs[:, 1]]
         if changed is not None:
             pairs = pairs[changed[pairs[:, 0]] | changed[pairs[:, 1]]]
-        flat = np.unique(pairs[:, 0] * n + pairs[:, 1])
-        out.append((name, flat))
+        out.append((name, _distinct(pairs[:, 0] * n + pairs[:, 1])))
     return out
 
 
-def candidate_pairs(prepared, max_block=MAX_BLOCK, changed=None, window=WINDOW):
+def candidate_pairs(prepared, max_block=None, changed=None, window=None):
     """Positions (i < j) of the records that meet in at least one pass.
 
     ``changed`` (a boolean array over the rows) keeps only the pairs with at
@@ -495,9 +545,16 @@ def _union(prepared, passes):
     n = max(len(prepared), 1)
     if not passes:
         return np.empty((0, 2), dtype=np.int64), []
-    flat = np.unique(np.concatenate([keys for _name, keys in passes]))
+    flat = _distinct(np.concatenate([keys for _name, keys in passes]))
     members = [(name, np.searchsorted(flat, keys)) for name, keys in passes]
     return np.column_stack((flat // n, flat % n)).astype(np.int64), members
+
+
+def _distinct(values):
+    """Sorted distinct integers (a sort: faster than numpy's hashing unique
+    on tens of millions)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def _all_pairs(rows, codes):
@@ -537,18 +594,67 @@ def _similarity(a, b, scorer):
 def compare(prepared, pairs):
     """Comparison levels of every pair of positions: a DataFrame of int8
     columns, one per field of ``LEVELS`` (0 is its best level, -1 no
-    evidence), plus the fields' similarities for the explanation."""
+    evidence). Equality is read on integer codes of the values; text is
+    looked at only where a field differs and both sides have a value.
+    Pairs are compared a chunk at a time, so that memory stays bounded."""
+    cache = ({}, {})
+    chunks = [
+        _compare_chunk(prepared, pairs[start : start + CHUNK], cache) for start in range(0, max(len(pairs), 1), CHUNK)
+    ]
+    levels = pd.concat([chunk for chunk, _colleagues in chunks], ignore_index=True)
+    levels.attrs["colleagues"] = np.concatenate([colleagues for _chunk, colleagues in chunks])
+    return levels
+
+
+def _compare_chunk(prepared, pairs, cache):
     i, j = pairs[:, 0], pairs[:, 1]
     n = len(pairs)
-    c = {name: prepared[name].to_numpy(dtype=object) for name in PREPARED_COLUMNS if name != "is_company"}
     company = prepared["is_company"].to_numpy(dtype=bool)
     ca, cb = company[i], company[j]
     persons = ~ca & ~cb
-    out = {}
+    text, codes = cache
+
+    def column(name):
+        if name not in codes:
+            values = prepared[name].to_numpy(dtype=object)
+            text[name] = values
+            codes[name] = _codes(values)
+        return codes[name]
+
+    def derived(name, function):
+        """Codes of a value made from every record's ``name`` (once per distinct value)."""
+        key = (name, function.__name__)
+        if key not in codes:
+            values = _each_unique(prepared[name].to_numpy(dtype=object), function)
+            text[key] = values
+            codes[key] = _codes(values)
+        return codes[key]
 
     def both(name):
-        a, b = c[name][i], c[name][j]
-        return a, b, (a != "") & (b != "")
+        """(equal, both present) of a column."""
+        code = column(name)
+        left, right = code[i], code[j]
+        has = (left >= 0) & (right >= 0)
+        return has & (left == right), has
+
+    def strings(name, where):
+        values = text[name]
+        return values[i[where]], values[j[where]]
+
+    def similarity(name, where, scorer, other=None):
+        out = np.zeros(n)
+        if where.any():
+            left, _right = strings(name, where)
+            _left, right = strings(other or name, where)
+            out[where] = cpdist(left.tolist(), right.tolist(), scorer=scorer, workers=-1)
+        return out
+
+    def edits(name, where):
+        out = np.full(n, 99, dtype=np.int64)
+        if where.any():
+            left, right = strings(name, where)
+            out[where] = cpdist(left.tolist(), right.tolist(), scorer=OSA.distance, workers=-1)
+        return out
 
     def graded(present, conditions):
         """-1 where not present, else the first condition's position."""
@@ -558,153 +664,163 @@ def compare(prepared, pairs):
         level[~present] = -1
         return level
 
-    def exact_or_not(name, present=None):
-        a, b, has = both(name)
-        if present is not None:
-            has &= present
-        return graded(has, [a == b])
-
-    out["kind"] = graded(np.ones(n, dtype=bool), [ca == cb])
+    out = {"kind": graded(np.ones(n, dtype=bool), [ca == cb])}
     # companies by their name, persons by given and family name
-    a, b, has = both("name")
+    equal, has = both("name")
     has &= ca & cb
-    ratio = np.zeros(n)
-    if has.any():
-        ratio[has] = np.maximum(
-            _similarity(a[has].tolist(), b[has].tolist(), fuzz.ratio),
-            _similarity(a[has].tolist(), b[has].tolist(), fuzz.token_sort_ratio),
-        )
-    out["name"] = graded(has, [a == b, ratio >= 92, ratio >= 80])
-    la, lb, has_legal = both("legal_form")
-    out["legal_form"] = graded(has_legal & ca & cb, [la == lb])
-    ga, gb, has_given = both("given")
-    fa, fb, has_family = both("family")
+    fuzzy = has & ~equal
+    ratio = np.maximum(similarity("name", fuzzy, fuzz.ratio), similarity("name", fuzzy, fuzz.token_sort_ratio))
+    out["name"] = graded(has, [equal, ratio >= 92, ratio >= 80])
+    equal, has = both("legal_form")
+    out["legal_form"] = graded(has & ca & cb, [equal])
+    g_equal, has_given = both("given")
+    f_equal, has_family = both("family")
     has_given &= persons
     has_family &= persons
-    straight_g = np.zeros(n)
-    straight_f = np.zeros(n)
-    crossed = np.zeros(n)
-    if has_given.any():
-        straight_g[has_given] = _similarity(
-            ga[has_given].tolist(), gb[has_given].tolist(), JaroWinkler.normalized_similarity
-        )
-    if has_family.any():
-        straight_f[has_family] = _similarity(
-            fa[has_family].tolist(), fb[has_family].tolist(), JaroWinkler.normalized_similarity
-        )
-    cross = has_given & has_family & ((ga != gb) | (fa != fb))
-    if cross.any():
-        crossed[cross] = np.minimum(
-            _similarity(ga[cross].tolist(), fb[cross].tolist(), JaroWinkler.normalized_similarity),
-            _similarity(fa[cross].tolist(), gb[cross].tolist(), JaroWinkler.normalized_similarity),
-        )
+    jaro = JaroWinkler.normalized_similarity
+    straight_g = np.where(g_equal, 1.0, similarity("given", has_given & ~g_equal, jaro))
+    straight_f = np.where(f_equal, 1.0, similarity("family", has_family & ~f_equal, jaro))
+    cross = has_given & has_family & ~(g_equal & f_equal)
+    crossed = np.minimum(similarity("given", cross, jaro, "family"), similarity("family", cross, jaro, "given"))
     # given and family name swapped: compared crosswise
     swapped = crossed > np.minimum(straight_g, straight_f) + 0.05
     given_sim = np.where(swapped, crossed, straight_g)
     family_sim = np.where(swapped, crossed, straight_f)
-    g_exact = (ga == gb) | (swapped & (crossed >= 0.999))
-    first = _each_unique(c["given"], lambda g: g.split(" ", 1)[0])
-    g1a, g1b = first[i], first[j]
-    one_letter = np.array([len(g) == 1 for g in first], dtype=bool)
-    letter = np.array([g[:1] for g in first], dtype=object)
+    g_exact = g_equal | (swapped & (crossed >= 0.999))
+    first = derived("given", _first_word)
+    g1_equal = (first[i] == first[j]) & (first[i] >= 0)
+    one_letter = np.array([len(g) == 1 for g in text[("given", "_first_word")]], dtype=bool)
+    letter = derived("given", _first_letter)
     initial = has_given & (one_letter[i] | one_letter[j]) & (letter[i] == letter[j])
-    nick = np.array([_nickname_key(g) for g in first], dtype=object)
-    known = (nick[i] != "") & (nick[j] != "")
-    short = has_given & known & (nick[i] == nick[j]) & (nick[i] != "*")
-    idx = np.flatnonzero(has_given & ~short & known & ((nick[i] == "*") | (nick[j] == "*")))
-    for k in idx:
-        short[k] = same_given_name(g1a[k], g1b[k])
+    nick = derived("given", _nickname_key)
+    shared_nick = text[("given", "_nickname_key")]
+    known = (nick[i] >= 0) & (nick[j] >= 0)
+    several_nicks = np.array([v == "*" for v in shared_nick], dtype=bool)
+    short = has_given & known & (nick[i] == nick[j]) & ~several_nicks[i]
+    for k in np.flatnonzero(has_given & ~short & known & (several_nicks[i] | several_nicks[j])):
+        short[k] = same_given_name(text[("given", "_first_word")][i[k]], text[("given", "_first_word")][j[k]])
     # "Klaus" and "Klaus-Dieter" may be one man or father and son: similar, not close
-    first_only = has_given & ~g_exact & (g1a == g1b)
+    first_only = has_given & ~g_exact & g1_equal
     # "Jan" and "Jana", "Michael" and "Michaela": two names, however alike they are written
     other_sex = np.zeros(n, dtype=bool)
-    idx = np.flatnonzero(has_given & ~g_exact & ~first_only & (given_sim >= 0.8))
-    for k in idx:
-        other_sex[k] = _female_form(g1a[k], g1b[k])
+    for k in np.flatnonzero(has_given & ~g_exact & ~first_only & (given_sim >= 0.8)):
+        other_sex[k] = _female_form(text[("given", "_first_word")][i[k]], text[("given", "_first_word")][j[k]])
     close_given = ((given_sim >= 0.92) | short) & ~first_only & ~other_sex
     similar_given = ((given_sim >= 0.8) | first_only) & ~other_sex
     out["given"] = graded(has_given, [g_exact, close_given, similar_given, initial & ~other_sex])
     # a double name shortened ("mueller luedenscheidt" / "mueller"): one contains the other
     contained = np.zeros(n, dtype=bool)
-    several = np.array([" " in f for f in c["family"]], dtype=bool)
-    idx = np.flatnonzero(has_family & (fa != fb) & (family_sim < 0.92) & (several[i] | several[j]))
-    for k in idx:
-        x, y = set(fa[k].split()), set(fb[k].split())
+    several = np.array([" " in f for f in text["family"]], dtype=bool)
+    for k in np.flatnonzero(has_family & ~f_equal & (family_sim < 0.92) & (several[i] | several[j])):
+        x, y = set(text["family"][i[k]].split()), set(text["family"][j[k]].split())
         contained[k] = x <= y or y <= x
-    sound = c["phonetic"]
-    same_sound = (sound[i] == sound[j]) & (sound[i] != "")
-    f_exact = (fa == fb) | (swapped & (crossed >= 0.999))
-    out["family"] = graded(has_family, [f_exact, (family_sim >= 0.92) | same_sound, (family_sim >= 0.8) | contained])
-    na, nb, has_gen = both("generation")
-    one = ((na != "") | (nb != "")) & persons
-    out["generation"] = graded(one, [na == nb, (na == "") | (nb == "")])
+    sound_equal, _has_sound = both("phonetic")
+    f_exact = f_equal | (swapped & (crossed >= 0.999))
+    out["family"] = graded(has_family, [f_exact, (family_sim >= 0.92) | sound_equal, (family_sim >= 0.8) | contained])
+    equal, _has = both("generation")
+    generation = column("generation")
+    one = ((generation[i] >= 0) | (generation[j] >= 0)) & persons
+    out["generation"] = graded(one, [equal | ((generation[i] < 0) & (generation[j] < 0)), ~_has])
     # contacts of one company share its address and switchboard: no evidence about the person
-    pa, pb, has_parent = both("parent")
-    colleagues = has_parent & (pa == pb) & persons
+    equal, has_parent = both("parent")
+    colleagues = equal & persons
     # one company's contact twice: the company is what the pair shares, once
-    out["parent"] = graded(has_parent & persons, [pa == pb])
+    out["parent"] = graded(has_parent & persons, [equal])
     shared = ~colleagues
-    da, db, has_date = both("birthdate")
+    equal, has_date = both("birthdate")
     has_date &= persons
-    year = np.array([d[:4] for d in c["birthdate"]], dtype=object)
-    month_day = np.array([d[5:] for d in c["birthdate"]], dtype=object)
-    day_month = np.array([d[8:] + "-" + d[5:7] if d else "" for d in c["birthdate"]], dtype=object)
-    differ = has_date & (da != db)
+    year = derived("birthdate", _year)
+    month_day = derived("birthdate", _month_day)
+    day_month = _codes_like(text[("birthdate", "_month_day")], _each_unique(text["birthdate"], _day_month))
+    differ = has_date & ~equal
     same_year = differ & (year[i] == year[j])
-    typo = same_year & (month_day[i] == day_month[j])
-    typo |= differ & (_edits(da, db, differ) <= 1)
-    out["birthdate"] = graded(has_date, [da == db, typo, same_year])
-    sa, sb, has_street = both("street")
-    has_street &= shared
-    street_sim = np.zeros(n)
-    fuzzy = has_street & (sa != sb)
-    if fuzzy.any():
-        street_sim[fuzzy] = _similarity(sa[fuzzy].tolist(), sb[fuzzy].tolist(), fuzz.ratio)
-    out["street"] = graded(has_street, [sa == sb, street_sim >= 90, street_sim >= 70])
-    ha, hb, has_number = both("number")
-    has_number &= shared
-    digits = _each_unique(c["number"], _digits)
-    differ = has_number & (ha != hb)
-    close_number = differ & ((digits[i] == digits[j]) | (_edits(ha, hb, differ) <= 1))
-    out["number"] = graded(has_number, [ha == hb, close_number])
-    out["street2"] = exact_or_not("street2", shared)
-    pa, pb, has_post = both("postcode")
-    has_post &= shared
-    post_typo = has_post & (pa != pb) & (_edits(pa, pb, has_post & (pa != pb)) <= 1)
-    area = np.array([p[:2] for p in c["postcode"]], dtype=object)
-    post_area = area[i] == area[j]
-    out["postcode"] = graded(has_post, [pa == pb, post_typo, post_area])
-    ta, tb, has_city = both("city")
-    has_city &= shared
-    city_sim = np.zeros(n)
-    fuzzy = has_city & (ta != tb)
-    if fuzzy.any():
-        city_sim[fuzzy] = _similarity(ta[fuzzy].tolist(), tb[fuzzy].tolist(), fuzz.ratio)
-    out["city"] = graded(has_city, [ta == tb, city_sim >= 85])
-    # a number in either field of one equal to one in either field of the other
-    phones = [(c["phone"], "shared"), (c["mobile"], "own")]
+    typo = same_year & (month_day[i] == day_month[j]) & (month_day[i] >= 0)
+    typo |= differ & (edits("birthdate", differ) <= 1)
+    out["birthdate"] = graded(has_date, [equal, typo, same_year])
+    equal, has = both("street")
+    has &= shared
+    street_sim = similarity("street", has & ~equal, fuzz.ratio)
+    out["street"] = graded(has, [equal, street_sim >= 90, street_sim >= 70])
+    equal, has = both("number")
+    has &= shared
+    digits = derived("number", _digits)
+    differ = has & ~equal
+    close_number = differ & (((digits[i] == digits[j]) & (digits[i] >= 0)) | (edits("number", differ) <= 1))
+    out["number"] = graded(has, [equal, close_number])
+    equal, has = both("street2")
+    out["street2"] = graded(has & shared, [equal])
+    equal, has = both("postcode")
+    has &= shared
+    post_typo = has & ~equal & (edits("postcode", has & ~equal) <= 1)
+    area = derived("postcode", _area)
+    out["postcode"] = graded(has, [equal, post_typo, area[i] == area[j]])
+    equal, has = both("city")
+    has &= shared
+    city_sim = similarity("city", has & ~equal, fuzz.ratio)
+    out["city"] = graded(has, [equal, city_sim >= 85])
+    # a number in either field of one equal to one in either field of the other, on one code
+    # table for both fields
+    if "numbers" not in codes:
+        codes["numbers"] = _codes(
+            np.concatenate([prepared["phone"].to_numpy(dtype=object), prepared["mobile"].to_numpy(dtype=object)])
+        )
+    numbers = codes["numbers"]
+    size = len(prepared)
+    phones = [(numbers[:size], True), (numbers[size:], False)]
     present = np.zeros(n, dtype=bool)
     equal = np.zeros(n, dtype=bool)
-    for left, left_kind in phones:
-        for right, right_kind in phones:
-            usable = (left[i] != "") & (right[j] != "")
-            if left_kind == "shared" or right_kind == "shared":
+    for left, left_shared in phones:
+        for right, right_shared in phones:
+            usable = (left[i] >= 0) & (right[j] >= 0)
+            if left_shared or right_shared:
                 usable &= shared
             present |= usable
             equal |= usable & (left[i] == right[j])
     out["phone"] = graded(present, [equal])
-    ea, eb, has_mail = both("email")
-    local_part = np.array([e.split("@", 1)[0] for e in c["email"]], dtype=object)
-    local = local_part[i] == local_part[j]
-    out["email"] = graded(has_mail, [ea == eb, local & has_mail])
-    out["website"] = exact_or_not("website", shared)
-    va, vb, has_vat = both("vat")
-    has_vat &= shared
-    differ = has_vat & (va != vb)
-    out["vat"] = graded(has_vat, [va == vb, differ & (_edits(va, vb, differ) <= 1)])
-    levels = pd.DataFrame({field: out[field] for field in FIELDS})
-    levels.attrs["colleagues"] = colleagues
-    return levels
+    equal, has = both("email")
+    local = derived("email", _local_part)
+    out["email"] = graded(has, [equal, has & (local[i] == local[j])])
+    equal, has = both("website")
+    out["website"] = graded(has & shared, [equal])
+    equal, has = both("vat")
+    has &= shared
+    out["vat"] = graded(has, [equal, has & ~equal & (edits("vat", has & ~equal) <= 1)])
+    return pd.DataFrame({field: out[field] for field in FIELDS}), colleagues
+
+
+def _codes_like(reference, values):
+    """Codes of ``values`` in the code table of ``reference`` (-1 where a
+    value is not in it)."""
+    table = {value: code for code, value in enumerate(pd.unique(np.asarray(reference, dtype=object))) if value != ""}
+    return np.array([table.get(v, -1) for v in values], dtype=np.int64)
+
+
+def _first_word(text):
+    return text.split(" ", 1)[0]
+
+
+def _first_letter(text):
+    return text[:1]
+
+
+def _year(date):
+    return date[:4]
+
+
+def _month_day(date):
+    return date[5:]
+
+
+def _day_month(date):
+    return date[8:] + "-" + date[5:7] if date else ""
+
+
+def _area(code):
+    return code[:2]
+
+
+def _local_part(address):
+    return address.split("@", 1)[0]
 
 
 def _digits(text):
@@ -803,7 +919,7 @@ def fit(prepared, pairs=None, levels=None, members=None, seed=0):
     model = Model(u=_estimate_u(prepared, seed))
     if levels.empty:
         return model
-    matrix = levels[list(FIELDS)].to_numpy(dtype=np.int16)
+    matrix = levels[list(FIELDS)].to_numpy(dtype=np.int8)
     if not members:
         members = [("all", np.arange(len(matrix)))]
     seen = {f: np.zeros(len(LEVELS[f])) for f in FIELDS}
@@ -847,9 +963,13 @@ def fit(prepared, pairs=None, levels=None, members=None, seed=0):
 def _patterns(matrix):
     """Distinct comparison patterns and how many pairs have each (a pattern
     packed into one integer, three bits a field, to count it fast)."""
-    shifted = matrix.astype(np.int64) + 1
-    packed = (shifted << (3 * np.arange(matrix.shape[1], dtype=np.int64))).sum(axis=1)
-    values, counts = np.unique(packed, return_counts=True)
+    packed = np.zeros(len(matrix), dtype=np.int64)
+    for k in range(matrix.shape[1]):
+        packed |= (matrix[:, k].astype(np.int64) + 1) << (3 * k)
+    values = np.sort(packed)
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    counts = np.diff(np.r_[starts, len(values)])
+    values = values[starts]
     patterns = (values[:, None] >> (3 * np.arange(matrix.shape[1], dtype=np.int64))) & 7
     return patterns.astype(np.int16) - 1, counts.astype(float)
 
@@ -915,10 +1035,29 @@ def _term_frequencies(prepared):
     return tables
 
 
-def score(prepared, pairs, levels, model, tf=None):
-    """Match probability in percent of every pair, and the bits of evidence
-    of every field (a DataFrame, one float column per field, NaN where the
-    field gave none)."""
+def score(prepared, pairs, levels, model, tf=None, evidence=True):
+    """Match probability in percent of every pair, and (``evidence``) the
+    bits of evidence of every field (a DataFrame, one float column per
+    field, NaN where the field gave none; None otherwise). A chunk of pairs
+    at a time."""
+    probability = np.empty(len(pairs))
+    parts = []
+    colleagues = levels.attrs.get("colleagues")
+    for start in range(0, len(pairs), CHUNK):
+        part = slice(start, start + CHUNK)
+        chunk = levels.iloc[part]
+        if colleagues is not None:
+            chunk.attrs["colleagues"] = colleagues[part]
+        probability[part], bits = _score_chunk(prepared, pairs[part], chunk, model, tf)
+        if evidence:
+            parts.append(pd.DataFrame(bits))
+    if not evidence:
+        return probability, None
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({f: [] for f in FIELDS})
+    return probability, frame
+
+
+def _score_chunk(prepared, pairs, levels, model, tf):
     weights = model.weights()
     n = len(pairs)
     evidence = {}
@@ -955,7 +1094,7 @@ def score(prepared, pairs, levels, model, tf=None):
     probability = 100 / (1 + np.exp2(-np.clip(total, -60, 60)))
     probability = np.minimum(probability, np.where(_review_only(levels), REVIEW_ONLY_CAP, 100.0))
     probability = np.minimum(probability, np.where(_conflicting(levels), CONFLICT_CAP, 100.0))
-    return np.round(probability, 1), pd.DataFrame(evidence)
+    return np.round(probability, 1), evidence
 
 
 def _moved(levels):
@@ -1084,7 +1223,7 @@ def explain_evidence(evidence, labels=None, words=None, limit=6):
     return pd.Series([render(v) for v in evidence], index=getattr(evidence, "index", None), dtype=object)
 
 
-def find_duplicates(frame, columns, region="DE", threshold=REVIEW_THRESHOLD, max_block=MAX_BLOCK, changed=None):
+def find_duplicates(frame, columns, region="DE", threshold=REVIEW_THRESHOLD, max_block=None, changed=None):
     """Scored pairs at or above ``threshold`` (columns a, b: index labels of
     ``frame``; score: match probability in percent; the level of every
     field; evidence; explanation), best first, and the groups they form (a
@@ -1095,7 +1234,7 @@ def find_duplicates(frame, columns, region="DE", threshold=REVIEW_THRESHOLD, max
     return match(prepare(frame, columns, region), threshold, max_block, changed)
 
 
-def match(prepared, threshold=REVIEW_THRESHOLD, max_block=MAX_BLOCK, changed=None, model=None):
+def match(prepared, threshold=REVIEW_THRESHOLD, max_block=None, changed=None, model=None):
     """:func:`find_duplicates` on records already prepared by :func:`prepare`
     (kept between runs, so that an incremental run normalises only what
     changed). ``model``: the one to score with; fitted on ``prepared``'s
@@ -1114,10 +1253,13 @@ def match(prepared, threshold=REVIEW_THRESHOLD, max_block=MAX_BLOCK, changed=Non
         mask = None if changed is None else prepared.index.isin(list(changed))
         pairs = candidate_pairs(prepared, max_block, mask)
         levels = compare(prepared, pairs)
-    probability, evidence = score(prepared, pairs, levels, model, _term_frequencies(prepared))
+    tf = _term_frequencies(prepared)
+    probability, _evidence = score(prepared, pairs, levels, model, tf, evidence=False)
     keep = probability >= threshold
-    pairs, probability = pairs[keep], probability[keep]
-    levels, evidence = _subset(levels, keep), evidence[keep].reset_index(drop=True)
+    pairs = pairs[keep]
+    levels = _subset(levels, keep)
+    # the evidence of the pairs kept only
+    probability, evidence = score(prepared, pairs, levels, model, tf)
     kept = _result(prepared, pairs, probability, levels, evidence, explain=True)
     kept = kept.sort_values(["score", "a", "b"], ascending=[False, True, True]).reset_index(drop=True)
     grouping = groups(kept)

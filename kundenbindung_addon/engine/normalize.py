@@ -84,6 +84,9 @@ _STREET_SUFFIX = re.compile(r"(strasse|str\.?)(?=\s|$)")
 _HOUSE_NUMBER = re.compile(r"\s*(\d+\s*[a-z]?(\s*[-/]\s*\d+\s*[a-z]?)?)\s*$")
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9&]+")
+
+
 def fold(text):
     """Lower case, umlauts and ß spelled out, other accents removed,
     punctuation as spaces, spaces collapsed: "Müller-Lüdenscheidt GmbH" ->
@@ -91,10 +94,10 @@ def fold(text):
     if not text or not isinstance(text, str):
         return ""
     text = text.translate(FOLD).lower()
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^a-z0-9&]+", " ", text)
-    return " ".join(text.split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
 def split_legal_form(name):
