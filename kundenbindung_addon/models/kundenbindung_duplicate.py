@@ -6,9 +6,13 @@ their merge through Odoo's own merge machinery."""
 
 import logging
 
+import pandas as pd
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+from ..engine.duplicates import explain_evidence
 
 _logger = logging.getLogger(__name__)
 
@@ -22,6 +26,58 @@ OPEN_STATES = ("new", "review")
 # one merged partner per step of Odoo's merge (it takes up to two): rows of two merged
 # partners that would collide with each other are then seen like those of the survivor
 MERGE_STEP = 1
+EXPLANATION_HELP = (
+    "Why the partners look like one customer: how each field compares (equal, close, different...) and "
+    "its weight in bits, strongest first; positive speaks for one customer, negative against."
+)
+
+
+def evidence_words(env):
+    """The labels of the fields of ``engine.duplicates.LEVELS`` and the
+    words of their levels in ``env``'s language: (labels, words)."""
+    labels = {
+        "kind": env._("person or company"),
+        "name": env._("company name"),
+        "legal_form": env._("legal form"),
+        "given": env._("given name"),
+        "family": env._("family name"),
+        "generation": env._("jun./sen."),
+        "parent": env._("related company"),
+        "birthdate": env._("birth date"),
+        "street": env._("street"),
+        "number": env._("house number"),
+        "street2": env._("address line 2"),
+        "postcode": env._("postcode"),
+        "city": env._("city"),
+        "phone": env._("phone"),
+        "email": env._("email"),
+        "website": env._("website"),
+        "vat": env._("VAT number"),
+    }
+    words = {
+        "exact": env._("equal"),
+        "close": env._("close"),
+        "similar": env._("similar"),
+        "initial": env._("initial"),
+        "typo": env._("typo"),
+        "year": env._("same year"),
+        "area": env._("same area"),
+        "one": env._("one marked"),
+        "local": env._("same name, other domain"),
+        "different": env._("different"),
+        "same": env._("same"),
+    }
+    return labels, words
+
+
+def _render_explanations(records):
+    """``explanation`` of pairs or groups: their evidence in the reader's
+    language (the words translated once, not per record); the text stored
+    by a version before 18.0.1.8.0 where there is no evidence."""
+    labels, words = evidence_words(records.env)
+    texts = explain_evidence(pd.Series([record.evidence or "" for record in records], dtype=object), labels, words)
+    for record, text in zip(records, texts):
+        record.explanation = text if record.evidence else record.legacy_explanation
 
 
 class KundenbindungDuplicateGroup(models.Model):
@@ -34,15 +90,24 @@ class KundenbindungDuplicateGroup(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
-    score = fields.Float(readonly=True, aggregator="max", help="The best score of the group's pairs, 0-100.")
+    score = fields.Float(
+        string="Match %",
+        readonly=True,
+        aggregator="max",
+        help="The best match probability of the group's pairs, in percent: how likely they are one customer.",
+    )
     weakest_score = fields.Float(
         string="Sure At",
         readonly=True,
         aggregator="min",
-        help="The highest score at which the group's pairs still tie all its partners together: its weakest "
-        "necessary link. Automatic merging looks at this score.",
+        help="The highest match probability (in percent) at which the group's pairs still tie all its partners "
+        "together: its weakest necessary link. Automatic merging looks at this score.",
     )
-    explanation = fields.Char(readonly=True, help="Why the best pair looks like one customer.")
+    evidence = fields.Text(
+        readonly=True, help="How each field of the best pair compares, as data (rendered in the explanation)."
+    )
+    legacy_explanation = fields.Char(readonly=True, help="The explanation stored by a version before 18.0.1.8.0.")
+    explanation = fields.Char(compute="_compute_explanation", help=EXPLANATION_HELP)
     state = fields.Selection(DUPLICATE_STATES, default="new", required=True, index=True)
     state_order = fields.Integer(compute="_compute_state_order", store=True)
     partner_ids = fields.Many2many(
@@ -86,6 +151,11 @@ class KundenbindungDuplicateGroup(models.Model):
         for group in self:
             group.name = " / ".join(group.partner_ids.sorted("id").mapped("display_name")[:3])
             group.partner_count = len(group.partner_ids)
+
+    @api.depends("evidence", "legacy_explanation")
+    @api.depends_context("lang")
+    def _compute_explanation(self):
+        _render_explanations(self)
 
     @api.depends("state")
     def _compute_state_order(self):
@@ -367,8 +437,17 @@ class KundenbindungDuplicatePair(models.Model):
     company_id = fields.Many2one(related="group_id.company_id", store=True)
     partner_a_id = fields.Many2one("res.partner", string="Partner", required=True, ondelete="cascade", index=True)
     partner_b_id = fields.Many2one("res.partner", string="Duplicate of", required=True, ondelete="cascade", index=True)
-    score = fields.Float(readonly=True)
-    explanation = fields.Char(readonly=True)
+    score = fields.Float(
+        string="Match %", readonly=True, help="The match probability in percent: how likely the two are one customer."
+    )
+    evidence = fields.Text(readonly=True, help="How each field compares, as data (rendered in the explanation).")
+    legacy_explanation = fields.Char(readonly=True, help="The explanation stored by a version before 18.0.1.8.0.")
+    explanation = fields.Char(compute="_compute_explanation", help=EXPLANATION_HELP)
+
+    @api.depends("evidence", "legacy_explanation")
+    @api.depends_context("lang")
+    def _compute_explanation(self):
+        _render_explanations(self)
 
 
 class KundenbindungDuplicateDismissal(models.Model):

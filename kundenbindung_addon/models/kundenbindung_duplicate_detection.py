@@ -17,26 +17,46 @@ from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import SQL, config
 
-from ..engine.duplicates import PREPARED_COLUMNS, bottleneck, match, prepare
+from ..engine.duplicates import (
+    PREPARED_COLUMNS,
+    REVIEW_ONLY_CAP,
+    Model,
+    bottleneck,
+    conflicting_groups,
+    match,
+    prepare,
+)
 from ..engine.duplicates import groups as connected_groups
 from .kundenbindung_duplicate import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
 
-# partner column -> role of engine.duplicates
-ROLE_COLUMNS = {
-    "name": "name",
-    "street": "street",
-    "postcode": "zip",
-    "city": "city",
-    "phone": "phone",
-    "email": "email",
-    "website": "website",
-    "vat": "vat",
-    "is_company": "is_company",
-    "country": "country",
+# role of engine.duplicates -> its value in a partner's row (res_partner p, its parent and
+# its country): the one list of what the search reads, its query and the fingerprint of its
+# values alike, so that a changed value is always normalised again
+SOURCES = {
+    "name": "p.name",
+    "street": "p.street",
+    "street2": "p.street2",
+    "postcode": "p.zip",
+    "city": "p.city",
+    "phone": "p.phone",
+    "mobile": "p.mobile",
+    "email": "p.email",
+    "website": "p.website",
+    "vat": "p.vat",
+    "birthdate": "p.kundenbindung_birthdate",
+    "is_company": "p.is_company",
+    # contacts of one company are its colleagues: their parent, when it is a company
+    "parent": "CASE WHEN parent.is_company THEN parent.id::text ELSE '' END",
+    "country": "country.code",
 }
+# the query names its columns after the roles
+ROLE_COLUMNS = {role: role for role in SOURCES}
 KEY_CHUNK = 10000
+# an incremental search scores with the model of the last full one, unless the partners have
+# grown to more than this many times those it was fitted on: then it is a full one again
+REFIT_GROWTH = 2.0
 # groups the scheduled merge takes per call (it stops earlier at its time budget)
 MERGE_BATCH = 50
 # a partner saved by a transaction still open when a search started has a
@@ -87,12 +107,16 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         cr = self.env.cr
         recent = SQL("TRUE") if since is None else SQL("p.write_date > %s", since)
         self.env["res.partner"].flush_model()
+        region = company.country_id.code or "DE"
+        values = [SQL(f"{source} AS {role}") for role, source in SOURCES.items()]
+        # a row's text tells NULL from "" and keeps every value in its place; the region reads the phones
+        fingerprint = SQL(f"md5(ROW({', '.join(SOURCES.values())}, %s)::text)", region)
         cr.execute(
             SQL(
                 """
-                SELECT p.id, p.write_date, %(fingerprint)s AS fingerprint, p.name, p.street, p.zip, p.city,
-                       p.phone, p.email, p.website, p.vat, p.is_company, country.code AS country
+                SELECT p.id, p.write_date, %(fingerprint)s AS fingerprint, %(values)s
                   FROM res_partner p
+                  LEFT JOIN res_partner parent ON parent.id = p.parent_id
                   LEFT JOIN res_country country ON country.id = p.country_id
                   LEFT JOIN kundenbindung_duplicate_key k ON k.partner_id = p.id
                  WHERE %(scope)s
@@ -100,18 +124,15 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
                 """,
                 scope=self._scope(company),
                 recent=recent,
-                fingerprint=SQL(
-                    "md5(concat_ws('|', p.name, p.street, p.zip, p.city, p.phone, p.email, p.website, p.vat, "
-                    "p.is_company, country.code, %s))",
-                    company.country_id.code or "DE",
-                ),
+                fingerprint=fingerprint,
+                values=SQL(", ").join(values),
             )
         )
         columns = [c.name for c in cr.description]
         raw = pd.DataFrame(cr.fetchall(), columns=columns).set_index("id")
         if raw.empty:
             return []
-        prepared = prepare(raw, ROLE_COLUMNS, region=company.country_id.code or "DE")
+        prepared = prepare(raw, ROLE_COLUMNS, region=region)
         prepared["source_date"] = raw["write_date"]
         prepared["source_hash"] = raw["fingerprint"]
         for start in range(0, len(prepared), KEY_CHUNK):
@@ -171,63 +192,33 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         frame = pd.DataFrame(cr.fetchall(), columns=["id", "write_date", *PREPARED_COLUMNS]).set_index("id")
         return frame[list(PREPARED_COLUMNS)], frame["write_date"]
 
-    # ------------------------------------------------------------------ explain
-
-    @api.model
-    def _explainer(self):
-        """A function giving the engine's per-field results of a pair in the
-        user's language: "Name 96, Straße 100, Telefon gleich, E-Mail
-        verschieden" (the words translated once per run, not per pair)."""
-        env = self.env
-        labels = {
-            "number": env._("house number"),
-            "postcode": env._("postcode"),
-            "phone": env._("phone"),
-            "email": env._("email"),
-            "website": env._("website"),
-            "vat": env._("VAT number"),
-            "legal_form": env._("legal form"),
-            "birthdate": env._("birth date"),
-        }
-        name = env._("name %(score)s", score="{score}")
-        street = env._("street %(score)s", score="{score}")
-        words = {
-            field: {1: env._("%(field)s equal", field=label), -1: env._("%(field)s differs", field=label)}
-            for field, label in labels.items()
-        }
-
-        def explain(row):
-            parts = [name.format(score=int(row.name))]
-            if not pd.isna(row.street):
-                parts.append(street.format(score=int(round(row.street))))
-            for field, word in words.items():
-                value = getattr(row, field)
-                if value in word:
-                    parts.append(word[value])
-            return ", ".join(parts)
-
-        return explain
-
     # ------------------------------------------------------------------ search
 
     @api.model
     def _detect_company(self, company, threshold=None, full=False):
         """Search ``company``'s duplicates and record them as groups.
 
-        The first search, and ``full``, compare all partners; later ones
-        only the partners changed since the last search, against all.
-        Dismissed pairs are left out; open groups are updated, joined when a
-        new pair ties them, and dropped when their pairs are gone. Returns
-        figures of the run."""
+        The first search, and ``full``, compare all partners and fit the
+        match model on them, kept on the company; later ones only the
+        partners changed since the last search, against all, scored with
+        the kept model (so that they score as a full search would; without
+        a usable one the search is a full one). Dismissed pairs are left
+        out; open groups are updated, joined when a new pair ties them, and
+        dropped when their pairs are gone. Returns figures of the run."""
         started = time.perf_counter()
         cr = self.env.cr
         cr.execute("SELECT now() AT TIME ZONE 'UTC'")
         run_start = cr.fetchone()[0]
         threshold = company.kundenbindung_duplicate_review_score if threshold is None else threshold
         since = company.kundenbindung_duplicates_date
-        incremental = bool(since) and not full
-        normalised = self._refresh_keys(company, since - CHANGE_MARGIN if incremental else None)
+        kept = {} if full or not since else company.sudo().kundenbindung_duplicate_model or {}
+        model = Model.from_dict(kept)
+        normalised = self._refresh_keys(company, since - CHANGE_MARGIN if model is not None else None)
         prepared, changed_on = self._keys(company)
+        if model is not None and len(prepared) > REFIT_GROWTH * kept.get("partners", 0):
+            # fitted on far fewer partners than there are now: fitted again, on all of them
+            model = None
+        incremental = model is not None
         if incremental:
             # new or edited values, and any partner saved since (a partner
             # coming back from the archive, or into this company's scope)
@@ -235,8 +226,10 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             changed = sorted(set(recent) | set(normalised).intersection(prepared.index))
         else:
             changed = None
-        pairs, _components = match(prepared, threshold=threshold, changed=changed)
+        pairs, _components = match(prepared, threshold=threshold, changed=changed, model=model)
         engine_done = time.perf_counter()
+        if not incremental:
+            company.sudo().kundenbindung_duplicate_model = dict(pairs.attrs["model"].to_dict(), partners=len(prepared))
         self.env["kundenbindung.duplicate.dismissal"].flush_model()
         # the engine's pairs are not ordered: either partner may be the dismissal's first
         ids = sorted(set(pairs["a"].tolist()) | set(pairs["b"].tolist()))
@@ -247,13 +240,18 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         )
         dismissed = set(cr.fetchall())
         if len(pairs):
-            keep = [(min(a, b), max(a, b)) not in dismissed for a, b in zip(pairs["a"], pairs["b"])]
+            keep = np.array([(min(a, b), max(a, b)) not in dismissed for a, b in zip(pairs["a"], pairs["b"])])
+            # a contact and its own company are never one customer (Odoo's merge refuses them)
+            parent = prepared["parent"]
+            keep &= parent.reindex(pairs["a"]).to_numpy() != pairs["b"].astype(str).to_numpy()
+            keep &= parent.reindex(pairs["b"]).to_numpy() != pairs["a"].astype(str).to_numpy()
             pairs = pairs[keep]
-        written = self._record_groups(company, pairs, None if changed is None else set(changed))
+        written = self._record_groups(company, pairs, None if changed is None else set(changed), prepared)
         company.sudo().kundenbindung_duplicates_date = run_start
         stats = {
             "partners": len(prepared),
             "compared": len(prepared) if changed is None else len(changed),
+            "full": not incremental,
             "normalised": len(normalised),
             "pairs": len(pairs),
             **written,
@@ -264,26 +262,26 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         return stats
 
     @api.model
-    def _record_groups(self, company, pairs, affected):
+    def _record_groups(self, company, pairs, affected, prepared=None):
         """Bring the open groups of ``company`` in line with the new pairs.
 
         ``affected``: the partners compared again (None: all); their old
-        pairs that were not found again with the same score are removed, the
-        new ones added. Only the groups these changes touch are written:
-        a nightly run with few changes writes little."""
+        pairs that were not found again with the same score and evidence
+        are removed, the new ones added. Only the groups these changes
+        touch are written: a nightly run with few changes writes little."""
         Group = self.env["kundenbindung.duplicate.group"].sudo()
         Pair = self.env["kundenbindung.duplicate.pair"].sudo()
         cr = self.env.cr
         self.env.flush_all()
         cr.execute(
-            """SELECT pair.id, pair.partner_a_id, pair.partner_b_id, pair.score, pair.group_id
+            """SELECT pair.id, pair.partner_a_id, pair.partner_b_id, pair.score, pair.evidence, pair.group_id
                  FROM kundenbindung_duplicate_pair pair
                  JOIN kundenbindung_duplicate_group g ON g.id = pair.group_id
                 WHERE g.company_id = %s AND g.state IN %s""",
             [company.id, OPEN_STATES],
         )
         old = _ordered(
-            pd.DataFrame(cr.fetchall(), columns=["pair_id", "a", "b", "score", "group_id"]).astype(
+            pd.DataFrame(cr.fetchall(), columns=["pair_id", "a", "b", "score", "evidence", "group_id"]).astype(
                 {"pair_id": "int64", "a": "int64", "b": "int64", "score": "float64", "group_id": "int64"}
             )
         )
@@ -294,9 +292,14 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             [company.id, OPEN_STATES],
         )
         membership = pd.DataFrame(cr.fetchall(), columns=["partner_id", "group_id"])
-        new = _ordered(pairs.assign(pair_id=0, group_id=0).astype({"a": "int64", "b": "int64"}))
-        # a pair found again with the same score stays as it is
-        same = old.merge(new[["a", "b", "score"]], on=["a", "b", "score"], how="left", indicator=True)["_merge"]
+        new = _ordered(
+            pairs[["a", "b", "score", "evidence"]].assign(pair_id=0, group_id=0).astype({"a": "int64", "b": "int64"})
+        )
+        # a pair found again with the same score and evidence stays as it is (one of an earlier
+        # version, without evidence, is replaced)
+        same = old.merge(
+            new[["a", "b", "score", "evidence"]], on=["a", "b", "score", "evidence"], how="left", indicator=True
+        )["_merge"]
         again = (same == "both").to_numpy()
         touches = (
             np.ones(len(old), dtype=bool)
@@ -322,7 +325,6 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         group_of_partner = dict(zip(membership["partner_id"], membership["group_id"]))
         members_of_group = membership.groupby("group_id")["partner_id"].agg(lambda s: sorted(s)).to_dict()
         touched = set(combined.loc[~combined["component"].isin(interesting), "group_id"]) - {0}
-        explain = self._explainer()
         today = fields.Date.context_today(self)
         created = updated = 0
         new_vals, new_pairs_of = [], []
@@ -330,7 +332,15 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         by_component = {}
         for row in combined[combined["component"].isin(interesting)].itertuples(index=False):
             by_component.setdefault(row.component, []).append(row)
-        for links in by_component.values():
+        # groups holding two partners that conflict (father and son both tied to a record without
+        # a birth date), and groups too large to be sure of: reviewed, never merged automatically
+        conflicting = set()
+        if prepared is not None and by_component:
+            members = pd.Series(
+                {p: component for component, links in by_component.items() for r in links for p in (r.a, r.b)}
+            )
+            conflicting = conflicting_groups(prepared, members)
+        for component, links in by_component.items():
             members = sorted({r.a for r in links} | {r.b for r in links})
             hits = sorted({group_of_partner[p] for p in members if p in group_of_partner})
             links_fresh = [r for r in links if not r.pair_id]
@@ -340,15 +350,19 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             best = links[0]
             vals = {
                 "score": float(best.score),
-                "weakest_score": bottleneck((r.a, r.b, r.score) for r in links),
-                "explanation": Pair.browse(int(best.pair_id)).explanation if best.pair_id else explain(best),
+                "weakest_score": min(
+                    bottleneck((r.a, r.b, r.score) for r in links),
+                    REVIEW_ONLY_CAP if component in conflicting else 100.0,
+                ),
+                # the best pair's evidence: language-neutral data, rendered when read
+                "evidence": best.evidence,
             }
             pair_vals = [
                 {
                     "partner_a_id": int(row.a),
                     "partner_b_id": int(row.b),
                     "score": float(row.score),
-                    "explanation": explain(row),
+                    "evidence": row.evidence,
                 }
                 for row in links_fresh
             ]

@@ -7,11 +7,16 @@ from odoo.exceptions import ValidationError
 
 from ..engine import empty_invoice_lines, validate_invoice_lines, window_bounds
 from ..engine.clusters import check_cluster_settings
+from ..engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD
 
 MAX_WINDOW_MONTHS = 120
 MAX_MERGE_JOURNAL_MONTHS = 120
 MAX_LOST_DAYS = 3650
 MAX_CATEGORY_LEVEL = 10
+# duplicate scores are match probabilities in percent; candidates start at 50 at least, and
+# automatic merging well above the pairs that are only ever reviewed (engine REVIEW_ONLY_CAP)
+MIN_REVIEW_SCORE = 50
+MIN_AUTO_SCORE = 95
 
 
 class ResCompany(models.Model):
@@ -124,8 +129,9 @@ class ResCompany(models.Model):
 
     kundenbindung_duplicate_review_score = fields.Float(
         string="Duplicate Candidates From (Score)",
-        default=80.0,
-        help="Pairs of partners scoring at least this much (0-100) are proposed as probable duplicates.",
+        default=REVIEW_THRESHOLD,
+        help="The score is the match probability in percent (0-100): how likely two partners are one customer. "
+        "Pairs of partners scoring at least this much (50 or more) are proposed as probable duplicates.",
     )
     kundenbindung_duplicate_auto_merge = fields.Boolean(
         string="Merge Sure Duplicates Automatically",
@@ -137,8 +143,18 @@ class ResCompany(models.Model):
     )
     kundenbindung_duplicate_auto_score = fields.Float(
         string="Merge Automatically From (Score)",
-        default=95.0,
-        help="Score (0-100) from which the scheduled action merges a group without review.",
+        default=AUTO_MERGE_THRESHOLD,
+        help="The match probability in percent (95-100) from which the scheduled action merges a group without "
+        "review. Moved customers, persons of another given name at one address and colleagues of one company "
+        "never score above 90, and so are never merged automatically.",
+    )
+    kundenbindung_duplicate_model = fields.Json(
+        string="Duplicate Match Model",
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="The match model fitted by the last full duplicate search: later searches, which compare only the "
+        "changed partners, score with it as the full search did.",
     )
     kundenbindung_merge_journal_months = fields.Integer(
         string="Keep Merge Journal (Months)",
@@ -162,15 +178,17 @@ class ResCompany(models.Model):
     def _check_kundenbindung_duplicate_scores(self):
         for company in self:
             review, auto = company.kundenbindung_duplicate_review_score, company.kundenbindung_duplicate_auto_score
-            if not (50 <= review <= 100 and review <= auto <= 100):
+            if not (MIN_REVIEW_SCORE <= review <= auto <= 100 and auto >= MIN_AUTO_SCORE):
                 raise ValidationError(
                     self.env._(
                         "The duplicate scores of %(company)s are not valid: candidates from %(review)s and "
-                        "automatic merging from %(auto)s; both must be between 50 and 100, and merging "
-                        "must not start below the candidates.",
+                        "automatic merging from %(auto)s. Candidates must start between %(min_review)s and 100, "
+                        "automatic merging between %(min_auto)s and 100 and not below the candidates.",
                         company=company.name,
                         review=review,
                         auto=auto,
+                        min_review=MIN_REVIEW_SCORE,
+                        min_auto=MIN_AUTO_SCORE,
                     )
                 )
 

@@ -11,3 +11,4 @@ from . import test_duplicates
 from . import test_campaigns
 from . import test_tour
 from . import test_merge_safety
+from . import test_duplicate_scores

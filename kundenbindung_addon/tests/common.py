@@ -37,7 +37,7 @@ def make_invoice(env, company, partner, date, lines, taxes, move_type="out_invoi
     return invoice
 
 
-def make_duplicate_group(env, company, partners, score=99.0):
+def make_duplicate_group(env, company, partners, score=100.0):
     """A duplicate group of ``company`` with ``partners``, sure at ``score``
     (best pair and weakest link), as the duplicate search records them."""
     return (

@@ -61,7 +61,7 @@ class TestMergeSafety(AccountTestInvoicingCommon):
             [dict({"name": name, "is_company": True, "zip": "70173", "city": "Stuttgart"}, **values)] * 2
         )
 
-    def group_of(self, partners, company=None, score=99.0):
+    def group_of(self, partners, company=None, score=100.0):
         return make_duplicate_group(self.env, company or self.company, partners, score)
 
     def invoice(self, partner, amount, company=None):
