@@ -587,7 +587,7 @@ def duplicates(env, args):
         [
             ("company_id", "=", company.id),
             ("state", "=", "new"),
-            ("weakest_score", ">=", 95),
+            ("weakest_score", ">=", company.kundenbindung_duplicate_auto_score),
             ("partner_count", "=", 2),
         ],
         limit=5 * args.merge_pairs,
@@ -632,7 +632,11 @@ def _first_night(env, company, args):
     integrity check must still say verified."""
     Group = env["kundenbindung.duplicate.group"]
     sure = Group.search(
-        [("company_id", "=", company.id), ("state", "=", "new"), ("weakest_score", ">=", 95)],
+        [
+            ("company_id", "=", company.id),
+            ("state", "=", "new"),
+            ("weakest_score", ">=", company.kundenbindung_duplicate_auto_score),
+        ],
         order="id",
         limit=args.hashed_groups,
     )

@@ -480,14 +480,15 @@ PASS_FIELDS = {
 
 def block_sizes(records):
     """``(max_block, window)`` for a table of ``records``: the full sizes
-    up to SMALL_TABLE records; beyond, both shrink with the square root of
-    the table's growth (to 4 at least), so that the pairs compared per
+    up to SMALL_TABLE records; beyond, the window shrinks with the square
+    root of the table's growth, the blocks compared all against all with
+    the growth itself (both to 4 at least), so that the pairs compared per
     record stay bounded on large databases, whose keys are crowded."""
     if records <= SMALL_TABLE:
         return MAX_BLOCK, WINDOW
     shrink = (SMALL_TABLE / records) ** 0.5
     window = max(4, int(WINDOW * shrink))
-    return max(window, int(MAX_BLOCK * shrink)), window
+    return max(window, int(MAX_BLOCK * shrink * shrink)), window
 
 
 def blocked_pairs(prepared, max_block=None, changed=None, window=None):
@@ -591,13 +592,13 @@ def _similarity(a, b, scorer):
     return cpdist(a, b, scorer=scorer, workers=-1) if len(a) else np.empty(0)
 
 
-def compare(prepared, pairs):
+def compare(prepared, pairs, cache=None):
     """Comparison levels of every pair of positions: a DataFrame of int8
     columns, one per field of ``LEVELS`` (0 is its best level, -1 no
     evidence). Equality is read on integer codes of the values; text is
     looked at only where a field differs and both sides have a value.
     Pairs are compared a chunk at a time, so that memory stays bounded."""
-    cache = ({}, {})
+    cache = ({}, {}) if cache is None else cache
     chunks = [
         _compare_chunk(prepared, pairs[start : start + CHUNK], cache) for start in range(0, max(len(pairs), 1), CHUNK)
     ]
@@ -630,6 +631,11 @@ def _compare_chunk(prepared, pairs, cache):
             codes[key] = _codes(values)
         return codes[key]
 
+    def per_record(name, function):
+        if name not in codes:
+            codes[name] = function()
+        return codes[name]
+
     def both(name):
         """(equal, both present) of a column."""
         code = column(name)
@@ -637,22 +643,18 @@ def _compare_chunk(prepared, pairs, cache):
         has = (left >= 0) & (right >= 0)
         return has & (left == right), has
 
-    def strings(name, where):
-        values = text[name]
-        return values[i[where]], values[j[where]]
-
     def similarity(name, where, scorer, other=None):
         out = np.zeros(n)
         if where.any():
-            left, _right = strings(name, where)
-            _left, right = strings(other or name, where)
+            column(other or name)
+            left, right = text[name][i[where]], text[other or name][j[where]]
             out[where] = cpdist(left.tolist(), right.tolist(), scorer=scorer, workers=-1)
         return out
 
     def edits(name, where):
         out = np.full(n, 99, dtype=np.int64)
         if where.any():
-            left, right = strings(name, where)
+            left, right = text[name][i[where]], text[name][j[where]]
             out[where] = cpdist(left.tolist(), right.tolist(), scorer=OSA.distance, workers=-1)
         return out
 
@@ -680,7 +682,8 @@ def _compare_chunk(prepared, pairs, cache):
     jaro = JaroWinkler.normalized_similarity
     straight_g = np.where(g_equal, 1.0, similarity("given", has_given & ~g_equal, jaro))
     straight_f = np.where(f_equal, 1.0, similarity("family", has_family & ~f_equal, jaro))
-    cross = has_given & has_family & ~(g_equal & f_equal)
+    # (where both names are alike already, a swap cannot be what ties them)
+    cross = has_given & has_family & ~(g_equal & f_equal) & (np.minimum(straight_g, straight_f) < 0.9)
     crossed = np.minimum(similarity("given", cross, jaro, "family"), similarity("family", cross, jaro, "given"))
     # given and family name swapped: compared crosswise
     swapped = crossed > np.minimum(straight_g, straight_f) + 0.05
@@ -689,13 +692,13 @@ def _compare_chunk(prepared, pairs, cache):
     g_exact = g_equal | (swapped & (crossed >= 0.999))
     first = derived("given", _first_word)
     g1_equal = (first[i] == first[j]) & (first[i] >= 0)
-    one_letter = np.array([len(g) == 1 for g in text[("given", "_first_word")]], dtype=bool)
+    one_letter = per_record("one_letter", lambda: np.array([len(g) == 1 for g in text[("given", "_first_word")]]))
     letter = derived("given", _first_letter)
     initial = has_given & (one_letter[i] | one_letter[j]) & (letter[i] == letter[j])
     nick = derived("given", _nickname_key)
     shared_nick = text[("given", "_nickname_key")]
     known = (nick[i] >= 0) & (nick[j] >= 0)
-    several_nicks = np.array([v == "*" for v in shared_nick], dtype=bool)
+    several_nicks = per_record("several_nicks", lambda: np.array([v == "*" for v in shared_nick], dtype=bool))
     short = has_given & known & (nick[i] == nick[j]) & ~several_nicks[i]
     for k in np.flatnonzero(has_given & ~short & known & (several_nicks[i] | several_nicks[j])):
         short[k] = same_given_name(text[("given", "_first_word")][i[k]], text[("given", "_first_word")][j[k]])
@@ -710,7 +713,7 @@ def _compare_chunk(prepared, pairs, cache):
     out["given"] = graded(has_given, [g_exact, close_given, similar_given, initial & ~other_sex])
     # a double name shortened ("mueller luedenscheidt" / "mueller"): one contains the other
     contained = np.zeros(n, dtype=bool)
-    several = np.array([" " in f for f in text["family"]], dtype=bool)
+    several = per_record("several", lambda: np.array([" " in f for f in text["family"]], dtype=bool))
     for k in np.flatnonzero(has_family & ~f_equal & (family_sim < 0.92) & (several[i] | several[j])):
         x, y = set(text["family"][i[k]].split()), set(text["family"][j[k]].split())
         contained[k] = x <= y or y <= x
@@ -731,7 +734,9 @@ def _compare_chunk(prepared, pairs, cache):
     has_date &= persons
     year = derived("birthdate", _year)
     month_day = derived("birthdate", _month_day)
-    day_month = _codes_like(text[("birthdate", "_month_day")], _each_unique(text["birthdate"], _day_month))
+    day_month = per_record(
+        "day_month", lambda: _codes_like(text[("birthdate", "_month_day")], _each_unique(text["birthdate"], _day_month))
+    )
     differ = has_date & ~equal
     same_year = differ & (year[i] == year[j])
     typo = same_year & (month_day[i] == day_month[j]) & (month_day[i] >= 0)
@@ -882,7 +887,7 @@ class Model:
         return cls(data["m"], data["u"], data["prior"])
 
 
-def _estimate_u(prepared, seed=0, pairs=RANDOM_PAIRS):
+def _estimate_u(prepared, seed=0, pairs=RANDOM_PAIRS, cache=None):
     """u of every level: its share among random pairs of records (nearly
     all different customers), held near the defaults on small tables."""
     n = len(prepared)
@@ -894,7 +899,7 @@ def _estimate_u(prepared, seed=0, pairs=RANDOM_PAIRS):
         i = rng.integers(0, n, size)
         j = rng.integers(0, n - 1, size)
         j = np.where(j >= i, j + 1, j)
-        levels = compare(prepared, np.column_stack((i, j)))
+        levels = compare(prepared, np.column_stack((i, j)), cache)
     for field in FIELDS:
         counts = np.zeros(len(LEVELS[field]))
         if n >= 2:
@@ -907,7 +912,7 @@ def _estimate_u(prepared, seed=0, pairs=RANDOM_PAIRS):
     return u
 
 
-def fit(prepared, pairs=None, levels=None, members=None, seed=0):
+def fit(prepared, pairs=None, levels=None, members=None, seed=0, cache=None):
     """The model of one table of records: u from random pairs; m by
     expectation maximisation on the pairs of each blocking pass, leaving
     out the fields its key is made of (they agree by construction), the
@@ -916,7 +921,7 @@ def fit(prepared, pairs=None, levels=None, members=None, seed=0):
     if levels is None:
         pairs, members = _union(prepared, blocked_pairs(prepared))
         levels = compare(prepared, pairs)
-    model = Model(u=_estimate_u(prepared, seed))
+    model = Model(u=_estimate_u(prepared, seed, cache=cache))
     if levels.empty:
         return model
     matrix = levels[list(FIELDS)].to_numpy(dtype=np.int8)
@@ -1240,10 +1245,12 @@ def match(prepared, threshold=REVIEW_THRESHOLD, max_block=None, changed=None, mo
     changed). ``model``: the one to score with; fitted on ``prepared``'s
     candidate pairs when not given (a full run), which an incremental run
     cannot do: it passes the model of the last full run."""
+    # codes of the values, made once for every comparison of this run
+    cache = ({}, {})
     if model is None:
         pairs, members = _union(prepared, blocked_pairs(prepared, max_block))
-        levels = compare(prepared, pairs)
-        model = fit(prepared, pairs, levels, members)
+        levels = compare(prepared, pairs, cache)
+        model = fit(prepared, pairs, levels, members, cache=cache)
         if changed is not None:
             mask = prepared.index.isin(list(changed))
             keep = mask[pairs[:, 0]] | mask[pairs[:, 1]]
@@ -1252,7 +1259,7 @@ def match(prepared, threshold=REVIEW_THRESHOLD, max_block=None, changed=None, mo
     else:
         mask = None if changed is None else prepared.index.isin(list(changed))
         pairs = candidate_pairs(prepared, max_block, mask)
-        levels = compare(prepared, pairs)
+        levels = compare(prepared, pairs, cache)
     tf = _term_frequencies(prepared)
     probability, _evidence = score(prepared, pairs, levels, model, tf, evidence=False)
     keep = probability >= threshold
@@ -1265,7 +1272,7 @@ def match(prepared, threshold=REVIEW_THRESHOLD, max_block=None, changed=None, mo
     grouping = groups(kept)
     kept.attrs["model"] = model
     # groups holding two records that conflict: their weakest link is held at the review cap
-    kept.attrs["conflicting"] = conflicting_groups(prepared, grouping)
+    kept.attrs["conflicting"] = conflicting_groups(prepared, grouping, cache=cache)
     return kept, grouping
 
 
@@ -1277,7 +1284,7 @@ def _subset(levels, keep):
     return out
 
 
-def conflicting_groups(prepared, grouping, max_size=MAX_GROUP):
+def conflicting_groups(prepared, grouping, max_size=MAX_GROUP, cache=None):
     """The groups (of ``grouping``: index label -> group) holding two
     records that conflict (see ``_conflicting``), though each is tied to
     the group by others: father and son both linked to a record of "Hans
@@ -1297,7 +1304,7 @@ def conflicting_groups(prepared, grouping, max_size=MAX_GROUP):
             pairs.append((group, np.column_stack((rows[left], rows[right]))))
     if pairs:
         everything = np.vstack([p for _group, p in pairs])
-        conflict = _conflicting(compare(prepared, everything))
+        conflict = _conflicting(compare(prepared, everything, cache))
         owners = np.concatenate([np.full(len(p), g, dtype=object) for g, p in pairs])
         found |= set(owners[conflict].tolist())
     return found

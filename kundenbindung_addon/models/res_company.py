@@ -13,6 +13,25 @@ MAX_WINDOW_MONTHS = 120
 MAX_MERGE_JOURNAL_MONTHS = 120
 MAX_LOST_DAYS = 3650
 MAX_CATEGORY_LEVEL = 10
+# label and help of the duplicate settings, shared with the managers' settings form
+DUPLICATE_REVIEW_SCORE = {
+    "string": "Duplicate Candidates From (Score)",
+    "help": "The score is the match probability in percent (0-100): how likely two partners are one customer. "
+    "Pairs of partners scoring at least this much (50 or more) are proposed as probable duplicates.",
+}
+DUPLICATE_AUTO_MERGE = {
+    "string": "Merge Sure Duplicates Automatically",
+    "help": "The scheduled action merges groups whose weakest link scores at least the auto-merge score "
+    "and that pass the safety checks; a journal keeps every merged partner's values. Off by default: "
+    "merging changes partners and deletes the merged ones, and Odoo ships its own automations off. "
+    "Review the duplicate candidates first, then switch it on.",
+}
+DUPLICATE_AUTO_SCORE = {
+    "string": "Merge Automatically From (Score)",
+    "help": "The match probability in percent (95-100) from which the scheduled action merges a group without "
+    "review. Moved customers, persons of another given name at one address and colleagues of one company "
+    "never score above 90, and so are never merged automatically.",
+}
 # duplicate scores are match probabilities in percent; candidates start at 50 at least, and
 # automatic merging well above the pairs that are only ever reviewed (engine REVIEW_ONLY_CAP)
 MIN_REVIEW_SCORE = 50
@@ -127,27 +146,9 @@ class ResCompany(models.Model):
         "a reset to draft or a cancellation take them back. Empty: invoices earn no points.",
     )
 
-    kundenbindung_duplicate_review_score = fields.Float(
-        string="Duplicate Candidates From (Score)",
-        default=REVIEW_THRESHOLD,
-        help="The score is the match probability in percent (0-100): how likely two partners are one customer. "
-        "Pairs of partners scoring at least this much (50 or more) are proposed as probable duplicates.",
-    )
-    kundenbindung_duplicate_auto_merge = fields.Boolean(
-        string="Merge Sure Duplicates Automatically",
-        default=False,
-        help="The scheduled action merges groups whose weakest link scores at least the auto-merge score "
-        "and that pass the safety checks; a journal keeps every merged partner's values. Off by default: "
-        "merging changes partners and deletes the merged ones, and Odoo ships its own automations off. "
-        "Review the duplicate candidates first, then switch it on.",
-    )
-    kundenbindung_duplicate_auto_score = fields.Float(
-        string="Merge Automatically From (Score)",
-        default=AUTO_MERGE_THRESHOLD,
-        help="The match probability in percent (95-100) from which the scheduled action merges a group without "
-        "review. Moved customers, persons of another given name at one address and colleagues of one company "
-        "never score above 90, and so are never merged automatically.",
-    )
+    kundenbindung_duplicate_review_score = fields.Float(default=REVIEW_THRESHOLD, **DUPLICATE_REVIEW_SCORE)
+    kundenbindung_duplicate_auto_merge = fields.Boolean(default=False, **DUPLICATE_AUTO_MERGE)
+    kundenbindung_duplicate_auto_score = fields.Float(default=AUTO_MERGE_THRESHOLD, **DUPLICATE_AUTO_SCORE)
     kundenbindung_duplicate_model = fields.Json(
         string="Duplicate Match Model",
         readonly=True,

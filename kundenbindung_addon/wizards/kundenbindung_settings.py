@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..models.res_company import DUPLICATE_AUTO_MERGE, DUPLICATE_AUTO_SCORE, DUPLICATE_REVIEW_SCORE
+
 # wizard field -> res.company field "kundenbindung_<name>"
 FIELDS = (
     "window_months",
@@ -129,21 +131,9 @@ class KundenbindungSettings(models.TransientModel):
         string="Follow Up Within (Days)", help="Deadline of the to-do, in days after the answer."
     )
 
-    duplicate_review_score = fields.Float(
-        string="Duplicate Candidates From (Score)",
-        help="Pairs of partners scoring at least this much (0-100) are proposed as probable duplicates.",
-    )
-    duplicate_auto_merge = fields.Boolean(
-        string="Merge Sure Duplicates Automatically",
-        help="The scheduled action merges groups whose weakest link scores at least the auto-merge score "
-        "and that pass the safety checks; a journal keeps every merged partner's values. Off by default: "
-        "merging changes partners and deletes the merged ones, and Odoo ships its own automations off. "
-        "Review the duplicate candidates first, then switch it on.",
-    )
-    duplicate_auto_score = fields.Float(
-        string="Merge Automatically From (Score)",
-        help="Score (0-100) from which the scheduled action merges a group without review.",
-    )
+    duplicate_review_score = fields.Float(**DUPLICATE_REVIEW_SCORE)
+    duplicate_auto_merge = fields.Boolean(**DUPLICATE_AUTO_MERGE)
+    duplicate_auto_score = fields.Float(**DUPLICATE_AUTO_SCORE)
     merge_journal_months = fields.Integer(
         string="Keep Merge Journal (Months)",
         help="The personal data of merged partners kept in the merge journal (name, address, email, "
