@@ -52,7 +52,7 @@ ADDON = REPO / "kundenbindung_addon"
 sys.path.insert(0, str(ADDON))
 
 from engine import duplicates as dup  # noqa: E402
-from engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD, find_duplicates  # noqa: E402
+from engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD, automatic_groups, find_duplicates  # noqa: E402
 
 ALL_SETS = ("febrl1", "febrl2", "febrl3", "febrl4", "generator")
 # FEBRL's customer fields and their roles
@@ -222,7 +222,7 @@ def scores(data, review, auto, compared=None, seconds=None):
 def run_ours(data):
     index = data.frame.index
     started = time.perf_counter()
-    pairs, _groups = find_duplicates(data.frame, data.columns, region=data.region, threshold=REVIEW_THRESHOLD)
+    pairs, grouping = find_duplicates(data.frame, data.columns, region=data.region, threshold=REVIEW_THRESHOLD)
     seconds = time.perf_counter() - started
     review = label_codes(index, pairs["a"], pairs["b"])
     strong = pairs[pairs["score"] >= AUTO_MERGE_THRESHOLD]
@@ -230,7 +230,24 @@ def run_ours(data):
     # every pair the blocking lets through, scored or not (untimed)
     everything, _groups = find_duplicates(data.frame, data.columns, region=data.region, threshold=0)
     compared = label_codes(index, everything["a"], everything["b"])
-    return scores(data, review, auto, compared, seconds)
+    out = scores(data, review, auto, compared, seconds)
+    # what the scheduled merge would do: the groups sure at their weakest link, holding no
+    # two records that conflict (every pair of members counts)
+    merged = automatic_groups(pairs, grouping)
+    members = [sorted(m) for _g, m in merged.groupby(merged.to_numpy()).groups.items()]
+    left = [a for m in members for k, a in enumerate(m) for _b in m[k + 1 :]]
+    right = [b for m in members for k, _a in enumerate(m) for b in m[k + 1 :]]
+    codes = label_codes(index, pd.Series(left, dtype=object), pd.Series(right, dtype=object))
+    tp = int(np.isin(codes, data.truth, assume_unique=True).sum())
+    out["merged_precision"], out["merged_recall"] = ratio(tp, len(codes)), ratio(tp, len(data.truth))
+    out["notes"].append("merged groups P %.4f R %.4f" % (out["merged_precision"], out["merged_recall"]))
+    if data.entity is not None:
+        n = len(data.frame)
+        hard = np.isin(data.kind, HARD_KINDS)
+        wrong = (data.entity[codes // n] != data.entity[codes % n]) & (hard[codes // n] | hard[codes % n])
+        out["hard_negatives_merged"] = int(wrong.sum())
+        out["notes"].append("hard negatives merged %d" % out["hard_negatives_merged"])
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -688,7 +705,22 @@ def evaluate(results, scale):
             0.999,
             detail="%d auto pairs" % r["auto_pairs"],
         )
+    for name, r in ours.items():
+        check(
+            targets,
+            "%s automatic merging (groups) precision >= 0.999" % name,
+            r["merged_precision"],
+            0.999,
+            detail="recall %.4f" % r["merged_recall"],
+        )
     if "generator" in ours:
+        check(
+            targets,
+            "generator hard negatives merged == 0",
+            ours["generator"].get("hard_negatives_merged"),
+            0,
+            more=False,
+        )
         check(targets, "generator review recall >= 0.98", ours["generator"]["review_recall"], 0.98)
         check(
             targets,

@@ -158,6 +158,7 @@ LEVELS = {
     "postcode": ("exact", "typo", "area", "different"),
     "city": ("exact", "close", "different"),
     "phone": ("exact", "different"),
+    "mobile": ("exact", "different"),
     "email": ("exact", "local", "different"),
     "website": ("exact", "different"),
     "vat": ("exact", "typo", "different"),
@@ -179,6 +180,7 @@ M_DEFAULT = {
     "postcode": (0.85, 0.05, 0.03, 0.07),
     "city": (0.85, 0.08, 0.07),
     "phone": (0.8, 0.2),
+    "mobile": (0.85, 0.15),
     "email": (0.75, 0.05, 0.2),
     "website": (0.9, 0.1),
     "vat": (0.97, 0.0295, 0.0005),
@@ -198,6 +200,7 @@ U_DEFAULT = {
     "postcode": (0.0005, 0.002, 0.01, 0.9875),
     "city": (0.005, 0.005, 0.99),
     "phone": (0.0001, 0.9999),
+    "mobile": (0.00001, 0.99999),
     "email": (0.0001, 0.0001, 0.9998),
     "website": (0.001, 0.999),
     "vat": (0.0005, 0.0005, 0.999),
@@ -474,7 +477,7 @@ PASS_FIELDS = {
     "parent": ("parent",),
     "website": ("website",),
     "domain": ("email", "website"),
-    "phone": ("phone",),
+    "phone": ("phone", "mobile"),
 }
 
 
@@ -776,12 +779,15 @@ def _compare_chunk(prepared, pairs, cache):
     equal = np.zeros(n, dtype=bool)
     for left, left_shared in phones:
         for right, right_shared in phones:
-            usable = (left[i] >= 0) & (right[j] >= 0)
-            if left_shared or right_shared:
-                usable &= shared
+            if not (left_shared or right_shared):
+                continue  # mobile against mobile: a field of its own, below
+            usable = (left[i] >= 0) & (right[j] >= 0) & shared
             present |= usable
             equal |= usable & (left[i] == right[j])
     out["phone"] = graded(present, [equal])
+    # a mobile number is one person's: two different ones are two people, or one who changed
+    mobile = phones[1][0]
+    out["mobile"] = graded((mobile[i] >= 0) & (mobile[j] >= 0), [mobile[i] == mobile[j]])
     equal, has = both("email")
     local = derived("email", _local_part)
     out["email"] = graded(has, [equal, has & (local[i] == local[j])])
@@ -1083,7 +1089,7 @@ def _score_chunk(prepared, pairs, levels, model, tf):
         evidence[field] = bits
     # a move changes every part of an address at once: where a phone, an email or a VAT number ties the
     # pair, the disagreement of the address counts once, by its strongest part
-    tied = (levels["phone"].to_numpy() == 0) | (levels["email"].to_numpy() == 0) | (levels["vat"].to_numpy() == 0)
+    tied = _tied(levels) | (levels["vat"].to_numpy() == 0)
     moved = _moved(levels) & tied
     if moved.any():
         parts = np.column_stack([evidence[f] for f in ADDRESS_FIELDS])
@@ -1133,7 +1139,7 @@ def _conflicting(levels):
 
 def _tied(levels):
     """Pairs that share an email or a phone number."""
-    return (levels["phone"].to_numpy() == 0) | (levels["email"].to_numpy() == 0)
+    return (levels["phone"].to_numpy() == 0) | (levels["mobile"].to_numpy() == 0) | (levels["email"].to_numpy() == 0)
 
 
 def _same_year(levels):
@@ -1154,13 +1160,21 @@ def _review_only(levels):
     same_person &= levels["email"].to_numpy() == 0
     # another given name, or only alike (not a typo or a short form of it): a spouse, a child,
     # unless a personal identifier agrees
-    personal = (levels["birthdate"].to_numpy() == 0) | (levels["email"].to_numpy() == 0)
+    personal = (
+        (levels["birthdate"].to_numpy() == 0) | (levels["email"].to_numpy() == 0) | (levels["mobile"].to_numpy() == 0)
+    )
     other_given = (levels["given"].to_numpy() >= LEVELS["given"].index("similar")) & ~personal
     # "Hans Müller" and "Hans Müller jun.": father and son, or one of them written twice
     one_marked = levels["generation"].to_numpy() == 1
     # a company of another name at one address: a neighbour in the building, or renamed
     other_name = levels["name"].to_numpy() == len(LEVELS["name"]) - 1
-    return moved | other_given | one_marked | other_name | (colleagues & ~same_person) | _same_year(levels)
+    # another family name: married, or another person of that given name nearby, unless the
+    # whole address (street and house number) or a personal identifier agrees
+    street, number = levels["street"].to_numpy(), levels["number"].to_numpy()
+    at_home = (street >= 0) & (street <= 1) & (number == 0)
+    renamed = (levels["family"].to_numpy() == LEVELS["family"].index("different")) & ~personal & ~at_home
+    reviewed = moved | other_given | one_marked | other_name | renamed | (colleagues & ~same_person)
+    return reviewed | _same_year(levels)
 
 
 # ---------------------------------------------------------------- results

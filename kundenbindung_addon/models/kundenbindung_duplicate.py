@@ -50,6 +50,7 @@ def evidence_words(env):
         "postcode": env._("postcode"),
         "city": env._("city"),
         "phone": env._("phone"),
+        "mobile": env._("mobile"),
         "email": env._("email"),
         "website": env._("website"),
         "vat": env._("VAT number"),
