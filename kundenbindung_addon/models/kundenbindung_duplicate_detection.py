@@ -335,6 +335,11 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         # groups holding two partners that conflict (father and son both tied to a record without
         # a birth date), and groups too large to be sure of: reviewed, never merged automatically
         conflicting = set()
+        conflict_note = self.env._(
+            "Two of these partners cannot be one customer (two birth dates, two VAT numbers, jun. and sen., or "
+            "a person and a company), though each is tied to the group: review it, it is never merged "
+            "automatically."
+        )
         if prepared is not None and by_component:
             members = pd.Series(
                 {p: component for component, links in by_component.items() for r in links for p in (r.a, r.b)}
@@ -357,6 +362,8 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
                 # the best pair's evidence: language-neutral data, rendered when read
                 "evidence": best.evidence,
             }
+            if component in conflicting:
+                vals["merge_note"] = conflict_note
             pair_vals = [
                 {
                     "partner_a_id": int(row.a),

@@ -214,6 +214,7 @@ class TestDuplicateScores(TransactionCase):
         # each link alone is sure, but the group holds two people: a person decides
         self.assertGreaterEqual(group.score, self.company.kundenbindung_duplicate_auto_score)
         self.assertLessEqual(group.weakest_score, 90)
+        self.assertIn("cannot be one customer", group.merge_note)
         self.company.kundenbindung_duplicate_auto_merge = True
         Detection = self.env["kundenbindung.duplicate.detection"]
         Detection._cron_merge()
