@@ -508,6 +508,7 @@ def test_evidence_is_language_neutral_and_rendered_in_any_language():
     )[0]
     assert "Nachname gleich +" in german and "Vorname gleich +" in german
     assert explain_evidence(pd.Series(["not json"]))[0] == ""
+    assert explain_evidence([evidence]).tolist() == explain_evidence(pd.Series([evidence])).tolist()
 
 
 # ---------------------------------------------------------------- public data: a cut of FEBRL

@@ -1239,7 +1239,8 @@ def explain_evidence(evidence, labels=None, words=None, limit=6):
         ]
         return ", ".join(parts)
 
-    return pd.Series([render(v) for v in evidence], index=getattr(evidence, "index", None), dtype=object)
+    index = evidence.index if isinstance(evidence, pd.Series) else None
+    return pd.Series([render(v) for v in evidence], index=index, dtype=object)
 
 
 def find_duplicates(frame, columns, region="DE", threshold=REVIEW_THRESHOLD, max_block=None, changed=None):
