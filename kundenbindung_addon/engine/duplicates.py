@@ -41,6 +41,7 @@ Nothing here imports ``odoo``.
 
 import json
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -270,25 +271,33 @@ def prepare(frame, columns, region="DE"):
     else:
         person = (col("given_name") + " " + col("family_name")).str.strip()
         names = company.where(company != "", person)
-    legal = _each_unique(names, split_legal_form)
+    names_array = names.to_numpy(dtype=object)
     if "is_company" in columns:
         is_company = frame[columns["is_company"]].astype(object).where(frame[columns["is_company"]].notna(), False)
         is_company = is_company.astype(bool).to_numpy()
+        # the legal form is split off the names of companies only
+        legal = np.array([("", "")] * len(names_array) + [None], dtype=object)[:-1]
+        if is_company.any():
+            legal[is_company] = _each_unique(names_array[is_company], split_legal_form)
     else:
+        legal = _each_unique(names_array, split_legal_form)
         is_company = np.array([bool(x[1]) for x in legal]) | (company != "").to_numpy()
     # persons: given and family name, from their own roles or split from the name
-    split = _each_unique(names, split_person)
     given = _each_unique(col("given_name"), lambda v: split_generation(v)[0])
     family_gen = _each_unique(col("family_name"), split_generation)
     given_gen = _each_unique(col("given_name"), lambda v: split_generation(v)[1])
     family = np.array([f[0] for f in family_gen], dtype=object)
     generation = np.array([f[1] or g for f, g in zip(family_gen, given_gen)], dtype=object)
-    no_family = family == ""
-    family[no_family] = [s[1] for s in split[no_family]]
-    no_given = given == ""
-    given[no_given] = [s[0] for s in split[no_given]]
-    no_generation = generation == ""
-    generation[no_generation] = [s[2] for s in split[no_generation]]
+    unsplit = (family == "") & ~is_company
+    if unsplit.any():
+        split = _each_unique(names_array[unsplit], split_person)
+        family[unsplit] = [s[1] for s in split]
+        rows = np.flatnonzero(unsplit)
+        for k, (first, _last, mark) in zip(rows, split):
+            if not given[k]:
+                given[k] = first
+            if not generation[k]:
+                generation[k] = mark
     for values in (given, family, generation):
         values[is_company] = ""
     core = np.array([x[0] for x in legal], dtype=object)
@@ -445,13 +454,12 @@ def _passes(prepared):
 def _name_order(prepared):
     """Rank of every record in name order (family sound, family, given,
     name): the order of the sorted windows."""
+    # the rank of each value in its column's sorted distinct values: integers sort fast
     order = np.lexsort(
-        (
-            prepared["full_name"].to_numpy(dtype=object).astype(str),
-            prepared["name"].to_numpy(dtype=object).astype(str),
-            prepared["given"].to_numpy(dtype=object).astype(str),
-            prepared["family"].to_numpy(dtype=object).astype(str),
-        )
+        [
+            pd.factorize(prepared[name].to_numpy(dtype=object), sort=True)[0]
+            for name in ("full_name", "name", "given", "family")
+        ]
     )
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
@@ -602,9 +610,15 @@ def compare(prepared, pairs, cache=None):
     looked at only where a field differs and both sides have a value.
     Pairs are compared a chunk at a time, so that memory stays bounded."""
     cache = ({}, {}) if cache is None else cache
-    chunks = [
-        _compare_chunk(prepared, pairs[start : start + CHUNK], cache) for start in range(0, max(len(pairs), 1), CHUNK)
-    ]
+    starts = list(range(0, max(len(pairs), 1), CHUNK))
+    # the first chunk fills the cache of value codes; the others only read it, two at a time
+    # (numpy leaves the interpreter lock for most of the work)
+    chunks = [_compare_chunk(prepared, pairs[:CHUNK], cache)]
+    if len(starts) > 1:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            chunks += list(
+                pool.map(lambda start: _compare_chunk(prepared, pairs[start : start + CHUNK], cache), starts[1:])
+            )
     levels = pd.concat([chunk for chunk, _colleagues in chunks], ignore_index=True)
     levels.attrs["colleagues"] = np.concatenate([colleagues for _chunk, colleagues in chunks])
     return levels
@@ -931,6 +945,8 @@ def fit(prepared, pairs=None, levels=None, members=None, seed=0, cache=None):
     if levels.empty:
         return model
     matrix = levels[list(FIELDS)].to_numpy(dtype=np.int8)
+    # the distinct patterns of all pairs, and each pair's: a pass counts its pairs' patterns
+    patterns, counts, inverse = _patterns(matrix)
     if not members:
         members = [("all", np.arange(len(matrix)))]
     seen = {f: np.zeros(len(LEVELS[f])) for f in FIELDS}
@@ -938,9 +954,11 @@ def fit(prepared, pairs=None, levels=None, members=None, seed=0, cache=None):
         if len(rows) < 2:
             continue
         ignored = [FIELDS.index(f) for f in PASS_FIELDS.get(name, ())]
-        part = matrix[rows].copy()
+        part_counts = np.bincount(inverse[rows], minlength=len(patterns)).astype(float)
+        used = part_counts > 0
+        part = patterns[used].copy()
         part[:, ignored] = -1
-        found = _em(model, *_patterns(part), ignored)
+        found = _em(model, part, part_counts[used], ignored)
         for k, field in enumerate(FIELDS):
             if k not in ignored:
                 seen[field] += found[field]
@@ -950,7 +968,6 @@ def fit(prepared, pairs=None, levels=None, members=None, seed=0, cache=None):
     # then all compared pairs together: the share of duplicates among all pairs of records
     # (u was counted on random pairs, so the prior is that of a random pair, and the
     # posterior of a compared pair is right however it was chosen), m refined with it
-    patterns, counts = _patterns(matrix)
     total = max(len(prepared) * (len(prepared) - 1) / 2, 1.0)
     # a small table says little about its share of duplicates: assume the usual one
     model.prior = min(DUPLICATES_PER_RECORD * len(prepared) / total, 0.5)
@@ -972,17 +989,18 @@ def fit(prepared, pairs=None, levels=None, members=None, seed=0, cache=None):
 
 
 def _patterns(matrix):
-    """Distinct comparison patterns and how many pairs have each (a pattern
-    packed into one integer, three bits a field, to count it fast)."""
+    """Distinct comparison patterns, how many pairs have each, and the
+    pattern of every pair (a pattern packed into one integer, three bits a
+    field, to count it fast)."""
     packed = np.zeros(len(matrix), dtype=np.int64)
     for k in range(matrix.shape[1]):
         packed |= (matrix[:, k].astype(np.int64) + 1) << (3 * k)
-    values = np.sort(packed)
-    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-    counts = np.diff(np.r_[starts, len(values)])
-    values = values[starts]
+    values = _distinct(packed)
+    # few distinct patterns: a binary search finds each pair's
+    inverse = np.searchsorted(values, packed)
+    counts = np.bincount(inverse, minlength=len(values))
     patterns = (values[:, None] >> (3 * np.arange(matrix.shape[1], dtype=np.int64))) & 7
-    return patterns.astype(np.int16) - 1, counts.astype(float)
+    return patterns.astype(np.int16) - 1, counts.astype(float), inverse
 
 
 def _posterior(model, patterns, prior=None):
