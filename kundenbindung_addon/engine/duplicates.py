@@ -140,7 +140,7 @@ TF_MIN_RECORDS = 500
 DUPLICATES_PER_RECORD = 0.05
 RANDOM_PAIRS = 300_000
 # pairs compared and scored at a time
-CHUNK = 1_000_000
+CHUNK = 500_000
 EM_ITERATIONS = 40
 
 # field -> its levels, best first; a field with no value on one side gives no evidence
