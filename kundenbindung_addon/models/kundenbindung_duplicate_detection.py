@@ -18,6 +18,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, config
 
 from ..engine.duplicates import (
+    NORMALISATION,
     PREPARED_COLUMNS,
     REVIEW_ONLY_CAP,
     Model,
@@ -109,8 +110,9 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         self.env["res.partner"].flush_model()
         region = company.country_id.code or "DE"
         values = [SQL(f"{source} AS {role}") for role, source in SOURCES.items()]
-        # a row's text tells NULL from "" and keeps every value in its place; the region reads the phones
-        fingerprint = SQL(f"md5(ROW({', '.join(SOURCES.values())}, %s)::text)", region)
+        # a row's text tells NULL from "" and keeps every value in its place; the region reads the
+        # phones; a new way of normalising (the engine's version of it) normalises everything again
+        fingerprint = SQL(f"md5(ROW({', '.join(SOURCES.values())}, %s, %s)::text)", region, NORMALISATION)
         cr.execute(
             SQL(
                 """
