@@ -572,3 +572,35 @@ def test_automatic_merging_never_takes_two_people_of_one_household_or_firm(corru
     assert (entities.groupby(merged.to_numpy()).nunique() == 1).all()
     hard = module.hard_negative_pairs(data)
     assert not any(a in merged.index and b in merged.index and merged[a] == merged[b] for a, b in hard)
+
+
+def test_two_legal_forms_are_reviewed_never_merged_automatically():
+    data = frame(
+        [
+            {
+                "name": "Wirth Sanitär e.K.",
+                "street": "Hermighausenallee 83",
+                "zip": "41308",
+                "city": "Saarlouis",
+                "email": "info@wirth-sanitaer.de",
+            },
+            {
+                "name": "Wirth Sanitär GmbH",
+                "street": "Hermighausenallee 83",
+                "zip": "41308",
+                "city": "Saarlouis",
+                "email": "info@wirth-sanitaer.de",
+            },
+            {
+                "name": "Wirth Sanitaer e. K.",
+                "street": "Hermighausenallee 83",
+                "zip": "41308",
+                "city": "Saarlouis",
+                "email": "info@wirth-sanitaer.de",
+            },
+        ]
+    )
+    pairs, _groups = find_duplicates(data, COLUMNS, threshold=0)
+    score = {(a, b): s for a, b, s in zip(pairs["a"], pairs["b"], pairs["score"])}
+    assert REVIEW_THRESHOLD <= score[(0, 1)] <= REVIEW_ONLY_CAP
+    assert score[(0, 2)] >= AUTO_MERGE_THRESHOLD

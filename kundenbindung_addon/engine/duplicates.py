@@ -1193,7 +1193,10 @@ def _review_only(levels):
     street, number = levels["street"].to_numpy(), levels["number"].to_numpy()
     at_home = (street >= 0) & (street <= 1) & (number == 0)
     renamed = (levels["family"].to_numpy() == LEVELS["family"].index("different")) & ~personal & ~at_home
-    reviewed = moved | other_given | one_marked | other_name | renamed | (colleagues & ~same_person)
+    # two legal forms (a GmbH and its OHG, an e.K. that became a GmbH): two legal entities, or one
+    # written wrongly; a person decides
+    other_form = levels["legal_form"].to_numpy() == LEVELS["legal_form"].index("different")
+    reviewed = moved | other_given | one_marked | other_name | other_form | renamed | (colleagues & ~same_person)
     return reviewed | _same_year(levels)
 
 
