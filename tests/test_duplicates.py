@@ -604,3 +604,72 @@ def test_two_legal_forms_are_reviewed_never_merged_automatically():
     score = {(a, b): s for a, b, s in zip(pairs["a"], pairs["b"], pairs["score"])}
     assert REVIEW_THRESHOLD <= score[(0, 1)] <= REVIEW_ONLY_CAP
     assert score[(0, 2)] >= AUTO_MERGE_THRESHOLD
+
+
+def test_a_shared_family_email_or_mobile_does_not_make_spouses_one_person():
+    found, _pairs = scores(
+        [
+            {"name": "Hans Müller", "email": "familie.mueller@web.de"},
+            {"name": "Helga Müller", "email": "familie.mueller@web.de"},
+            {"name": "Anna Müller", "mobile": "0171 5550001"},
+            {"name": "Lena Müller", "mobile": "0171 5550001"},
+        ]
+    )
+    assert found[(0, 1)] <= REVIEW_ONLY_CAP
+    assert found[(2, 3)] <= REVIEW_ONLY_CAP
+
+
+def test_father_and_son_with_two_emails_and_no_birth_dates_are_reviewed():
+    found, _pairs = scores(
+        [
+            {"name": "Hans Müller", "email": "hans.mueller@web.de"},
+            {"name": "Hans Müller", "email": "h.mueller.jr@gmx.de"},
+            {"name": "Hans Müller", "email": "hans.mueller@web.de"},
+        ]
+    )
+    assert found[(0, 1)] <= REVIEW_ONLY_CAP
+    assert found[(0, 2)] >= AUTO_MERGE_THRESHOLD
+
+
+def test_names_in_other_scripts_are_compared():
+    found, _pairs = scores(
+        [
+            {"name": "Иван Петров"},
+            {"name": "Мария Петрова"},
+            {"name": "Иван Петров", "email": "ivan@example.ru"},
+        ]
+    )
+    assert found[(0, 1)] <= REVIEW_ONLY_CAP
+    assert found[(0, 2)] >= REVIEW_THRESHOLD
+
+
+def test_a_record_without_a_given_name_does_not_tie_spouses_into_a_sure_group():
+    rows = [
+        {"given_name": "Hans", "family_name": "Müller"},
+        {"given_name": "", "family_name": "Müller"},
+        {"given_name": "Helga", "family_name": "Müller"},
+    ]
+    data = pd.DataFrame([{**HOME, **row} for row in rows]).drop(columns=["name"])
+    roles = {
+        **{k: v for k, v in PEOPLE.items() if k != "name"},
+        "given_name": "given_name",
+        "family_name": "family_name",
+    }
+    pairs, grouped = find_duplicates(data, roles)
+    from engine.duplicates import automatic_groups
+
+    assert automatic_groups(pairs, grouped).empty
+
+
+def test_namesakes_with_nothing_else_in_common_are_reviewed():
+    data = pd.DataFrame({"name": ["Hans Müller", "Hans Müller"], "is_company": [False, False]})
+    pairs, _groups = find_duplicates(data, {"name": "name", "is_company": "is_company"})
+    assert REVIEW_THRESHOLD <= pairs.at[0, "score"] <= REVIEW_ONLY_CAP
+
+
+def test_an_empty_table_has_no_duplicates():
+    empty = frame([{"name": "x"}]).iloc[:0]
+    pairs, grouped = find_duplicates(empty, COLUMNS)
+    assert pairs.empty and grouped.empty
+    pairs, grouped = find_duplicates(empty, {"name": "name"})
+    assert pairs.empty and grouped.empty

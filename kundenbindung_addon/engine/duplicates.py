@@ -283,7 +283,7 @@ def prepare(frame, columns, region="DE"):
             legal[is_company] = _each_unique(names_array[is_company], split_legal_form)
     else:
         legal = _each_unique(names_array, split_legal_form)
-        is_company = np.array([bool(x[1]) for x in legal]) | (company != "").to_numpy()
+        is_company = np.array([bool(x[1]) for x in legal], dtype=bool) | (company != "").to_numpy(dtype=bool)
     # persons: given and family name, from their own roles or split from the name
     given = _each_unique(col("given_name"), lambda v: split_generation(v)[0])
     family_gen = _each_unique(col("family_name"), split_generation)
@@ -711,7 +711,9 @@ def _compare_chunk(prepared, pairs, cache):
     g_exact = g_equal | (swapped & (crossed >= 0.999))
     first = derived("given", _first_word)
     g1_equal = (first[i] == first[j]) & (first[i] >= 0)
-    one_letter = per_record("one_letter", lambda: np.array([len(g) == 1 for g in text[("given", "_first_word")]]))
+    one_letter = per_record(
+        "one_letter", lambda: np.array([len(g) == 1 for g in text[("given", "_first_word")]], dtype=bool)
+    )
     letter = derived("given", _first_letter)
     initial = has_given & (one_letter[i] | one_letter[j]) & (letter[i] == letter[j])
     nick = derived("given", _nickname_key)
@@ -1178,12 +1180,23 @@ def _review_only(levels):
         colleagues = np.zeros(len(levels), dtype=bool)
     same_person = (levels["given"].to_numpy() == 0) & (levels["family"].to_numpy() == 0)
     same_person &= levels["email"].to_numpy() == 0
-    # another given name, or only alike (not a typo or a short form of it): a spouse, a child,
-    # unless a personal identifier agrees
-    personal = (
-        (levels["birthdate"].to_numpy() == 0) | (levels["email"].to_numpy() == 0) | (levels["mobile"].to_numpy() == 0)
-    )
-    other_given = (levels["given"].to_numpy() >= LEVELS["given"].index("similar")) & ~personal
+    # a given name only alike (not a typo or a short form of it), or an initial: unless a personal
+    # identifier agrees; another given name: a spouse, a child, even with the family's shared
+    # email or mobile, unless the birth date agrees
+    birthdate = levels["birthdate"].to_numpy() == 0
+    personal = birthdate | (levels["email"].to_numpy() == 0) | (levels["mobile"].to_numpy() == 0)
+    given = levels["given"].to_numpy()
+    other_given = (
+        (given == LEVELS["given"].index("similar")) | (given == LEVELS["given"].index("initial"))
+    ) & ~personal
+    other_given |= (given == LEVELS["given"].index("different")) & ~birthdate
+    # persons of one name and home with two emails or two mobiles and nothing personal in common:
+    # father and son, or one person with two addresses; a person decides
+    persons = levels["given"].to_numpy() >= 0
+    two_contacts = persons & ((levels["email"].to_numpy() == 2) | (levels["mobile"].to_numpy() == 1)) & ~personal
+    # nothing but the names agree (a small table's namesakes): a person decides
+    evidence = [f for f in FIELDS if f not in ("kind", "name", "legal_form", "given", "family", "generation")]
+    name_only = ~np.logical_or.reduce([(levels[f].to_numpy() >= 0) & (levels[f].to_numpy() <= 1) for f in evidence])
     # "Hans Müller" and "Hans Müller jun.": father and son, or one of them written twice
     one_marked = levels["generation"].to_numpy() == 1
     # a company of another name at one address: a neighbour in the building, or renamed
@@ -1196,7 +1209,8 @@ def _review_only(levels):
     # two legal forms (a GmbH and its OHG, an e.K. that became a GmbH): two legal entities, or one
     # written wrongly; a person decides
     other_form = levels["legal_form"].to_numpy() == LEVELS["legal_form"].index("different")
-    reviewed = moved | other_given | one_marked | other_name | other_form | renamed | (colleagues & ~same_person)
+    reviewed = moved | other_given | one_marked | other_name | other_form | renamed | two_contacts | name_only
+    reviewed |= colleagues & ~same_person
     return reviewed | _same_year(levels)
 
 
@@ -1324,9 +1338,10 @@ def _subset(levels, keep):
 
 def conflicting_groups(prepared, grouping, max_size=MAX_GROUP, cache=None):
     """The groups (of ``grouping``: index label -> group) holding two
-    records that conflict (see ``_conflicting``), though each is tied to
-    the group by others: father and son both linked to a record of "Hans
-    Müller" without a birth date. Such a group is reviewed, never merged
+    records that conflict (see ``_conflicting``) or that a person must
+    look at (``_review_only``), though each is tied to the group by
+    others: father and son both linked to a record of "Hans Müller"
+    without a birth date. Such a group is reviewed, never merged
     automatically; so is a group larger than ``max_size``."""
     found = set()
     if grouping is None or grouping.empty:
@@ -1342,7 +1357,10 @@ def conflicting_groups(prepared, grouping, max_size=MAX_GROUP, cache=None):
             pairs.append((group, np.column_stack((rows[left], rows[right]))))
     if pairs:
         everything = np.vstack([p for _group, p in pairs])
-        conflict = _conflicting(compare(prepared, everything, cache))
+        levels = compare(prepared, everything, cache)
+        # two of them that cannot be one, or that a person must look at (spouses both tied to a
+        # record without a given name)
+        conflict = _conflicting(levels) | _review_only(levels)
         owners = np.concatenate([np.full(len(p), g, dtype=object) for g, p in pairs])
         found |= set(owners[conflict].tolist())
     return found

@@ -84,7 +84,8 @@ _STREET_SUFFIX = re.compile(r"(strasse|str\.?)(?=\s|$)")
 _HOUSE_NUMBER = re.compile(r"\s*(\d+\s*[a-z]?(\s*[-/]\s*\d+\s*[a-z]?)?)\s*$")
 
 
-_NOT_WORD = re.compile(r"[^a-z0-9&]+")
+# what is not a letter (of any script), a digit or "&" separates words
+_NOT_WORD = re.compile(r"[^\w&]+|_+")
 
 
 def fold(text):
@@ -113,7 +114,7 @@ def split_legal_form(name):
     text = name.translate(FOLD).lower().replace(".", "")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    words = re.sub(r"[^a-z0-9&()]+", " ", text).split()
+    words = re.sub(r"[^\w&()]+|_+", " ", text).split()
     for size in range(min(_MAX_LEGAL_WORDS, len(words) - 1), 0, -1):
         key = "".join(words[-size:])
         form = _LEGAL_BY_KEY.get(key)
