@@ -134,6 +134,12 @@ class KundenbindungDuplicateGroup(models.Model):
     )
     journal_ids = fields.One2many("kundenbindung.merge.journal", "group_id", string="Merge Journal", readonly=True)
     merge_note = fields.Text(readonly=True, help="Why the scheduled action did not merge this group.")
+    holds_conflict = fields.Boolean(
+        string="Holds Two Customers",
+        readonly=True,
+        help="Two of the group's partners cannot be one customer, or must be looked at (two birth dates, "
+        "spouses, father and son), though each is tied to the group: it is never merged automatically.",
+    )
     merged_date = fields.Datetime(string="Merged On", readonly=True)
     merged_by_id = fields.Many2one("res.users", readonly=True)
     auto_merged = fields.Boolean(string="Merged Automatically", readonly=True)

@@ -214,7 +214,8 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         threshold = company.kundenbindung_duplicate_review_score if threshold is None else threshold
         since = company.kundenbindung_duplicates_date
         kept = {} if full or not since else company.sudo().kundenbindung_duplicate_model or {}
-        model = Model.from_dict(kept)
+        # a model of another normalisation would meet keys of two kinds: a full search again
+        model = Model.from_dict(kept) if kept.get("normalisation") == NORMALISATION else None
         normalised = self._refresh_keys(company, since - CHANGE_MARGIN if model is not None else None)
         prepared, changed_on = self._keys(company)
         if model is not None and len(prepared) > REFIT_GROWTH * kept.get("partners", 0):
@@ -231,7 +232,9 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         pairs, _components = match(prepared, threshold=threshold, changed=changed, model=model)
         engine_done = time.perf_counter()
         if not incremental:
-            company.sudo().kundenbindung_duplicate_model = dict(pairs.attrs["model"].to_dict(), partners=len(prepared))
+            company.sudo().kundenbindung_duplicate_model = dict(
+                pairs.attrs["model"].to_dict(), partners=len(prepared), normalisation=NORMALISATION
+            )
         self.env["kundenbindung.duplicate.dismissal"].flush_model()
         # the engine's pairs are not ordered: either partner may be the dismissal's first
         ids = sorted(set(pairs["a"].tolist()) | set(pairs["b"].tolist()))
@@ -317,55 +320,53 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         kept = old[~stale]
         known = set(zip(kept["a"], kept["b"]))
         fresh = new[[(a, b) not in known for a, b in zip(new["a"], new["b"])]]
-        changed_groups = set(old.loc[stale, "group_id"])
         combined = pd.concat([kept, fresh], ignore_index=True).sort_values("score", ascending=False, kind="stable")
         components = connected_groups(combined) if len(combined) else pd.Series(dtype="int64")
         combined["component"] = combined["a"].map(components)
-        interesting = set(
-            combined.loc[(combined["pair_id"] == 0) | combined["group_id"].isin(changed_groups), "component"]
-        )
         group_of_partner = dict(zip(membership["partner_id"], membership["group_id"]))
         members_of_group = membership.groupby("group_id")["partner_id"].agg(lambda s: sorted(s)).to_dict()
-        touched = set(combined.loc[~combined["component"].isin(interesting), "group_id"]) - {0}
+        touched = set()
         today = fields.Date.context_today(self)
         created = updated = 0
         new_vals, new_pairs_of = [], []
         # plain rows, one pass: per-component DataFrame slices are far too slow for thousands of groups
         by_component = {}
-        for row in combined[combined["component"].isin(interesting)].itertuples(index=False):
+        for row in combined.itertuples(index=False):
             by_component.setdefault(row.component, []).append(row)
-        # groups holding two partners that conflict (father and son both tied to a record without
-        # a birth date), and groups too large to be sure of: reviewed, never merged automatically
+        # groups holding two partners that conflict or that a person must look at (father and son,
+        # or spouses, both tied to a record without a birth date or given name), and groups too large
+        # to be sure of: reviewed, never merged automatically; looked at for every open group, as a
+        # partner's change elsewhere can make a group that did not change hold two people
         conflicting = set()
-        conflict_note = self.env._(
-            "Two of these partners cannot be one customer (two birth dates, two VAT numbers, jun. and sen., or "
-            "a person and a company), though each is tied to the group: review it, it is never merged "
-            "automatically."
-        )
         if prepared is not None and by_component:
             members = pd.Series(
                 {p: component for component, links in by_component.items() for r in links for p in (r.a, r.b)}
             )
             conflicting = conflicting_groups(prepared, members)
+        stored = {
+            g["id"]: (g["weakest_score"], g["holds_conflict"])
+            for g in Group.browse(sorted(set(membership["group_id"]))).read(["weakest_score", "holds_conflict"])
+        }
         for component, links in by_component.items():
             members = sorted({r.a for r in links} | {r.b for r in links})
             hits = sorted({group_of_partner[p] for p in members if p in group_of_partner})
             links_fresh = [r for r in links if not r.pair_id]
+            holds_conflict = component in conflicting
+            weakest = min(bottleneck((r.a, r.b, r.score) for r in links), REVIEW_ONLY_CAP if holds_conflict else 100.0)
             if len(hits) == 1 and not links_fresh and members_of_group.get(hits[0]) == members:
+                # the same pairs: only how sure the group is may have changed
+                if stored.get(hits[0]) != (weakest, holds_conflict):
+                    Group.browse(hits[0]).write({"weakest_score": weakest, "holds_conflict": holds_conflict})
                 touched.add(hits[0])
                 continue
             best = links[0]
             vals = {
                 "score": float(best.score),
-                "weakest_score": min(
-                    bottleneck((r.a, r.b, r.score) for r in links),
-                    REVIEW_ONLY_CAP if component in conflicting else 100.0,
-                ),
+                "weakest_score": weakest,
+                "holds_conflict": holds_conflict,
                 # the best pair's evidence: language-neutral data, rendered when read
                 "evidence": best.evidence,
             }
-            if component in conflicting:
-                vals["merge_note"] = conflict_note
             pair_vals = [
                 {
                     "partner_a_id": int(row.a),

@@ -189,6 +189,15 @@ class TestDuplicateScores(TransactionCase):
             again = Detection._refresh_keys(self.company)
         self.assertIn(contact.id, again)
         self.assertGreater(len(again), len(self.others))
+        # and the next search is a full one, with keys of one kind only
+        self.assertTrue(self.detect(full=True)["full"])
+        self.edited_since_last_search(contact, {"name": "Ida Lerche"})
+        self.assertFalse(self.detect()["full"])
+        self.edited_since_last_search(contact, {"name": "Ida Lerch"})
+        with patch.object(detection_module, "NORMALISATION", "a later version"):
+            stats = self.detect()
+        self.assertTrue(stats["full"])
+        self.assertEqual(stats["normalised"], stats["partners"])
 
     def test_birth_date_tells_father_and_son_apart(self):
         self.detect()
@@ -221,12 +230,35 @@ class TestDuplicateScores(TransactionCase):
         # each link alone is sure, but the group holds two people: a person decides
         self.assertGreaterEqual(group.score, self.company.kundenbindung_duplicate_auto_score)
         self.assertLessEqual(group.weakest_score, 90)
-        self.assertIn("cannot be one customer", group.merge_note)
+        self.assertTrue(group.holds_conflict)
         self.company.kundenbindung_duplicate_auto_merge = True
         Detection = self.env["kundenbindung.duplicate.detection"]
         Detection._cron_merge()
         self.assertEqual(group.state, "new")
         self.assertTrue((self.father | self.son | third).exists() == self.father | self.son | third)
+
+    def test_a_birth_date_entered_later_holds_back_a_group_whose_pairs_stay(self):
+        home = {
+            "name": "Karl Oberdorfer",
+            "street": "Tannenweg 3",
+            "zip": "79100",
+            "city": "Freiburg",
+            "phone": "0761 445566",
+            "company_id": self.company.id,
+        }
+        first, second, third = self.env["res.partner"].create(
+            [dict(home, kundenbindung_birthdate=D(1950, 3, 1)), dict(home), dict(home, street="Tannenweg 3a")]
+        )
+        self.detect(full=True)
+        group = self.group_of(third)
+        self.assertEqual(group.partner_ids, first | second | third)
+        self.assertGreaterEqual(group.weakest_score, self.company.kundenbindung_duplicate_auto_score)
+        # the second turns out to be the son: his pair with the father goes, the others stay as they were
+        self.edited_since_last_search(second, {"kundenbindung_birthdate": D(1980, 7, 12)})
+        self.detect()
+        self.assertEqual(group.partner_ids, first | second | third)
+        self.assertLessEqual(group.weakest_score, 90)
+        self.assertTrue(group.holds_conflict)
 
     # ------------------------------------------------------------------ explanations
 
