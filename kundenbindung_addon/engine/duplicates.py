@@ -650,6 +650,16 @@ def _compare_chunk(prepared, pairs, cache):
             codes[key] = _codes(values)
         return codes[key]
 
+    def per_distinct(rows, code, function):
+        """``function(k)`` of the pairs ``rows``, computed once per distinct pair of values
+        (by ``code``, a column's codes): names repeat, and so do their pairs."""
+        if not len(rows):
+            return np.zeros(0, dtype=bool)
+        keys = code[i[rows]] * (int(code.max(initial=0)) + 2) + code[j[rows]]
+        distinct, first_row, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        values = np.array([function(rows[k]) for k in first_row], dtype=bool)
+        return values[inverse.ravel()]
+
     def per_record(name, function):
         if name not in codes:
             codes[name] = function()
@@ -721,23 +731,25 @@ def _compare_chunk(prepared, pairs, cache):
     known = (nick[i] >= 0) & (nick[j] >= 0)
     several_nicks = per_record("several_nicks", lambda: np.array([v == "*" for v in shared_nick], dtype=bool))
     short = has_given & known & (nick[i] == nick[j]) & ~several_nicks[i]
-    for k in np.flatnonzero(has_given & ~short & known & (several_nicks[i] | several_nicks[j])):
-        short[k] = same_given_name(text[("given", "_first_word")][i[k]], text[("given", "_first_word")][j[k]])
+    words = text[("given", "_first_word")]
+    rows = np.flatnonzero(has_given & ~short & known & (several_nicks[i] | several_nicks[j]))
+    short[rows] = per_distinct(rows, first, lambda k: same_given_name(words[i[k]], words[j[k]]))
     # "Klaus" and "Klaus-Dieter" may be one man or father and son: similar, not close
     first_only = has_given & ~g_exact & g1_equal
     # "Jan" and "Jana", "Michael" and "Michaela": two names, however alike they are written
     other_sex = np.zeros(n, dtype=bool)
-    for k in np.flatnonzero(has_given & ~g_exact & ~first_only & (given_sim >= 0.8)):
-        other_sex[k] = _female_form(text[("given", "_first_word")][i[k]], text[("given", "_first_word")][j[k]])
+    rows = np.flatnonzero(has_given & ~g_exact & ~first_only & (given_sim >= 0.8))
+    other_sex[rows] = per_distinct(rows, first, lambda k: _female_form(words[i[k]], words[j[k]]))
     close_given = ((given_sim >= 0.92) | short) & ~first_only & ~other_sex
     similar_given = ((given_sim >= 0.8) | first_only) & ~other_sex
     out["given"] = graded(has_given, [g_exact, close_given, similar_given, initial & ~other_sex])
     # a double name shortened ("mueller luedenscheidt" / "mueller"): one contains the other
     contained = np.zeros(n, dtype=bool)
     several = per_record("several", lambda: np.array([" " in f for f in text["family"]], dtype=bool))
-    for k in np.flatnonzero(has_family & ~f_equal & (family_sim < 0.92) & (several[i] | several[j])):
-        x, y = set(text["family"][i[k]].split()), set(text["family"][j[k]].split())
-        contained[k] = x <= y or y <= x
+    rows = np.flatnonzero(has_family & ~f_equal & (family_sim < 0.92) & (several[i] | several[j]))
+    contained[rows] = per_distinct(
+        rows, column("family"), lambda k: _contains(text["family"][i[k]], text["family"][j[k]])
+    )
     sound_equal, _has_sound = both("phonetic")
     f_exact = f_equal | (swapped & (crossed >= 0.999))
     out["family"] = graded(has_family, [f_exact, (family_sim >= 0.92) | sound_equal, (family_sim >= 0.8) | contained])
@@ -863,6 +875,13 @@ def _edits(a, b, where):
     if where.any():
         out[where] = cpdist(a[where].tolist(), b[where].tolist(), scorer=OSA.distance, workers=-1)
     return out
+
+
+def _contains(a, b):
+    """Whether the words of one name are all in the other ("mueller" and
+    "mueller luedenscheidt")."""
+    x, y = set(a.split()), set(b.split())
+    return x <= y or y <= x
 
 
 def _female_form(a, b):
@@ -1168,7 +1187,7 @@ def _same_year(levels):
     return levels["birthdate"].to_numpy() == LEVELS["birthdate"].index("year")
 
 
-def _review_only(levels):
+def _review_only(levels, two_people=False):
     """Pairs a person must look at, whatever their score: tied only by an
     email or phone at another address (a customer who moved), persons of
     another given name at one address (spouses, children) unless their
@@ -1209,9 +1228,10 @@ def _review_only(levels):
     # two legal forms (a GmbH and its OHG, an e.K. that became a GmbH): two legal entities, or one
     # written wrongly; a person decides
     other_form = levels["legal_form"].to_numpy() == LEVELS["legal_form"].index("different")
-    reviewed = moved | other_given | one_marked | other_name | other_form | renamed | two_contacts | name_only
+    # (``two_people``: only the reasons that may be two people, not a move or too little evidence)
+    reviewed = other_given | one_marked | other_name | other_form | renamed | two_contacts | _same_year(levels)
     reviewed |= colleagues & ~same_person
-    return reviewed | _same_year(levels)
+    return reviewed if two_people else reviewed | moved | name_only
 
 
 # ---------------------------------------------------------------- results
@@ -1338,8 +1358,8 @@ def _subset(levels, keep):
 
 def conflicting_groups(prepared, grouping, max_size=MAX_GROUP, cache=None):
     """The groups (of ``grouping``: index label -> group) holding two
-    records that conflict (see ``_conflicting``) or that a person must
-    look at (``_review_only``), though each is tied to the group by
+    records that conflict (see ``_conflicting``) or that may be two people
+    (``_review_only``: spouses, father and son), though each is tied to the group by
     others: father and son both linked to a record of "Hans Müller"
     without a birth date. Such a group is reviewed, never merged
     automatically; so is a group larger than ``max_size``."""
@@ -1360,7 +1380,7 @@ def conflicting_groups(prepared, grouping, max_size=MAX_GROUP, cache=None):
         levels = compare(prepared, everything, cache)
         # two of them that cannot be one, or that a person must look at (spouses both tied to a
         # record without a given name)
-        conflict = _conflicting(levels) | _review_only(levels)
+        conflict = _conflicting(levels) | _review_only(levels, two_people=True)
         owners = np.concatenate([np.full(len(p), g, dtype=object) for g, p in pairs])
         found |= set(owners[conflict].tolist())
     return found
