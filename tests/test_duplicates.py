@@ -673,3 +673,10 @@ def test_an_empty_table_has_no_duplicates():
     assert pairs.empty and grouped.empty
     pairs, grouped = find_duplicates(empty, {"name": "name"})
     assert pairs.empty and grouped.empty
+
+
+def test_companies_entered_without_an_address_are_compared():
+    data = frame([{"name": "Oberdorfer Maschinenbau GmbH"}, {"name": "Oberdorfer Maschinenbau G.m.b.H."}])
+    pairs, _groups = find_duplicates(data, COLUMNS)
+    assert list(zip(pairs["a"], pairs["b"])) == [(0, 1)]
+    assert pairs.at[0, "score"] <= REVIEW_ONLY_CAP  # nothing but the name: a person decides

@@ -418,6 +418,7 @@ def _passes(prepared):
         low = np.where((x < 0) | (y < 0), -1, low)
         return low, high
 
+    company_sound = _codes(only(_each_unique(col["phonetic"], lambda c: " ".join(c.split()[:2])), company))
     starts = either_order(
         *_shared_codes(_each_unique(col["given"], lambda g: g[:2]), _each_unique(col["family"], lambda f: f[:2]))
     )
@@ -429,10 +430,9 @@ def _passes(prepared):
         ("names", *key(*either_order(sound, given_sound))),
         ("starts", *key(*starts)),
         # companies: the sound of their name's first words, and its first word, in the postcode area
-        (
-            "company+area",
-            *key(_codes(only(_each_unique(col["phonetic"], lambda c: " ".join(c.split()[:2])), company)), area),
-        ),
+        ("company+area", *key(company_sound, area)),
+        # and alone: companies entered without an address
+        ("company", *key(company_sound)),
         # persons: the given name in the postcode area (a typo in the family name)
         ("word+area", *key(_codes(_first(col["name"])), area)),
         ("street", *key(_codes(col["street"]))),
@@ -478,6 +478,7 @@ PASS_FIELDS = {
     "street": ("street",),
     "names": ("family", "given"),
     "company+area": ("name", "postcode"),
+    "company": ("name",),
     "word+area": ("name", "postcode"),
     "address": ("number", "street"),
     "city": ("city", "postcode"),
