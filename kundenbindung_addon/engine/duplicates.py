@@ -238,11 +238,20 @@ for _number, _row in enumerate(NICKNAMES):
 
 def _each_unique(values, function):
     """``function`` of every value, computed once per distinct value."""
+    return _mapped(values, function)[0]
+
+
+def _mapped(values, function):
+    """``function`` of every value (computed once per distinct value) and
+    the integer codes of the results (-1 for ""), without a second pass
+    over all the values."""
     codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna(""), sort=False)
-    results = [function(value) for value in uniques]
-    out = np.empty(len(results), dtype=object)
-    out[:] = results
-    return out[codes] if len(codes) else np.empty(0, dtype=object)
+    results = np.empty(len(uniques), dtype=object)
+    results[:] = [function(value) for value in uniques]
+    result_codes = _codes(results)
+    if not len(codes):
+        return np.empty(0, dtype=object), np.empty(0, dtype=np.int64)
+    return results[codes], result_codes[codes]
 
 
 def prepare(frame, columns, region="DE"):
@@ -402,8 +411,8 @@ def _passes(prepared):
         only(_first(col["phonetic"]), person),
         _each_unique(col["given"], lambda g: phonetic(g.split(" ", 1)[0]) if g else ""),
     )
-    initial = _codes(_each_unique(col["given"], lambda g: g[:1]))
-    area = _codes(_each_unique(col["postcode"], lambda p: p[:2]))
+    initial = _mapped(col["given"], lambda g: g[:1])[1]
+    area = _mapped(col["postcode"], lambda p: p[:2])[1]
 
     def key(*parts):
         """Equal where all parts are equal; no key where a part has none."""
@@ -418,7 +427,7 @@ def _passes(prepared):
         low = np.where((x < 0) | (y < 0), -1, low)
         return low, high
 
-    company_sound = _codes(only(_each_unique(col["phonetic"], lambda c: " ".join(c.split()[:2])), company))
+    company_sound = np.where(company, _mapped(col["phonetic"], lambda c: " ".join(c.split()[:2]))[1], -1)
     starts = either_order(
         *_shared_codes(_each_unique(col["given"], lambda g: g[:2]), _each_unique(col["family"], lambda f: f[:2]))
     )
@@ -434,9 +443,9 @@ def _passes(prepared):
         # and alone: companies entered without an address
         ("company", *key(company_sound)),
         # persons: the given name in the postcode area (a typo in the family name)
-        ("word+area", *key(_codes(_first(col["name"])), area)),
+        ("word+area", *key(_mapped(col["name"], _first_word)[1], area)),
         ("street", *key(_codes(col["street"]))),
-        ("address", *key(_codes(col["number"]), _codes(_each_unique(col["street"], lambda s: s[:4])))),
+        ("address", *key(_codes(col["number"]), _mapped(col["street"], lambda s: s[:4])[1])),
         ("city", *key(_codes(col["city"]))),
         ("birthdate+initial", *key(_codes(col["birthdate"]), initial)),
         ("email", *key(_codes(col["email"]))),
@@ -646,9 +655,7 @@ def _compare_chunk(prepared, pairs, cache):
         """Codes of a value made from every record's ``name`` (once per distinct value)."""
         key = (name, function.__name__)
         if key not in codes:
-            values = _each_unique(prepared[name].to_numpy(dtype=object), function)
-            text[key] = values
-            codes[key] = _codes(values)
+            text[key], codes[key] = _mapped(prepared[name].to_numpy(dtype=object), function)
         return codes[key]
 
     def per_distinct(rows, code, function):

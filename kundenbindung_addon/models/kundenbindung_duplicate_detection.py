@@ -179,19 +179,26 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
     def _keys(self, company):
         """The kept keys of ``company``'s scope as the engine's prepared
         table (index: partner id), with the partners' last change."""
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                "SELECT k.partner_id, p.write_date, %(columns)s FROM kundenbindung_duplicate_key k "
-                "JOIN res_partner p ON p.id = k.partner_id WHERE %(scope)s",
-                columns=SQL(", ").join(
-                    [SQL("COALESCE(k.%s, '')", SQL.identifier(c)) for c in PREPARED_COLUMNS if c != "is_company"]
-                    + [SQL("COALESCE(k.is_company, FALSE)")]
-                ),
-                scope=self._scope(company),
-            )
+        texts = [c for c in PREPARED_COLUMNS if c != "is_company"]
+        query = SQL(
+            "SELECT k.partner_id AS id, p.write_date, %(columns)s, COALESCE(k.is_company, FALSE) AS is_company "
+            "FROM kundenbindung_duplicate_key k JOIN res_partner p ON p.id = k.partner_id WHERE %(scope)s",
+            columns=SQL(", ").join(
+                SQL("COALESCE(k.%s, '') AS %s", SQL.identifier(c), SQL.identifier(c)) for c in texts
+            ),
+            scope=self._scope(company),
         )
-        frame = pd.DataFrame(cr.fetchall(), columns=["id", "write_date", *PREPARED_COLUMNS]).set_index("id")
+        # streamed with COPY: a large company's keys are read in a fraction of the time of fetchall
+        buffer = io.BytesIO()
+        self.env.cr.copy_expert(
+            f"COPY ({self.env.cr.mogrify(query).decode()}) TO STDOUT WITH (FORMAT csv, HEADER true)", buffer
+        )
+        buffer.seek(0)
+        frame = pd.read_csv(
+            buffer, dtype={c: str for c in texts}, keep_default_na=False, na_values=[], parse_dates=["write_date"]
+        ).set_index("id")
+        frame["is_company"] = frame["is_company"].astype(str).str.lower().isin(("t", "true"))
+        frame[texts] = frame[texts].astype(object)
         return frame[list(PREPARED_COLUMNS)], frame["write_date"]
 
     # ------------------------------------------------------------------ search
@@ -325,27 +332,35 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         combined["component"] = combined["a"].map(components)
         group_of_partner = dict(zip(membership["partner_id"], membership["group_id"]))
         members_of_group = membership.groupby("group_id")["partner_id"].agg(lambda s: sorted(s)).to_dict()
-        touched = set()
+        # the groups to look at: all in a full search; else those holding a partner compared again
+        # (its pairs, or its values, and so the group's conflicts, may have changed) or a new pair
+        if affected is None:
+            looked_at = combined["component"].notna()
+        else:
+            hit = combined["a"].isin(affected) | combined["b"].isin(affected) | (combined["pair_id"] == 0)
+            looked_at = combined["component"].isin(set(combined.loc[hit, "component"]))
+        touched = set(combined.loc[~looked_at, "group_id"]) - {0}
         today = fields.Date.context_today(self)
         created = updated = 0
         new_vals, new_pairs_of = [], []
         # plain rows, one pass: per-component DataFrame slices are far too slow for thousands of groups
         by_component = {}
-        for row in combined.itertuples(index=False):
+        for row in combined[looked_at].itertuples(index=False):
             by_component.setdefault(row.component, []).append(row)
         # groups holding two partners that conflict or that a person must look at (father and son,
         # or spouses, both tied to a record without a birth date or given name), and groups too large
-        # to be sure of: reviewed, never merged automatically; looked at for every open group, as a
-        # partner's change elsewhere can make a group that did not change hold two people
+        # to be sure of: reviewed, never merged automatically; looked at for every group looked at,
+        # as a partner's change can make a group whose pairs did not change hold two people
         conflicting = set()
         if prepared is not None and by_component:
             members = pd.Series(
                 {p: component for component, links in by_component.items() for r in links for p in (r.a, r.b)}
             )
             conflicting = conflicting_groups(prepared, members)
+        looked_at_groups = sorted(set(combined.loc[looked_at, "group_id"]) - {0})
         stored = {
             g["id"]: (g["weakest_score"], g["holds_conflict"])
-            for g in Group.browse(sorted(set(membership["group_id"]))).read(["weakest_score", "holds_conflict"])
+            for g in Group.browse(looked_at_groups).read(["weakest_score", "holds_conflict"])
         }
         for component, links in by_component.items():
             members = sorted({r.a for r in links} | {r.b for r in links})
