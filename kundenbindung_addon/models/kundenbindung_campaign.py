@@ -10,7 +10,7 @@ import logging
 import pandas as pd
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..engine.campaigns import control_split, effect
 from .kundenbindung_customer_segment import CHURN_SELECTION, RFM_SEGMENT_SELECTION
@@ -157,7 +157,14 @@ class KundenbindungCampaign(models.Model):
         """The campaign's customers as a domain on res.partner (the
         segment fields of the partner answer for the campaign's company)."""
         self.ensure_one()
-        domain = [("parent_id", "=", False), ("active", "=", True)]
+        # customers only: never an employee (a partner of an internal user) nor a company's own partner
+        companies = self.env["res.company"].sudo().with_context(active_test=False).search([])
+        domain = [
+            ("parent_id", "=", False),
+            ("active", "=", True),
+            ("id", "not in", companies.partner_id.ids),
+            ("user_ids", "not any", [("share", "=", False)]),
+        ]
         classes = [c for c, on in (("A", self.abc_a), ("B", self.abc_b), ("C", self.abc_c)) if on]
         if classes:
             domain.append(("kundenbindung_abc_class", "in", classes))
@@ -263,7 +270,29 @@ class KundenbindungCampaign(models.Model):
             "res_id": self.mailing_id.id,
         }
 
+    def write(self, vals):
+        res = super().write(vals)
+        # a scheduled campaign turned into an email campaign is one scheduled by this user
+        if vals.get("channel") == "email":
+            self.filtered(lambda c: c.state == "scheduled")._check_mailing_rights()
+        return res
+
+    def _check_mailing_rights(self):
+        """An email campaign sends a mass mailing: only users with Email
+        Marketing rights may launch or schedule one, as in Odoo's own app."""
+        if self.env.is_superuser() or self.env.user.has_group("mass_mailing.group_mass_mailing_user"):
+            return
+        emails = self.filtered(lambda c: c.channel == "email")
+        if emails:
+            raise AccessError(
+                self.env._(
+                    "Only users with Email Marketing rights can launch or schedule the email campaign %(campaign)s.",
+                    campaign=emails[0].name,
+                )
+            )
+
     def action_schedule(self):
+        self._check_mailing_rights()
         for campaign in self:
             if not campaign.launch_date or campaign.launch_date <= fields.Date.context_today(self):
                 raise UserError(
@@ -274,6 +303,7 @@ class KundenbindungCampaign(models.Model):
     def action_launch(self):
         """Launch now: the recipients are fixed (the control group drawn and
         kept out), then the channel reaches the others."""
+        self._check_mailing_rights()
         for campaign in self:
             if campaign.state not in ("draft", "scheduled"):
                 raise UserError(self.env._("%(campaign)s is launched already.", campaign=campaign.name))
@@ -291,8 +321,32 @@ class KundenbindungCampaign(models.Model):
 
     # ------------------------------------------------------------------ launch
 
+    # the fields that narrow a campaign's target: one at least, or it would reach everyone
+    TARGET_FIELDS = (
+        "abc_a",
+        "abc_b",
+        "abc_c",
+        "rfm_segment",
+        "churn_level",
+        "cluster_ids",
+        "nps_category",
+        "tier_ids",
+        "tag_ids",
+        "salesperson_ids",
+        "country_ids",
+        "partner_ids",
+    )
+
     def _launch(self):
         self.ensure_one()
+        if not any(self[name] for name in self.TARGET_FIELDS):
+            raise UserError(
+                self.env._(
+                    "%(campaign)s has no target: choose the customers it is for (a class, segment, tag, "
+                    "salesperson or a selection), it never goes to everyone.",
+                    campaign=self.name,
+                )
+            )
         target = self._target()
         if self.channel == "email":
             # no address or blacklisted: not reachable by email, not in the target either

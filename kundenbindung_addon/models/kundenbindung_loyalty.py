@@ -12,6 +12,7 @@ import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
@@ -35,6 +36,27 @@ class KundenbindungLoyaltyTier(models.Model):
     active = fields.Boolean(default=True)
 
     _sql_constraints = [("min_points_positive", "CHECK(min_points >= 0)", "A tier starts at 0 points or more.")]
+
+    @api.constrains("min_points", "company_id", "active")
+    def _check_kundenbindung_tier_points(self):
+        """Two tiers that apply to one company cannot start at the same
+        points: which one a customer reaches would be a matter of chance."""
+        for tier in self.filtered("active"):
+            scope = [False] if not tier.company_id else [False, tier.company_id.id]
+            domain = [("id", "!=", tier.id), ("min_points", "=", tier.min_points)]
+            if tier.company_id:
+                domain.append(("company_id", "in", scope))
+            clash = self.sudo().search(domain, limit=1)
+            if clash:
+                raise ValidationError(
+                    self.env._(
+                        "The loyalty tiers %(tier)s and %(other)s both start at %(points)s points; each tier needs "
+                        "a threshold of its own.",
+                        tier=tier.name,
+                        other=clash.name,
+                        points=tier.min_points,
+                    )
+                )
 
     @api.model
     def _for_company(self, company):

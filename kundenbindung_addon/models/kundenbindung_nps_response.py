@@ -127,12 +127,17 @@ class KundenbindungNpsResponse(models.Model):
             who = response.partner_id.display_name or self.env._("Anonymous")
             response.display_name = f"{who}: {response.score}"
 
-    def _kundenbindung_check_scores(self, vals_list):
-        """Refuse a score outside 0-10 before anything is written (create
-        and write go through here; the SQL check is the backstop)."""
+    def _kundenbindung_check_scores(self, vals_list, creating=False):
+        """Refuse a missing score or one outside 0-10 before anything is
+        written (create and write go through here; the SQL check is the
+        backstop): an empty score would be stored as 0, a detractor."""
         for vals in vals_list:
+            if not creating and "score" not in vals:
+                continue
             score = vals.get("score")
-            if score is not None and score is not False and not (isinstance(score, int) and 0 <= score <= 10):
+            if score is None or score is False or isinstance(score, bool):
+                raise ValidationError(self.env._("An NPS answer needs a score, a whole number from 0 to 10."))
+            if not (isinstance(score, int) and 0 <= score <= 10):
                 raise ValidationError(
                     self.env._("An NPS answer must be a whole number from 0 to 10, not %(score)s.", score=score)
                 )
@@ -143,7 +148,7 @@ class KundenbindungNpsResponse(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._kundenbindung_check_scores(vals_list)
+        self._kundenbindung_check_scores(vals_list, creating=True)
         if self.env.context.get("import_file"):
             for vals in vals_list:
                 vals.setdefault("source", "import")

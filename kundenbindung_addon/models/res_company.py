@@ -3,7 +3,7 @@
 import pandas as pd
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..engine import empty_invoice_lines, validate_invoice_lines, window_bounds
 from ..engine.clusters import check_cluster_settings
@@ -222,8 +222,20 @@ class ResCompany(models.Model):
                 )
 
     def action_kundenbindung_create_loyalty_program(self):
-        """A loyalty program for invoices: 1 point per currency unit spent."""
+        """A loyalty program for invoices: 1 point per currency unit spent,
+        made the company's invoice program. Customer Retention managers of
+        this company only: it changes what invoices earn."""
         self.ensure_one()
+        user = self.env.user
+        if not self.env.is_superuser() and (
+            not user.has_group("kundenbindung_addon.group_kundenbindung_manager") or self not in user.company_ids
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Customer Retention managers of %(company)s can create its invoice loyalty program.",
+                    company=self.sudo().name,
+                )
+            )
         program = (
             self.env["loyalty.program"]
             .sudo()

@@ -128,6 +128,17 @@ class TestCampaigns(AccountTestInvoicingCommon):
     def test_email_creates_a_mailing_without_opted_out_customers(self):
         self.env["mail.blacklist"].sudo()._add(self.customers["B3"].email)
         campaign = self.campaign(abc_b=True, channel="email", subject="Wir vermissen Sie", note="<p>Hallo</p>")
+        # issue 17: a mass mailing needs Email Marketing rights, as in Odoo's own app
+        with self.assertRaises(AccessError):
+            campaign.action_launch()
+        with self.assertRaises(AccessError):
+            campaign.write({"launch_date": D(2099, 1, 1)})
+            campaign.action_schedule()
+        self.assertFalse(campaign.mailing_id)
+        self.assertFalse(
+            self.env["kundenbindung.campaign.recipient"].sudo().search([("campaign_id", "=", campaign.id)])
+        )
+        self.salesman.groups_id += self.env.ref("mass_mailing.group_mass_mailing_user")
         campaign.action_launch()
         mailing = campaign.mailing_id
         self.assertTrue(mailing)
@@ -262,3 +273,15 @@ class TestCampaigns(AccountTestInvoicingCommon):
             Occasion.create(
                 {"name": "Falsch", "company_id": self.company.id, "kind": "fixed", "fixed_day": 31, "fixed_month": 2}
             )
+
+    def test_employees_and_company_partners_are_never_recipients(self):
+        """Issue 17: a campaign without filter reached employees and the
+        company's own partner."""
+        employee = new_test_user(self.env, login="kb_camp_employee", email="employee@example.de")
+        everyone = self.campaign(partner_ids=[Command.set((employee.partner_id | self.company.partner_id).ids)])
+        self.assertFalse(everyone._target())
+        self.assertNotIn(employee.partner_id, self.campaign()._target())
+        self.assertNotIn(self.company.partner_id, self.campaign()._target())
+        # a campaign without any filter is for nobody, not for everyone
+        with self.assertRaises(UserError):
+            self.campaign(channel="call_list").action_launch()

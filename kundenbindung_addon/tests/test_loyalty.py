@@ -406,3 +406,14 @@ class TestLoyalty(AccountTestInvoicingCommon):
         )
         with self.assertRaises(AccessError):
             settings.with_user(admin_only).action_kundenbindung_loyalty_backfill()
+
+    def test_two_tiers_of_one_company_cannot_start_at_the_same_points(self):
+        """Issue 17: two tiers with one threshold were accepted."""
+        Tier = self.env["kundenbindung.loyalty.tier"]
+        silver = self.env.ref("kundenbindung_addon.loyalty_tier_silver")
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            Tier.create({"name": "Silber plus", "min_points": silver.min_points, "company_id": self.company.id})
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            Tier.create({"name": "Silber geteilt", "min_points": silver.min_points})
+        # a threshold of its own is fine
+        Tier.create({"name": "Platin", "min_points": silver.min_points + 123.0, "company_id": self.company.id})

@@ -136,6 +136,21 @@ class TestNps(TransactionCase):
         self.assertNotIn(self.other, found)
         self.assertIn(self.other, self.env["res.partner"].search([("kundenbindung_nps_category", "=", False)]))
 
+    def test_an_answer_without_a_score_is_refused_not_a_detractor(self):
+        """Issue 17: a score of None was stored as 0, a detractor with a follow-up to-do."""
+        Response = self.env["kundenbindung.nps.response"]
+        before = Response.search_count([])
+        for empty in (None, False):
+            with self.subTest(score=empty), self.assertRaises(ValidationError), self.env.cr.savepoint():
+                Response.create({"partner_id": self.other.id, "score": empty})
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            Response.create({"partner_id": self.other.id})
+        self.assertEqual(Response.search_count([]), before)
+        answer = Response.create({"partner_id": self.other.id, "score": 7})
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            answer.write({"score": None})
+        self.assertEqual(answer.score, 7)
+
     def test_score_outside_0_to_10_refused_and_nothing_written(self):
         Response = self.env["kundenbindung.nps.response"]
         before = Response.search_count([])

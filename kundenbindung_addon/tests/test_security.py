@@ -163,3 +163,34 @@ class TestCompaniesApart(TransactionCase):
                 if self.env["ir.model.access"].with_user(self.manager_2).check(model, "write", raise_exception=False):
                     with self.assertRaises(AccessError):
                         record.with_user(self.manager_2).write({"company_id": self.company_2.id})
+
+    def test_only_a_manager_of_the_company_creates_its_invoice_loyalty_program(self):
+        """Issue 17: the public action created a program with sudo for any
+        logged-in user, portal and other companies included."""
+        company = self.env["res.company"].create({"name": "KB Treue GmbH"})
+        other = self.env["res.company"].create({"name": "KB Andere GmbH"})
+        portal = new_test_user(self.env, login="kb_portal_loyalty", groups="base.group_portal")
+        outsider = new_test_user(
+            self.env,
+            login="kb_other_manager",
+            groups="base.group_user,sales_team.group_sale_manager",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        manager = new_test_user(
+            self.env,
+            login="kb_loyalty_manager",
+            groups="base.group_user,sales_team.group_sale_manager",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        Program = self.env["loyalty.program"].sudo()
+        before = Program.search_count([])
+        for user in (portal, self.salesman, self.clerk, outsider):
+            with self.assertRaises(AccessError, msg=user.login):
+                company.with_user(user).action_kundenbindung_create_loyalty_program()
+        self.assertEqual(Program.search_count([]), before)
+        self.assertFalse(company.kundenbindung_loyalty_program_id)
+        program = company.with_user(manager).with_company(company).action_kundenbindung_create_loyalty_program()
+        self.assertEqual(company.kundenbindung_loyalty_program_id, program)
+        self.assertEqual(program.company_id, company)
