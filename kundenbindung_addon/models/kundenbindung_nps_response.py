@@ -3,7 +3,7 @@
 import datetime
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..engine.nps import nps_category
 
@@ -144,6 +144,9 @@ class KundenbindungNpsResponse(models.Model):
 
     def write(self, vals):
         self._kundenbindung_check_scores([vals])
+        if "followup_activity_id" in vals and not self.env.su:
+            # the follow-up to-do is the one the addon made: "followed up" closes it with sudo
+            raise AccessError(self.env._("The follow-up to-do of an NPS answer is set by the addon, not by hand."))
         return super().write(vals)
 
     @api.model_create_multi

@@ -71,6 +71,13 @@ class KundenbindungOccasion(models.Model):
                 raise ValidationError(self.env._("Act 0-60 days ahead, not %(days)s.", days=occasion.days_before))
             if occasion.action == "email" and not occasion.mail_template_id:
                 raise ValidationError(self.env._("An occasion sending emails needs an email template."))
+            if occasion.mail_template_id and occasion.mail_template_id.sudo().model != "res.partner":
+                raise ValidationError(
+                    self.env._(
+                        "The email template %(template)s is not one for contacts: an occasion writes to its customers.",
+                        template=occasion.mail_template_id.sudo().name,
+                    )
+                )
 
     # ------------------------------------------------------------------ due
 

@@ -285,3 +285,20 @@ class TestCampaigns(AccountTestInvoicingCommon):
         # a campaign without any filter is for nobody, not for everyone
         with self.assertRaises(UserError):
             self.campaign(channel="call_list").action_launch()
+
+    def test_an_occasion_writes_only_with_a_template_for_contacts(self):
+        """Issue 17: an occasion accepted a mail template of another model."""
+        Template = self.env["mail.template"]
+        partner_template = Template.create(
+            {"name": "Geburtstag", "model_id": self.env["ir.model"]._get_id("res.partner"), "subject": "Alles Gute"}
+        )
+        invoice_template = Template.create(
+            {"name": "Rechnung", "model_id": self.env["ir.model"]._get_id("account.move"), "subject": "Rechnung"}
+        )
+        Occasion = self.env["kundenbindung.occasion"]
+        values = {"name": "Geburtstag", "kind": "birthday", "action": "email"}
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            Occasion.create(dict(values, mail_template_id=invoice_template.id))
+        occasion = Occasion.create(dict(values, mail_template_id=partner_template.id))
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            occasion.mail_template_id = invoice_template

@@ -320,3 +320,23 @@ class TestNps(TransactionCase):
         self.assertIn((loss.reason_id.id, "B"), [(g["reason_id"][0], g["abc_class"]) for g in groups])
         with self.assertRaises(AccessError):
             self.env.ref("kundenbindung_addon.churn_reason_price").with_user(self.salesman).name = "Preis!"
+
+    def test_the_follow_up_to_do_is_not_set_by_hand(self):
+        """Issue 17: an answer could be pointed at any activity, which "followed up" closed with sudo."""
+        foreign = self.env["mail.activity"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.other.id,
+                "summary": "Fremde Aufgabe",
+                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+            }
+        )
+        answer = self.env["kundenbindung.nps.response"].create({"partner_id": self.other.id, "score": 8})
+        manager = new_test_user(
+            self.env, login="kb_nps_todo_manager", groups="base.group_user,sales_team.group_sale_manager"
+        )
+        answer.with_user(manager).write({"followup_note": "Angerufen"})  # a manager edits answers
+        with self.assertRaises(AccessError):
+            answer.with_user(manager).write({"followup_activity_id": foreign.id})
+        answer.action_followed_up()
+        self.assertTrue(foreign.exists())
