@@ -302,3 +302,21 @@ class TestCampaigns(AccountTestInvoicingCommon):
         occasion = Occasion.create(dict(values, mail_template_id=partner_template.id))
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             occasion.mail_template_id = invoice_template
+
+    def test_users_change_their_own_campaigns_managers_all(self):
+        """Issue 17: a salesperson could write on a colleague's campaign."""
+        mine = self.campaign(abc_a=True)
+        theirs = self.campaign(user=self.other_salesman, abc_b=True)
+        mine.write({"name": "Meine Kampagne"})
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.salesman).write({"name": "Übernommen"})
+        self.assertEqual(theirs.with_user(self.salesman).name, "Kampagne")  # read, not changed
+        manager = new_test_user(
+            self.env,
+            login="kb_camp_manager",
+            groups="base.group_user,sales_team.group_sale_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        theirs.with_user(manager).write({"name": "Vom Manager"})
+        self.assertEqual(theirs.name, "Vom Manager")

@@ -340,3 +340,16 @@ class TestNps(TransactionCase):
             answer.with_user(manager).write({"followup_activity_id": foreign.id})
         answer.action_followed_up()
         self.assertTrue(foreign.exists())
+
+    def test_users_change_their_own_customers_answers_managers_all(self):
+        """Issue 17: a salesperson could write on a colleague's customer's NPS answer."""
+        groups = "base.group_user,sales_team.group_sale_salesman"
+        anna = new_test_user(self.env, login="kb_nps_anna", groups=groups)
+        bernd = new_test_user(self.env, login="kb_nps_bernd", groups=groups)
+        customer = self.env["res.partner"].create({"name": "Annas Kunde GmbH", "is_company": True, "user_id": anna.id})
+        answer = self.env["kundenbindung.nps.response"].create({"partner_id": customer.id, "score": 4})
+        self.assertEqual(answer.user_id, anna)
+        answer.with_user(anna).write({"followup_note": "Rückruf vereinbart"})
+        with self.assertRaises(AccessError):
+            answer.with_user(bernd).write({"followup_note": "Übernommen"})
+        self.assertEqual(answer.followup_note, "Rückruf vereinbart")

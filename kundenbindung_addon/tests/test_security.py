@@ -186,7 +186,15 @@ class TestCompaniesApart(TransactionCase):
         )
         Program = self.env["loyalty.program"].sudo()
         before = Program.search_count([])
-        for user in (portal, self.salesman, self.clerk, outsider):
+        salesman = new_test_user(
+            self.env,
+            login="kb_loyalty_salesman",
+            groups="base.group_user,sales_team.group_sale_salesman",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        clerk = new_test_user(self.env, login="kb_loyalty_clerk", groups="base.group_user")
+        for user in (portal, salesman, clerk, outsider):
             with self.assertRaises(AccessError, msg=user.login):
                 company.with_user(user).action_kundenbindung_create_loyalty_program()
         self.assertEqual(Program.search_count([]), before)
