@@ -5,6 +5,7 @@ import operator as op
 import pandas as pd
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -423,9 +424,22 @@ class ResPartner(models.Model):
             partner.kundenbindung_loyalty_points = points
             partner.kundenbindung_loyalty_tier_id = Tier.browse(tier_for(points, tiers))
 
+    def _kundenbindung_search_number(self, label, value):
+        """``value`` of a search on a figure as a number, or a translated
+        error (not a TypeError from deep inside)."""
+        if value is False or value is None:
+            return 0.0
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise UserError(
+                self.env._("Search %(field)s for a number, not %(value)s.", field=label, value=value)
+            ) from None
+
     def _search_kundenbindung_loyalty_points(self, operator, value):
         if operator not in ("=", "!=", "<", "<=", ">", ">="):
             return expression.FALSE_DOMAIN
+        value = self._kundenbindung_search_number(self._fields["kundenbindung_loyalty_points"].string, value)
         compare = {"=": op.eq, "!=": op.ne, "<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge}[operator]
         balances = self._kundenbindung_loyalty_balances()
         matching = [pid for pid, points in balances.items() if compare(points, value or 0.0)]
@@ -568,6 +582,29 @@ class ResPartner(models.Model):
         satisfy ``(source, operator, value)``; a negative condition also
         finds partners without figures."""
         company_id = self.env.company.id
+        field = self.env["kundenbindung.customer.segment"]._fields[source]
+        if field.type in ("float", "monetary", "integer") and operator in ("=", "!=", "<", "<=", ">", ">="):
+            value = self._kundenbindung_search_number(field.string, value) if value is not False else False
+        elif field.type == "date" and value and isinstance(value, str):
+            try:
+                fields.Date.to_date(value)
+            except ValueError:
+                raise UserError(
+                    self.env._("Search %(field)s for a date, not %(value)s.", field=field.string, value=value)
+                ) from None
+        elif field.type == "selection" and operator in ("=", "!=", "in", "not in") and value is not False:
+            allowed = {key for key, _label in field._description_selection(self.env)}
+            given = value if isinstance(value, (list, tuple)) else [value]
+            unknown = [v for v in given if v not in allowed and v is not False]
+            if unknown:
+                raise UserError(
+                    self.env._(
+                        "%(field)s has no value %(value)s; it is one of %(allowed)s.",
+                        field=field.string,
+                        value=unknown[0],
+                        allowed=", ".join(sorted(allowed)),
+                    )
+                )
         if operator in expression.NEGATIVE_TERM_OPERATORS and value is not False:
             positive = expression.TERM_OPERATORS_NEGATION[operator]
             return ["!", *self._kundenbindung_segment_search(source, positive, value)]

@@ -6,7 +6,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -323,3 +323,17 @@ class TestSegments(AccountTestInvoicingCommon):
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(self.company.kundenbindung_abc_a_share, 50.0)
         self.assertEqual(self.field(self.mid, "kundenbindung_abc_class"), "B")
+
+    def test_a_bad_search_value_gets_a_clear_error(self):
+        """Issue 17: bad search values gave a raw TypeError or ValueError."""
+        Partner = self.env["res.partner"]
+        for domain in (
+            [("kundenbindung_revenue", ">", "viel")],
+            [("kundenbindung_abc_class", "=", "Z")],
+            [("kundenbindung_class_drop_date", "<", "gestern")],
+            [("kundenbindung_loyalty_points", ">", "viele")],
+        ):
+            with self.subTest(domain=domain), self.assertRaises(UserError):
+                Partner.search(domain)
+        # good values still search
+        Partner.search([("kundenbindung_revenue", ">", "100"), ("kundenbindung_abc_class", "in", ["A", "B"])])
