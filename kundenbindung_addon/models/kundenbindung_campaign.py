@@ -158,7 +158,7 @@ class KundenbindungCampaign(models.Model):
         segment fields of the partner answer for the campaign's company)."""
         self.ensure_one()
         # customers only: never an employee (a partner of an internal user) nor a company's own partner
-        companies = self.env["res.company"].sudo().with_context(active_test=False).search([])
+        companies = self.env["res.company"].sudo().with_context(active_test=False).search([("partner_id", "!=", False)])
         domain = [
             ("parent_id", "=", False),
             ("active", "=", True),
