@@ -53,17 +53,9 @@ sys.path.insert(0, str(ADDON))
 
 from engine import duplicates as dup  # noqa: E402
 from engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD, automatic_groups, find_duplicates  # noqa: E402
+from tools.febrl import FEBRL_ROLES  # noqa: E402
 
 ALL_SETS = ("febrl1", "febrl2", "febrl3", "febrl4", "generator")
-# FEBRL's customer fields and their roles
-FEBRL_ROLES = {
-    "given_name": "given_name",
-    "family_name": "surname",
-    "house_number": "street_number",
-    "street": "address_1",
-    "city": "suburb",
-    "postcode": "postcode",
-}
 SPLINK_REVIEW = 0.5
 SPLINK_AUTO = 0.99
 SPLINK_U_PAIRS = 5e6

@@ -31,6 +31,7 @@ from engine.duplicates import (
     weakest_link,
 )
 from tools.demo_data import generate
+from tools.febrl import FEBRL_ROLES
 
 COLUMNS = {
     "name": "name",
@@ -512,16 +513,6 @@ def test_evidence_is_language_neutral_and_rendered_in_any_language():
 
 
 # ---------------------------------------------------------------- public data: a cut of FEBRL
-
-
-FEBRL_ROLES = {
-    "given_name": "given_name",
-    "family_name": "surname",
-    "house_number": "street_number",
-    "street": "address_1",
-    "city": "suburb",
-    "postcode": "postcode",
-}
 
 
 def test_febrl1_customer_fields():

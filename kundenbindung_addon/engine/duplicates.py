@@ -53,12 +53,12 @@ from scipy.sparse.csgraph import connected_components
 
 from .contracts import ContractError
 from .normalize import (
-    NICKNAMES,
     email,
     fold,
     phone_e164,
     phonetic,
     postcode,
+    nickname_key,
     same_given_name,
     split_generation,
     split_legal_form,
@@ -227,10 +227,6 @@ ADDRESS_FIELDS = ("street", "number", "street2", "postcode", "city")
 # fields whose exact matches weigh by the rarity of the value
 TF_FIELDS = ("name", "given", "family", "street", "city")
 TF_CLIP = 6.0
-_NICKNAMES = {}
-for _number, _row in enumerate(NICKNAMES):
-    for _given in _row:
-        _NICKNAMES.setdefault(fold(_given), set()).add("n%d" % _number)
 
 
 # ---------------------------------------------------------------- prepare
@@ -734,8 +730,8 @@ def _compare_chunk(prepared, pairs, cache):
     )
     letter = derived("given", _first_letter)
     initial = has_given & (one_letter[i] | one_letter[j]) & (letter[i] == letter[j])
-    nick = derived("given", _nickname_key)
-    shared_nick = text[("given", "_nickname_key")]
+    nick = derived("given", nickname_key)
+    shared_nick = text[("given", "nickname_key")]
     known = (nick[i] >= 0) & (nick[j] >= 0)
     several_nicks = per_record("several_nicks", lambda: np.array([v == "*" for v in shared_nick], dtype=bool))
     short = has_given & known & (nick[i] == nick[j]) & ~several_nicks[i]
@@ -876,15 +872,6 @@ def _digits(text):
     return "".join(ch for ch in text if ch.isdigit())
 
 
-def _edits(a, b, where):
-    """Edits (insertions, deletions, substitutions, swaps of neighbours)
-    between ``a`` and ``b`` where ``where``; a large number elsewhere."""
-    out = np.full(len(a), 99, dtype=np.int64)
-    if where.any():
-        out[where] = cpdist(a[where].tolist(), b[where].tolist(), scorer=OSA.distance, workers=-1)
-    return out
-
-
 def _contains(a, b):
     """Whether the words of one name are all in the other ("mueller" and
     "mueller luedenscheidt")."""
@@ -897,12 +884,6 @@ def _female_form(a, b):
     "christian"/"christiane", "paul"/"pauline")."""
     short, long = sorted((a, b), key=len)
     return len(short) >= 3 and long.startswith(short) and long[len(short) :] in ("a", "e", "ina", "ine")
-
-
-def _nickname_key(given):
-    """A short key shared by the forms of one given name ("" if none known)."""
-    groups = _NICKNAMES.get(given)
-    return min(groups) if groups and len(groups) == 1 else ("*" if groups else "")
 
 
 # ---------------------------------------------------------------- the model
@@ -1319,7 +1300,7 @@ def find_duplicates(frame, columns, region="DE", threshold=REVIEW_THRESHOLD, max
     return match(prepare(frame, columns, region), threshold, max_block, changed)
 
 
-def match(prepared, threshold=REVIEW_THRESHOLD, max_block=None, changed=None, model=None):
+def match(prepared, threshold=REVIEW_THRESHOLD, max_block=None, changed=None, model=None, conflicts=True):
     """:func:`find_duplicates` on records already prepared by :func:`prepare`
     (kept between runs, so that an incremental run normalises only what
     changed). ``model``: the one to score with; fitted on ``prepared``'s
@@ -1352,7 +1333,8 @@ def match(prepared, threshold=REVIEW_THRESHOLD, max_block=None, changed=None, mo
     grouping = groups(kept)
     kept.attrs["model"] = model
     # groups holding two records that conflict: their weakest link is held at the review cap
-    kept.attrs["conflicting"] = conflicting_groups(prepared, grouping, cache=cache)
+    # (``conflicts=False``: a caller that forms its groups with pairs of earlier runs looks itself)
+    kept.attrs["conflicting"] = conflicting_groups(prepared, grouping, cache=cache) if conflicts else set()
     return kept, grouping
 
 

@@ -254,6 +254,16 @@ for _number, _row in enumerate(NICKNAMES):
         _NICKNAME_GROUPS.setdefault(fold(_name), set()).add(_number)
 
 
+def nickname_key(given):
+    """A key shared by the forms of one given name: "" for a name of no
+    known group, "*" for one of several groups ("chris": Christoph or
+    Christina; ask :func:`same_given_name`)."""
+    groups = _NICKNAME_GROUPS.get(given)
+    if not groups:
+        return ""
+    return "n%d" % min(groups) if len(groups) == 1 else "*"
+
+
 def same_given_name(a, b):
     """Whether two folded given names are forms of one name ("hans" and
     "johannes")."""

@@ -26,6 +26,21 @@ GOALS = [
     ("occasion", "Occasion"),
     ("reactivation", "Reactivation"),
 ]
+# the fields that narrow a campaign's target (_target_domain): one at least, or it would reach everyone
+TARGET_FIELDS = (
+    "abc_a",
+    "abc_b",
+    "abc_c",
+    "rfm_segment",
+    "churn_level",
+    "cluster_ids",
+    "nps_category",
+    "tier_ids",
+    "tag_ids",
+    "salesperson_ids",
+    "country_ids",
+    "partner_ids",
+)
 CHANNELS = [("email", "Email (mailing)"), ("activity", "Activities for the salespeople"), ("call_list", "Call list")]
 STATES = [("draft", "Draft"), ("scheduled", "Scheduled"), ("running", "Running"), ("done", "Done")]
 
@@ -194,23 +209,7 @@ class KundenbindungCampaign(models.Model):
         company = self.company_id or self.env.company
         return self.env["res.partner"].with_company(company).search(self._target_domain())
 
-    @api.depends(
-        "abc_a",
-        "abc_b",
-        "abc_c",
-        "rfm_segment",
-        "churn_level",
-        "cluster_ids",
-        "nps_category",
-        "tier_ids",
-        "tag_ids",
-        "salesperson_ids",
-        "country_ids",
-        "partner_ids",
-        "company_id",
-        "cost_per_customer",
-        "channel",
-    )
+    @api.depends(*TARGET_FIELDS, "company_id", "cost_per_customer", "channel")
     def _compute_target(self):
         for campaign in self:
             target = campaign._target()
@@ -321,25 +320,9 @@ class KundenbindungCampaign(models.Model):
 
     # ------------------------------------------------------------------ launch
 
-    # the fields that narrow a campaign's target: one at least, or it would reach everyone
-    TARGET_FIELDS = (
-        "abc_a",
-        "abc_b",
-        "abc_c",
-        "rfm_segment",
-        "churn_level",
-        "cluster_ids",
-        "nps_category",
-        "tier_ids",
-        "tag_ids",
-        "salesperson_ids",
-        "country_ids",
-        "partner_ids",
-    )
-
     def _launch(self):
         self.ensure_one()
-        if not any(self[name] for name in self.TARGET_FIELDS):
+        if not any(self[name] for name in TARGET_FIELDS):
             raise UserError(
                 self.env._(
                     "%(campaign)s has no target: choose the customers it is for (a class, segment, tag, "

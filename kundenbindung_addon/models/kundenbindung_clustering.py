@@ -38,13 +38,15 @@ class KundenbindungClustering(models.AbstractModel):
 
     # ------------------------------------------------------------------ read
 
-    def _copy_frame(self, query, params, dtype):
-        """Run ``query`` and stream its rows into a DataFrame with COPY."""
+    def _copy_frame(self, query, params=None, **read_csv):
+        """Run ``query`` (text with ``params``, or an ``SQL`` object) and
+        stream its rows into a DataFrame with COPY; ``read_csv``: options of
+        ``pandas.read_csv`` (dtype, parse_dates...)."""
         sql = self.env.cr.mogrify(query, params).decode()
         buffer = io.BytesIO()
         self.env.cr.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)", buffer)
         buffer.seek(0)
-        return pd.read_csv(buffer, dtype=dtype)
+        return pd.read_csv(buffer, **read_csv)
 
     @api.model
     def _purchases(self, company, date_from, date_to):
@@ -81,7 +83,7 @@ class KundenbindungClustering(models.AbstractModel):
                 "date_from": date_from,
                 "date_to": date_to,
             },
-            {"customer": "int64", "category": "int64", "amount": "float64"},
+            dtype={"customer": "int64", "category": "int64", "amount": "float64"},
         )
 
     @api.model
@@ -97,7 +99,7 @@ class KundenbindungClustering(models.AbstractModel):
           GROUP BY 1
             """,
             {"company": company.id, "date_from": date_from, "date_to": date_to},
-            {"customer": "int64", "invoices": "int64"},
+            dtype={"customer": "int64", "invoices": "int64"},
         )
         return frame.set_index("customer")["invoices"]
 

@@ -189,14 +189,17 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             scope=self._scope(company),
         )
         # streamed with COPY: a large company's keys are read in a fraction of the time of fetchall
-        buffer = io.BytesIO()
-        self.env.cr.copy_expert(
-            f"COPY ({self.env.cr.mogrify(query).decode()}) TO STDOUT WITH (FORMAT csv, HEADER true)", buffer
+        frame = (
+            self.env["kundenbindung.clustering"]
+            ._copy_frame(
+                query,
+                dtype={c: str for c in texts},
+                keep_default_na=False,
+                na_values=[],
+                parse_dates=["write_date"],
+            )
+            .set_index("id")
         )
-        buffer.seek(0)
-        frame = pd.read_csv(
-            buffer, dtype={c: str for c in texts}, keep_default_na=False, na_values=[], parse_dates=["write_date"]
-        ).set_index("id")
         frame["is_company"] = frame["is_company"].astype(str).str.lower().isin(("t", "true"))
         frame[texts] = frame[texts].astype(object)
         return frame[list(PREPARED_COLUMNS)], frame["write_date"]
@@ -236,7 +239,8 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             changed = sorted(set(recent) | set(normalised).intersection(prepared.index))
         else:
             changed = None
-        pairs, _components = match(prepared, threshold=threshold, changed=changed, model=model)
+        # the groups' conflicts are looked at by _record_groups, with the pairs kept from earlier searches
+        pairs, _components = match(prepared, threshold=threshold, changed=changed, model=model, conflicts=False)
         engine_done = time.perf_counter()
         if not incremental:
             company.sudo().kundenbindung_duplicate_model = dict(
