@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: test test-engine test-odoo demo bench bench-duplicates lint dev venv clean wheel
+.PHONY: test test-engine test-odoo demo bench bench-duplicates bench-forecasts lint dev venv clean wheel
 
 venv: $(STAMP)
 
@@ -34,9 +34,13 @@ demo: $(STAMP)
 bench-duplicates: $(STAMP)
 	$(PY) scripts/bench_duplicates.py $(BENCH_DUP_ARGS)
 
+# The lifetime-value forecast on public CDNOW beside lifetimes (BG/NBD + Gamma-Gamma).
+bench-forecasts: $(STAMP)
+	$(PY) scripts/bench_forecasts.py
+
 # Generator and bulk loader at full size: time and database size (after the
 # duplicate detection bench).
-bench: $(STAMP) bench-duplicates
+bench: $(STAMP) bench-duplicates bench-forecasts
 	$(PY) scripts/demo.py --db kundenbindung_bench --partners 164000 --invoice-lines 2000000 --reset --no-serve --segment-runs 3 --segment-step-days 1 --baseline --cluster-runs 2 --cluster-level 3 --cluster-min-invoices 1 --cluster-window-months 24 --duplicate-changed 1000 --merge-pairs 20 --first-night --posting-invoices 1000
 
 # The addon as a wheel (whool, as OCA builds them): odoo-addon-kundenbindung_addon
