@@ -15,6 +15,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from ..engine.campaigns import control_split, effect
 from .kundenbindung_customer_segment import CHURN_SELECTION, RFM_SEGMENT_SELECTION
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
+from .res_partner import USER_ALL
 
 _logger = logging.getLogger(__name__)
 
@@ -180,6 +181,10 @@ class KundenbindungCampaign(models.Model):
             ("id", "not in", companies.partner_id.ids),
             ("user_ids", "not any", [("share", "=", False)]),
         ]
+        # a responsible who sees only their own customers reaches only those, whoever launches
+        responsible = self.user_id or self.env.user
+        if not responsible._is_superuser() and not responsible.has_group(USER_ALL):
+            domain += ["|", ("user_id", "=", responsible.id), ("user_id", "=", False)]
         classes = [c for c, on in (("A", self.abc_a), ("B", self.abc_b), ("C", self.abc_c)) if on]
         if classes:
             domain.append(("kundenbindung_abc_class", "in", classes))
@@ -291,6 +296,7 @@ class KundenbindungCampaign(models.Model):
             )
 
     def action_schedule(self):
+        self.check_access("write")
         self._check_mailing_rights()
         for campaign in self:
             if not campaign.launch_date or campaign.launch_date <= fields.Date.context_today(self):
@@ -301,7 +307,9 @@ class KundenbindungCampaign(models.Model):
 
     def action_launch(self):
         """Launch now: the recipients are fixed (the control group drawn and
-        kept out), then the channel reaches the others."""
+        kept out), then the channel reaches the others. Who may change the
+        campaign launches it; an email campaign needs Email Marketing rights."""
+        self.check_access("write")
         self._check_mailing_rights()
         for campaign in self:
             if campaign.state not in ("draft", "scheduled"):
@@ -310,10 +318,19 @@ class KundenbindungCampaign(models.Model):
         return True
 
     def action_done(self):
-        self.update_effect()
+        """Close: the effect measured one last time (by those who may change the campaign)."""
+        self.check_access("write")
+        self._update_effect()
         self.write({"state": "done"})
 
+    def action_update_effect(self):
+        """ "Update effect" now (by those who may change the campaign)."""
+        self.check_access("write")
+        self._update_effect()
+        return True
+
     def action_draft(self):
+        self.check_access("write")
         if any(c.state in ("running", "done") for c in self):
             raise UserError(self.env._("A launched campaign cannot go back to draft."))
         self.write({"state": "draft"})
@@ -400,7 +417,7 @@ class KundenbindungCampaign(models.Model):
 
     # ------------------------------------------------------------------ effect
 
-    def update_effect(self, today=None):
+    def _update_effect(self, today=None):
         """Mailing statistics and revenue of the reached customers and of
         the control group in the days after the launch against as many days
         before."""
@@ -463,7 +480,7 @@ class KundenbindungCampaign(models.Model):
                     )
                 )
         running = self.search([("state", "=", "running")])
-        running.update_effect(today)
+        running._update_effect(today)
         running.filtered(lambda c: c.launched_date + datetime.timedelta(days=c.effect_days) <= today).write(
             {"state": "done"}
         )

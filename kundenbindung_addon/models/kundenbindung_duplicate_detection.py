@@ -298,7 +298,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         )
         old = _ordered(
             pd.DataFrame(cr.fetchall(), columns=["pair_id", "a", "b", "score", "evidence", "group_id"]).astype(
-                {"pair_id": "int64", "a": "int64", "b": "int64", "score": "float64", "group_id": "int64"}
+                {"pair_id": "int64", "a": "int64", "b": "int64", "score": "float64", "evidence": object, "group_id": "int64"}
             )
         )
         cr.execute(
@@ -309,7 +309,10 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         )
         membership = pd.DataFrame(cr.fetchall(), columns=["partner_id", "group_id"])
         new = _ordered(
-            pairs[["a", "b", "score", "evidence"]].assign(pair_id=0, group_id=0).astype({"a": "int64", "b": "int64"})
+            # evidence as text on both sides, also when a side is empty (pandas types an empty column float)
+            pairs[["a", "b", "score", "evidence"]]
+            .assign(pair_id=0, group_id=0)
+            .astype({"a": "int64", "b": "int64", "score": "float64", "evidence": object})
         )
         # a pair found again with the same score and evidence stays as it is (one of an earlier
         # version, without evidence, is replaced)

@@ -69,7 +69,13 @@ class KundenbindungMergeJournal(models.Model):
     survivor_id = fields.Many2one("res.partner", string="Merged Into", ondelete="set null", readonly=True)
     source_id = fields.Integer(string="Merged Partner ID", readonly=True)
     source_name = fields.Char(string="Merged Partner", readonly=True)
-    snapshot = fields.Json(readonly=True, help="The merged partner's stored values.")
+    # the whole record, for Restore: read through stored_values, which shows what the reader may see
+    snapshot = fields.Json(readonly=True, groups="base.group_system", help="The merged partner's stored values.")
+    stored_values = fields.Text(
+        string="All Stored Values",
+        compute="_compute_stored_values",
+        help="The merged partner's values, of the fields you may read on a contact.",
+    )
     external_ids = fields.Char(string="External IDs", readonly=True)
     differences = fields.Text(readonly=True, help="Values of the merged partner that differed from the survivor's.")
     moved = fields.Json(string="Moved Records", readonly=True, help="Ids of the records the merge moved, by kind.")
@@ -81,6 +87,7 @@ class KundenbindungMergeJournal(models.Model):
     dropped = fields.Json(
         string="Kept Row Values",
         readonly=True,
+        groups="base.group_system",
         help="Rows of the merged partner that could not move to the survivor because it had the same one "
         "(a follower, a channel membership, a campaign recipient...): their table and values, put back by Restore.",
     )
@@ -131,13 +138,32 @@ class KundenbindungMergeJournal(models.Model):
         labels = {}
         for journal in self:
             counts = {}
-            for entry in journal.dropped or []:
+            for entry in journal.sudo().dropped or []:
                 counts[entry["table"]] = counts.get(entry["table"], 0) + 1
             if counts and not labels:
                 labels = self._table_labels()
             journal.dropped_summary = "\n".join(
                 f"{count} {labels.get(table, table)}" for table, count in sorted(counts.items())
             )
+
+    def _compute_stored_values(self):
+        """ "Label: value" per line, in the reader's language, of the
+        snapshot's fields the reader may read on a contact (a field with
+        ``groups=`` stays hidden, as on the contact form)."""
+        Partner = self.env["res.partner"]
+        for journal in self:
+            lines = []
+            for name, value in (journal.sudo().snapshot or {}).items():
+                field = Partner._fields.get(name)
+                if not field or not field.is_accessible(self.env):
+                    continue
+                if field.type == "many2one":
+                    record = self.env[field.comodel_name].browse(value).exists()._filtered_access("read")
+                    value = record.display_name if record else f"#{value}"
+                elif field.type == "selection":
+                    value = dict(field._description_selection(self.env)).get(value, value)
+                lines.append((field._description_string(self.env), value))
+            journal.stored_values = "\n".join(f"{label}: {value}" for label, value in sorted(lines))
 
     def _table_labels(self):
         """{table: what a user calls its rows}: a model's name, or for the
@@ -255,7 +281,7 @@ class KundenbindungMergeJournal(models.Model):
         ``wizards/base_partner_merge.py``): ``rows`` are dicts with table,
         column, row (its values) and children (rows deleted with it)."""
         self.ensure_one()
-        dropped = [*(self.dropped or []), *rows]
+        dropped = [*(self.sudo().dropped or []), *rows]
         self.write({"dropped": dropped, "dropped_count": len(dropped)})
 
     def _restore_dropped(self, partner):
@@ -352,7 +378,8 @@ class KundenbindungMergeJournal(models.Model):
                     )
                 )
             values = {}
-            for name, value in (journal.snapshot or {}).items():
+            snapshot = journal.sudo().snapshot or {}
+            for name, value in snapshot.items():
                 if name == COMPANY_VALUES:
                     continue
                 field = Partner._fields.get(name)
@@ -363,8 +390,8 @@ class KundenbindungMergeJournal(models.Model):
                 values[name] = value
             values["active"] = True
             partner = Partner.create(values)
-            journal._restore_company_values(partner, (journal.snapshot or {}).get(COMPANY_VALUES, {}))
-            put_back, skipped = journal._restore_dropped(partner)
+            journal._restore_company_values(partner, snapshot.get(COMPANY_VALUES, {}))
+            put_back, skipped = journal.sudo()._restore_dropped(partner)
             partner.message_post(
                 body=self.env._(
                     "Restored from the merge journal: %(partner)s (id %(id)s) had been merged into %(survivor)s. "

@@ -201,7 +201,9 @@ class KundenbindungNpsResponse(models.Model):
             response.sudo().write({"followup_activity_id": activity.id, "followup_state": "todo"})
 
     def action_followed_up(self):
-        """Record that the detractor was followed up; its to-do is done."""
+        """Record that the detractor was followed up; its to-do is done (by
+        those who may change the answer: its salesperson, a manager)."""
+        self.check_access("write")
         for response in self:
             if response.followup_activity_id:
                 response.followup_activity_id.sudo().action_feedback(

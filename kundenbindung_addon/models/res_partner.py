@@ -5,7 +5,7 @@ import operator as op
 import pandas as pd
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -16,6 +16,8 @@ from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
 from .kundenbindung_customer_segment import ABC_SELECTION, CHURN_SELECTION, RFM_SEGMENT_SELECTION
 
 GROUP = "kundenbindung_addon.group_kundenbindung_user"
+# sees the figures, answers and campaigns of all customers, not only of their own
+USER_ALL = "kundenbindung_addon.group_kundenbindung_user_all"
 MANAGER = "kundenbindung_addon.group_kundenbindung_manager"
 # the kinds of records a duplicate's merge moves (kundenbindung_ref_<kind>)
 REFERENCE_KEYS = ("invoices", "orders", "cards", "answers", "messages", "activities", "contacts")
@@ -295,8 +297,16 @@ class ResPartner(models.Model):
         )
         return dict(self.env.cr.fetchall())
 
+    def _kundenbindung_check_user(self):
+        """The partner's Customer Retention actions are for its users, on
+        partners they may read (the views they open check the rest)."""
+        if not self.env.su and not self.env.user.has_group(GROUP):
+            raise AccessError(self.env._("Only Customer Retention users can do this."))
+        self.check_access("read")
+
     def action_kundenbindung_new_campaign(self):
         """ "New Campaign" from a selection of customers."""
+        self._kundenbindung_check_user()
         customers = self.commercial_partner_id
         return {
             "type": "ir.actions.act_window",
@@ -467,11 +477,13 @@ class ResPartner(models.Model):
 
     def action_kundenbindung_loyalty_cards(self):
         """The customer's cards of loyalty programs (not gift cards or eWallets)."""
+        self._kundenbindung_check_user()
         action = self.action_view_loyalty_cards()
         action["domain"] = [*action["domain"], ("program_type", "=", "loyalty")]
         return action
 
-    @api.depends_context("company")
+    # what the user may read decides (own customers' answers only, for some)
+    @api.depends_context("company", "uid")
     @api.depends("kundenbindung_nps_response_ids.score", "kundenbindung_nps_response_ids.date")
     def _compute_kundenbindung_nps(self):
         ids = [pid for pid in self._origin.ids if pid]
@@ -511,15 +523,19 @@ class ResPartner(models.Model):
         values = [value] if isinstance(value, str) or value is False else list(value)
         Response = self.env["kundenbindung.nps.response"]
         Response.flush_model(["commercial_partner_id", "company_id", "date", "category"])
+        # the answers the user may read (their own customers' for "own customers" users)
+        visible = Response._search([("company_id", "=", self.env.company.id), ("commercial_partner_id", "!=", False)])
         self.env.cr.execute(
-            """
-            SELECT commercial_partner_id, category FROM (
-                SELECT DISTINCT ON (commercial_partner_id) commercial_partner_id, category
-                  FROM kundenbindung_nps_response
-                 WHERE company_id = %s AND commercial_partner_id IS NOT NULL
-              ORDER BY commercial_partner_id, date DESC, id DESC) latest
-            """,
-            (self.env.company.id,),
+            SQL(
+                """
+                SELECT commercial_partner_id, category FROM (
+                    SELECT DISTINCT ON (commercial_partner_id) commercial_partner_id, category
+                      FROM kundenbindung_nps_response
+                     WHERE id IN %s
+                  ORDER BY commercial_partner_id, date DESC, id DESC) latest
+                """,
+                visible.subselect(),
+            )
         )
         latest = self.env.cr.fetchall()
         matching = [pid for pid, category in latest if category in values]
@@ -531,6 +547,7 @@ class ResPartner(models.Model):
         return domain if operator in ("=", "in") else ["!", *domain]
 
     def action_kundenbindung_mark_lost(self):
+        self._kundenbindung_check_user()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Mark as Lost"),
@@ -541,6 +558,7 @@ class ResPartner(models.Model):
         }
 
     def action_kundenbindung_send_nps(self):
+        self._kundenbindung_check_user()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Send NPS Survey"),
@@ -550,7 +568,8 @@ class ResPartner(models.Model):
             "context": {"default_partner_ids": [Command.set(self.commercial_partner_id.ids)]},
         }
 
-    @api.depends_context("company")
+    # what the user may read decides (own customers' figures only, for some)
+    @api.depends_context("company", "uid")
     @api.depends("kundenbindung_segment_ids")
     def _compute_kundenbindung_segment(self):
         company = self.env.company

@@ -26,17 +26,19 @@ class TestCampaigns(AccountTestInvoicingCommon):
         cls.company = cls.company_data["company"]
         cls.company_2 = cls.setup_other_company(name="KB Kampagnen Zweitfirma")["company"]
         cls.product = cls._create_product(name="Toner", lst_price=100.0)
+        # Sales "All Documents": sees and targets every customer of the company
         cls.salesman = new_test_user(
             cls.env,
             login="kb_camp_salesman",
-            groups="base.group_user,sales_team.group_sale_salesman,kundenbindung_addon.group_kundenbindung_user",
+            groups="base.group_user,sales_team.group_sale_salesman_all_leads",
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
+        # Sales "Own Documents Only"
         cls.other_salesman = new_test_user(
             cls.env,
             login="kb_camp_salesman_2",
-            groups="base.group_user,sales_team.group_sale_salesman,kundenbindung_addon.group_kundenbindung_user",
+            groups="base.group_user,sales_team.group_sale_salesman",
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
@@ -94,6 +96,43 @@ class TestCampaigns(AccountTestInvoicingCommon):
         self.assertEqual(paid.target_c_count, 1)
         self.assertIn("C customers", paid.cost_warning)
         self.assertFalse(self.campaign(abc_b=True, cost_per_customer=5.0).cost_warning)
+
+    def test_own_customers_salesperson_reaches_only_her_customers(self):
+        """Issue 17: with Sales' "Own Documents Only" a salesperson's
+        campaign reaches her customers (and those without a salesperson),
+        also when the daily job launches it; she does not see a colleague's
+        campaign nor its recipients."""
+        self.assertFalse(self.other_salesman.has_group("kundenbindung_addon.group_kundenbindung_user_all"))
+        unassigned = self.env["res.partner"].create({"name": "Ohne Betreuer AG", "is_company": True})
+        self.env["kundenbindung.customer.segment"].sudo().create(
+            {"partner_id": unassigned.id, "company_id": self.company.id, "abc_class": "A", "revenue": 40000.0}
+        )
+        own = self.campaign(user=self.other_salesman, abc_a=True, abc_b=True)
+        self.assertEqual(own._target(), self.customers["A1"] | self.customers["B3"] | unassigned)
+        # a tag alone (no figure) does not widen it either
+        tag = self.env["res.partner.category"].create({"name": "Newsletter"})
+        (self.customers["A0"] | self.customers["A1"]).category_id = tag
+        self.assertEqual(self.campaign(user=self.other_salesman, tag_ids=[Command.set(tag.ids)])._target(), self.customers["A1"])
+        # the daily job launches it as the system: still only hers
+        with freeze_time("2026-06-01"):
+            scheduled = self.campaign(user=self.other_salesman, abc_a=True, launch_date=D(2026, 6, 3))
+            scheduled.action_schedule()
+        with freeze_time("2026-06-03"):
+            self.env["kundenbindung.campaign"]._cron_campaigns()
+        self.assertEqual(scheduled.sudo().recipient_ids.partner_id, self.customers["A1"] | unassigned)
+        # she sees only her own campaigns; the all-customers salesperson sees hers too
+        theirs = self.campaign(user=self.salesman, abc_a=True, channel="call_list")
+        theirs.action_launch()
+        Campaign = self.env["kundenbindung.campaign"]
+        self.assertNotIn(theirs, Campaign.with_user(self.other_salesman).search([]))
+        self.assertIn(scheduled, Campaign.with_user(self.salesman).search([]))
+        Recipient = self.env["kundenbindung.campaign.recipient"]
+        self.assertFalse(Recipient.with_user(self.other_salesman).search([("campaign_id", "=", theirs.id)]))
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.other_salesman).action_update_effect()
+        # the all-customers salesperson reads her colleague's campaign but does not change it
+        with self.assertRaises(AccessError):
+            scheduled.with_user(self.salesman).action_done()
 
     def test_target_by_tag_country_and_nps_category(self):
         tag = self.env["res.partner.category"].create({"name": "Messe 2026"})
@@ -162,7 +201,7 @@ class TestCampaigns(AccountTestInvoicingCommon):
             make_invoice(self.env, self.company, partner, D(2026, 3, 10), [(self.product, 1, 200.0)], self.tax_sale_a)
         # an invoice outside the 30 days after the launch does not count
         make_invoice(self.env, self.company, reached[0], D(2026, 4, 15), [(self.product, 1, 999.0)], self.tax_sale_a)
-        campaign.update_effect(today=D(2026, 5, 1))
+        campaign._update_effect(today=D(2026, 5, 1))
         self.assertEqual(campaign.revenue_before, 300.0)
         self.assertEqual(campaign.revenue_after, 1200.0)
         # +300 per reached customer, +100 per control customer: +200 from the campaign, 600 in all

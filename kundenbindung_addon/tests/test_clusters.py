@@ -206,7 +206,7 @@ class TestClusters(AccountTestInvoicingCommon):
         user_2 = new_test_user(
             self.env,
             login="kb_cl_user_2",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user",
+            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user_all",
             company_id=self.company_2.id,
             company_ids=[Command.set(self.company_2.ids)],
         )

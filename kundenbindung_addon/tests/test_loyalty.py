@@ -374,6 +374,27 @@ class TestLoyalty(AccountTestInvoicingCommon):
         with self.assertRaises(AccessError):
             self.customer.with_user(employee).read(["kundenbindung_loyalty_points"])
 
+    def test_card_history_links_the_invoice_only_for_those_who_may_open_it(self):
+        """Issue 17: every line of a salesperson's card history read "no
+        access" where it linked the invoice; it names the invoice in its
+        description for everyone and links it for invoice readers."""
+        invoice = self.invoice(100.0)
+        card = self.card()
+        line = card.history_ids.filtered(lambda h: h.order_id == invoice.id)
+        self.assertFalse(line.with_user(self.salesman).kundenbindung_order_readable)
+        self.assertIn(invoice.name, line.with_user(self.salesman).description)
+        accountant = new_test_user(
+            self.env,
+            login="kb_loy_accountant",
+            groups="base.group_user,sales_team.group_sale_salesman,account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        self.assertTrue(line.with_user(accountant).kundenbindung_order_readable)
+        # the card form shows the link only where it may be opened
+        arch = self.env["loyalty.card"].get_view(self.env.ref("loyalty.loyalty_card_view_form").id)["arch"]
+        self.assertIn('invisible="not kundenbindung_order_readable"', arch)
+
     def test_backfill_awards_earlier_invoices_once(self):
         """Invoices posted before the program was chosen earn nothing, until
         a manager asks for them: then the catch-up gives them their points,

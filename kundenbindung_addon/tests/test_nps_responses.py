@@ -275,7 +275,7 @@ class TestNps(TransactionCase):
         user_2 = new_test_user(
             self.env,
             login="kb_nps_user_2",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user",
+            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user_all",
             company_id=self.company_2.id,
             company_ids=[Command.set(self.company_2.ids)],
         )

@@ -234,7 +234,7 @@ class TestSegments(AccountTestInvoicingCommon):
         user_2 = new_test_user(
             self.env,
             login="kb_seg_user_2",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user",
+            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user_all,account.group_account_invoice",
             company_id=self.company_2.id,
             company_ids=[Command.set(self.company_2.ids)],
         )

@@ -3,7 +3,7 @@
 import datetime
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..models.survey import COMPANY_KEY
 
@@ -105,6 +105,18 @@ class KundenbindungNpsSend(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
+        # the invitation goes out with sudo: first, that it is the user's company and an NPS survey
+        if self.company_id not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._("You cannot send the NPS survey of %(company)s.", company=self.company_id.sudo().name)
+            )
+        if not self.survey_id.sudo().kundenbindung_nps_question_id:
+            raise UserError(
+                self.env._(
+                    "%(survey)s has no NPS question; choose the company's NPS survey.",
+                    survey=self.survey_id.sudo().display_name,
+                )
+            )
         recipients = self.recipient_ids
         if not recipients:
             raise UserError(

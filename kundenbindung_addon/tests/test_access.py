@@ -1,0 +1,457 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Issue 17: who may read, write, create, delete and call what, walked over
+every model and every public method of the addon as six kinds of users,
+through the ORM as an RPC call would reach it (``with_user``, public
+methods only)."""
+
+import inspect
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+ADDON = "odoo.addons.kundenbindung_addon"
+KINDS = ("clerk", "portal", "own", "all", "manager", "other")
+CONTACTS = "base.group_user,base.group_partner_manager"
+
+# model -> kind -> (operations on the record of the own-customers salesperson's customer,
+#                   operations on the record of a colleague's customer); a single string where the
+# record belongs to no customer. r read, w write, c create (a record like it, in company 1), u unlink.
+# A kind not named may do nothing. "other" is a manager of another company only.
+EXPECTED = {
+    "kundenbindung.customer.segment": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
+    "kundenbindung.class.history": {"own": ("r", ""), "all": ("r", "r"), "manager": ("ru", "ru")},
+    "kundenbindung.nps.response": {
+        "own": ("rwc", "c"),
+        "all": ("rc", "rwc"),
+        "manager": ("rwcu", "rwcu"),
+    },
+    "kundenbindung.nps.report": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
+    "kundenbindung.customer.loss": {"own": ("rwc", ""), "all": ("rwc", "rwc"), "manager": ("rwcu", "rwcu")},
+    "kundenbindung.loyalty.report": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
+    "kundenbindung.campaign": {"own": ("rwc", "c"), "all": ("rc", "rwc"), "manager": ("rwcu", "rwcu")},
+    "kundenbindung.campaign.recipient": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
+    "kundenbindung.interest.cluster": {"own": "r", "all": "r", "manager": "rw"},
+    "kundenbindung.interest.cluster.category": {"own": "r", "all": "r", "manager": "r"},
+    # reasons for leaving are shared by all companies, like product categories
+    "kundenbindung.churn.reason": {"own": "r", "all": "r", "manager": "rwcu", "other": "rwcu"},
+    "kundenbindung.loyalty.tier": {"own": "r", "all": "r", "manager": "rwcu"},
+    "kundenbindung.occasion": {"own": "r", "all": "r", "manager": "rwcu"},
+    "kundenbindung.occasion.log": {"manager": "r"},
+    "kundenbindung.duplicate.group": {"manager": "rw"},
+    "kundenbindung.duplicate.pair": {"manager": "r"},
+    "kundenbindung.duplicate.dismissal": {"manager": "rc"},
+    "kundenbindung.merge.journal": {"manager": "ru"},
+    # the duplicate search's keys: the system only
+    "kundenbindung.duplicate.key": {},
+    # a view on invoices: only for those who may read invoices (Billing), none of the kinds here
+    "kundenbindung.revenue.report": {},
+}
+
+# (model, public method) -> the kinds that may call it, on company 1's records of the
+# own-customers salesperson (its customer, its campaign); the others get an AccessError.
+OPENS = {"own", "all", "manager"}  # opens a view of what the reader may read
+MAY_CALL = {
+    ("kundenbindung.campaign", "action_view_target"): OPENS,
+    ("kundenbindung.campaign", "action_view_recipients"): OPENS,
+    ("kundenbindung.campaign", "action_view_mailing"): OPENS,
+    ("kundenbindung.campaign", "action_schedule"): {"own", "manager"},
+    ("kundenbindung.campaign", "action_launch"): {"own", "manager"},
+    ("kundenbindung.campaign", "action_done"): {"own", "manager"},
+    ("kundenbindung.campaign", "action_draft"): {"own", "manager"},
+    ("kundenbindung.campaign", "action_update_effect"): {"own", "manager"},
+    ("kundenbindung.customer.segment", "action_new_campaign"): OPENS,
+    ("kundenbindung.customer.segment", "action_open_partner"): OPENS,
+    # for the caller's current company: the other company's manager searches their own
+    ("kundenbindung.duplicate.detection", "action_detect"): {"manager", "other"},
+    ("kundenbindung.segmentation", "action_recompute"): {"manager", "other"},
+    ("kundenbindung.duplicate.group", "action_dismiss"): {"manager"},
+    ("kundenbindung.duplicate.group", "action_merge"): {"manager"},
+    ("kundenbindung.duplicate.group", "action_review"): {"manager"},
+    ("kundenbindung.interest.cluster", "action_open_members"): OPENS,
+    ("kundenbindung.interest.cluster", "action_reset_name"): {"manager"},
+    ("kundenbindung.merge.journal", "action_restore"): {"manager"},
+    ("kundenbindung.nps.response", "action_followed_up"): {"own", "manager"},
+    ("kundenbindung.nps.response", "action_open_partner"): OPENS,
+    ("kundenbindung.mark.lost", "action_mark_lost"): {"own", "all", "manager"},
+    ("kundenbindung.nps.send", "action_send"): {"own", "all", "manager"},
+    ("kundenbindung.settings", "action_save"): {"manager"},
+    ("kundenbindung.settings", "action_recompute"): {"manager"},
+    ("res.company", "action_kundenbindung_create_loyalty_program"): {"manager"},
+    # Odoo's Settings: administrators only, none of the kinds here
+    ("res.config.settings", "action_kundenbindung_create_loyalty_program"): set(),
+    ("res.config.settings", "action_kundenbindung_loyalty_backfill"): set(),
+    ("res.config.settings", "action_kundenbindung_recompute"): set(),
+    ("res.partner", "action_kundenbindung_loyalty_cards"): OPENS,
+    ("res.partner", "action_kundenbindung_mark_lost"): OPENS,
+    ("res.partner", "action_kundenbindung_new_campaign"): OPENS,
+    ("res.partner", "action_kundenbindung_send_nps"): OPENS,
+}
+
+
+class _Undo(Exception):
+    """Raised inside a savepoint to undo what an allowed call did."""
+
+
+def addon_public_methods(env):
+    """{(model, method)} of every public method the addon adds (not an
+    override of a method of Odoo's, which Odoo checks itself)."""
+    found = set()
+    for model_name in env.registry:
+        cls = type(env[model_name])
+        names = {
+            name
+            for klass in cls.__mro__
+            for name, attr in vars(klass).items()
+            if not name.startswith("_") and inspect.isfunction(attr)
+        }
+        for name in names:
+            owners = [klass.__module__ for klass in cls.__mro__ if name in vars(klass)]
+            if all(owner.startswith(ADDON) for owner in owners):
+                found.add((model_name, name))
+    return found
+
+
+@tagged("post_install", "-at_install")
+class TestAccessWalk(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.company = env.company
+        cls.company_2 = env["res.company"].create({"name": "KB Zugriff Zweitfirma"})
+
+        def user(login, groups, company=cls.company):
+            return new_test_user(
+                env, login=login, groups=groups, company_id=company.id, company_ids=[Command.set(company.ids)]
+            )
+
+        cls.users = {
+            "clerk": user("kb_walk_clerk", "base.group_user"),
+            "portal": user("kb_walk_portal", "base.group_portal"),
+            # internal users as Odoo makes them by default: they may create and delete contacts
+            "own": user("kb_walk_own", f"{CONTACTS},sales_team.group_sale_salesman"),
+            "all": user("kb_walk_all", f"{CONTACTS},sales_team.group_sale_salesman_all_leads"),
+            "manager": user("kb_walk_manager", f"{CONTACTS},sales_team.group_sale_manager"),
+            "other": user("kb_walk_other", f"{CONTACTS},sales_team.group_sale_manager", cls.company_2),
+        }
+        Partner = env["res.partner"]
+        company_id = cls.company.id
+        cls.mine = Partner.create(
+            {
+                "name": "Eigenkunde GmbH",
+                "is_company": True,
+                "company_id": company_id,
+                "user_id": cls.users["own"].id,
+                "email": "eigen@example.de",
+            }
+        )
+        cls.theirs = Partner.create(
+            {
+                "name": "Fremdkunde AG",
+                "is_company": True,
+                "company_id": company_id,
+                "user_id": cls.users["all"].id,
+                "email": "fremd@example.de",
+            }
+        )
+        twins = Partner.create(
+            [
+                {"name": "Doppel GmbH", "is_company": True, "company_id": company_id, "city": "Köln"},
+                {"name": "Doppel G.m.b.H.", "is_company": True, "company_id": company_id, "city": "Köln"},
+            ]
+        )
+        reason = env["kundenbindung.churn.reason"].create({"name": "Preis"})
+        cluster = env["kundenbindung.interest.cluster"].create({"name": "Kaffee", "company_id": company_id})
+        program = env["loyalty.program"].create({"name": "Punkte", "program_type": "loyalty", "company_id": company_id})
+        occasion = env["kundenbindung.occasion"].create({"name": "Geburtstag", "company_id": company_id})
+        group = env["kundenbindung.duplicate.group"].create(
+            {"company_id": company_id, "partner_ids": [Command.set(twins.ids)], "score": 99.0}
+        )
+        records = {}
+        for side, partner in (("mine", cls.mine), ("theirs", cls.theirs)):
+            salesperson = partner.user_id
+            segment = env["kundenbindung.customer.segment"].create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company_id,
+                    "abc_class": "A",
+                    "revenue": 9000.0,
+                    "cluster_id": cluster.id,
+                }
+            )
+            response = env["kundenbindung.nps.response"].create(
+                {"partner_id": partner.id, "score": 4, "company_id": company_id, "comment": "zu teuer"}
+            )
+            campaign = env["kundenbindung.campaign"].create(
+                {
+                    "name": f"Kampagne {partner.name}",
+                    "company_id": company_id,
+                    "user_id": salesperson.id,
+                    "abc_a": True,
+                    "channel": "call_list",
+                }
+            )
+            # a launched campaign of the same salesperson, with the customer among its recipients
+            launched = campaign.copy({"name": f"Gestartet {partner.name}", "state": "running"})
+            env["loyalty.card"].create({"program_id": program.id, "partner_id": partner.id, "points": 500.0})
+            records[side] = {
+                "kundenbindung.customer.segment": segment,
+                "kundenbindung.class.history": env["kundenbindung.class.history"].create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company_id,
+                        "old_class": "A",
+                        "new_class": "B",
+                        "date": "2026-01-01",
+                    }
+                ),
+                "kundenbindung.nps.response": response,
+                "kundenbindung.customer.loss": env["kundenbindung.customer.loss"].create(
+                    {"partner_id": partner.id, "company_id": company_id, "reason_id": reason.id}
+                ),
+                "kundenbindung.campaign": campaign,
+                "kundenbindung.campaign.recipient": env["kundenbindung.campaign.recipient"].create(
+                    {"campaign_id": launched.id, "partner_id": partner.id}
+                ),
+            }
+            env.flush_all()
+            records[side]["kundenbindung.nps.report"] = env["kundenbindung.nps.report"].search(
+                [("response_id", "=", response.id)]
+            )
+            records[side]["kundenbindung.loyalty.report"] = env["kundenbindung.loyalty.report"].search(
+                [("partner_id", "=", partner.id), ("company_id", "=", company_id)]
+            )
+        cls.single = {
+            "kundenbindung.interest.cluster": cluster,
+            "kundenbindung.interest.cluster.category": env["kundenbindung.interest.cluster.category"].create(
+                {"cluster_id": cluster.id, "category_id": env.ref("product.product_category_all").id}
+            ),
+            "kundenbindung.churn.reason": reason,
+            "kundenbindung.loyalty.tier": env["kundenbindung.loyalty.tier"].create(
+                {"name": "Gold", "min_points": 1234.0, "company_id": company_id}
+            ),
+            "kundenbindung.occasion": occasion,
+            "kundenbindung.occasion.log": env["kundenbindung.occasion.log"].create(
+                {"occasion_id": occasion.id, "partner_id": cls.mine.id, "year": 2026}
+            ),
+            "kundenbindung.duplicate.group": group,
+            "kundenbindung.duplicate.pair": env["kundenbindung.duplicate.pair"].create(
+                {"group_id": group.id, "partner_a_id": twins[0].id, "partner_b_id": twins[1].id, "score": 99.0}
+            ),
+            "kundenbindung.duplicate.dismissal": env["kundenbindung.duplicate.dismissal"].create(
+                {"partner_a_id": min(cls.mine.id, cls.theirs.id), "partner_b_id": max(cls.mine.id, cls.theirs.id)}
+            ),
+            "kundenbindung.merge.journal": env["kundenbindung.merge.journal"].create(
+                {
+                    "company_id": company_id,
+                    "source_id": 1,
+                    "source_name": "Alt GmbH",
+                    "snapshot": {"name": "Alt GmbH", "city": "Bonn"},
+                }
+            ),
+            "kundenbindung.duplicate.key": env["kundenbindung.duplicate.key"].create(
+                {"partner_id": cls.mine.id, "name": "eigenkunde"}
+            ),
+        }
+        cls.records = records
+        cls.reason, cls.twins = reason, twins
+
+    # ------------------------------------------------------------------ helpers
+
+    def attempt(self, action):
+        """'ok' if ``action`` passes the access checks (what it did undone;
+        a business refusal such as "nobody to ask" counts as passed),
+        'denied' on an AccessError."""
+        # nothing read before by the test's superuser stands in for what the user may read
+        self.env.invalidate_all()
+        try:
+            with self.env.cr.savepoint():
+                action()
+                raise _Undo
+        except _Undo:
+            return "ok"
+        except AccessError:
+            return "denied"
+        except UserError:
+            return "ok"
+
+    def create_values(self, model, partner):
+        """Values of a record like the side's, in company 1 (None: no kind may create it)."""
+        company_id = self.company.id
+        return {
+            "kundenbindung.nps.response": {"partner_id": partner.id, "score": 8, "company_id": company_id},
+            "kundenbindung.customer.loss": {
+                "partner_id": partner.id,
+                "company_id": company_id,
+                "reason_id": self.reason.id,
+            },
+            "kundenbindung.campaign": {
+                "name": "Neu",
+                "company_id": company_id,
+                "user_id": partner.user_id.id,
+                "abc_a": True,
+                "channel": "call_list",
+            },
+            "kundenbindung.churn.reason": {"name": "Service"},
+            "kundenbindung.loyalty.tier": {"name": "Platin", "min_points": 5678.0, "company_id": company_id},
+            "kundenbindung.occasion": {"name": "Jubiläum", "company_id": company_id},
+            "kundenbindung.duplicate.dismissal": {
+                "partner_a_id": min(self.twins.ids),
+                "partner_b_id": max(self.twins.ids),
+            },
+        }.get(model)
+
+    def allowed(self, user, record, model, partner):
+        """The operations ``user`` may do on ``record``, as 'rwcu' letters."""
+        done = ""
+        if record:
+            as_user = record.with_user(user)
+            if self.attempt(lambda: as_user.read(["display_name"])) == "ok":
+                done += "r"
+            if self.attempt(lambda: as_user.check_access("write")) == "ok":
+                done += "w"
+        values = self.create_values(model, partner)
+        if values is None:
+            if self.env[model].with_user(user).has_access("create"):
+                done += "c"
+        elif self.attempt(lambda: self.env[model].with_user(user).create(values)) == "ok":
+            done += "c"
+        if record and self.attempt(lambda: record.with_user(user).check_access("unlink")) == "ok":
+            done += "u"
+        return done
+
+    # ------------------------------------------------------------------ the walk
+
+    def test_every_model_as_every_kind_of_user(self):
+        stored = {
+            name
+            for name in self.env.registry
+            if name.startswith("kundenbindung.")
+            and not self.env[name]._abstract
+            and not self.env[name]._transient
+        }
+        self.assertEqual(stored, set(EXPECTED), "every stored model of the addon has its line in EXPECTED")
+        for model, by_kind in EXPECTED.items():
+            for kind in KINDS:
+                user = self.users[kind]
+                expected = by_kind.get(kind, ("", "") if model in self.records["mine"] else "")
+                with self.subTest(model=model, kind=kind):
+                    if model in self.records["mine"]:
+                        got = tuple(
+                            self.allowed(user, self.records[side][model], model, partner)
+                            for side, partner in (("mine", self.mine), ("theirs", self.theirs))
+                        )
+                    elif model in self.single:
+                        got = self.allowed(user, self.single[model], model, self.mine)
+                    else:  # a report without rows here: what the access rights allow
+                        got = "r" if self.env[model].with_user(user).has_access("read") else ""
+                    self.assertEqual(got, expected)
+
+    def test_every_public_method_as_every_kind_of_user(self):
+        declared = set(MAY_CALL)
+        self.assertEqual(
+            addon_public_methods(self.env),
+            declared,
+            "every public method of the addon states who may call it (MAY_CALL)",
+        )
+        for (model, method), kinds in sorted(MAY_CALL.items()):
+            for kind in KINDS:
+                with self.subTest(model=model, method=method, kind=kind):
+                    outcome = self.attempt(lambda: getattr(self.target(model, self.users[kind]), method)())
+                    self.assertEqual(outcome, "ok" if kind in kinds else "denied")
+
+    # ------------------------------------------------------------------ the findings, one by one
+
+    def test_own_customers_salesperson_sees_only_her_customers_figures(self):
+        """A salesperson with Sales' "Own Documents Only" read the revenue
+        and value of every customer; now her own (and unassigned) ones, on
+        the partner form, in searches and in the lists; "All Documents"
+        sees all."""
+        own, everyone = self.users["own"], self.users["all"]
+        both = (self.mine | self.theirs).ids
+        self.assertEqual(self.mine.with_user(own).kundenbindung_revenue, 9000.0)
+        self.assertEqual(self.mine.with_user(own).kundenbindung_abc_class, "A")
+        self.assertEqual(self.theirs.with_user(own).kundenbindung_revenue, 0.0)
+        self.assertFalse(self.theirs.with_user(own).kundenbindung_abc_class)
+        self.assertFalse(self.theirs.with_user(own).kundenbindung_nps_category)
+        self.assertEqual(self.theirs.with_user(everyone).kundenbindung_revenue, 9000.0)
+        Partner = self.env["res.partner"]
+        for field, value in (("kundenbindung_abc_class", "A"), ("kundenbindung_nps_category", "detractor")):
+            found = Partner.with_user(own).search([("id", "in", both), (field, "=", value)])
+            self.assertEqual(found, self.mine, field)
+            found = Partner.with_user(everyone).search([("id", "in", both), (field, "=", value)])
+            self.assertEqual(found, self.mine | self.theirs, field)
+        history = self.env["kundenbindung.class.history"].with_user(own).search([("partner_id", "in", both)])
+        self.assertEqual(history.partner_id, self.mine)
+
+    def test_revenue_analysis_only_for_invoice_readers(self):
+        """The per-invoice revenue report was open to every salesperson,
+        while Odoo refuses her the invoice analysis."""
+        own = self.users["own"]
+        Report = self.env["kundenbindung.revenue.report"]
+        self.assertFalse(self.env["account.invoice.report"].with_user(own).has_access("read"))
+        with self.assertRaises(AccessError):
+            Report.with_user(own).search([])
+        menu = self.env.ref("kundenbindung_addon.kundenbindung_menu_revenue_report")
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(own)._visible_menu_ids())
+        own.groups_id += self.env.ref("account.group_account_invoice")
+        self.env.invalidate_all()
+        Report.with_user(own).search([])
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(own)._visible_menu_ids())
+
+    def test_merge_journal_shows_only_the_fields_the_reader_may_read(self):
+        """The journal's snapshot was read with sudo: a partner field with
+        ``groups=`` showed to every manager."""
+        journal = self.single["kundenbindung.merge.journal"]
+        journal.snapshot = {"name": "Alt GmbH", "city": "Bonn", "signup_type": "reset"}
+        manager = self.users["manager"]
+        self.assertFalse(manager.has_group("base.group_erp_manager"))
+        shown = journal.with_user(manager).stored_values
+        self.assertIn("Bonn", shown)
+        self.assertNotIn("reset", shown)
+        with self.assertRaises(AccessError):
+            journal.with_user(manager).read(["snapshot"])
+        manager.groups_id += self.env.ref("base.group_erp_manager")
+        self.env.invalidate_all()
+        self.assertIn("reset", journal.with_user(manager).stored_values)
+
+    def test_a_manager_of_another_company_cannot_dismiss_its_duplicates(self):
+        """A "not a duplicate" decision on two partners of company 1 would
+        keep them from ever being proposed there again."""
+        other = self.users["other"]
+        with self.assertRaises(AccessError):
+            self.env["kundenbindung.duplicate.dismissal"].with_user(other).create(
+                {"partner_a_id": min(self.twins.ids), "partner_b_id": max(self.twins.ids)}
+            )
+        self.assertFalse(self.env["kundenbindung.duplicate.dismissal"].with_user(other).search([]).filtered(
+            lambda d: d.partner_a_id in self.mine | self.theirs
+        ))
+
+    def target(self, model, user):
+        """What ``user`` calls ``model``'s method on: company 1's record of
+        the own-customers salesperson, a wizard the user opens, or the model."""
+        mine = self.records["mine"]
+        company_id = self.company.id
+        if model in mine:
+            return mine[model].with_user(user)
+        if model in self.single:
+            return self.single[model].with_user(user)
+        if model == "res.partner":
+            return self.mine.with_user(user)
+        if model == "res.company":
+            return self.company.with_user(user)
+        wizards = {
+            "kundenbindung.mark.lost": {
+                "partner_ids": [Command.set(self.mine.ids)],
+                "company_id": company_id,
+                "reason_id": self.reason.id,
+            },
+            "kundenbindung.nps.send": {"partner_ids": [Command.set(self.mine.ids)], "company_id": company_id},
+            "kundenbindung.settings": {"company_id": company_id},
+        }
+        if model in wizards:
+            return self.env[model].with_user(user).create(wizards[model])
+        if model == "res.config.settings":
+            return self.env[model].with_user(user).create({})
+        return self.env[model].with_user(user)
