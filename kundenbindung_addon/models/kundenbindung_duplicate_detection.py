@@ -298,7 +298,14 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         )
         old = _ordered(
             pd.DataFrame(cr.fetchall(), columns=["pair_id", "a", "b", "score", "evidence", "group_id"]).astype(
-                {"pair_id": "int64", "a": "int64", "b": "int64", "score": "float64", "evidence": object, "group_id": "int64"}
+                {
+                    "pair_id": "int64",
+                    "a": "int64",
+                    "b": "int64",
+                    "score": "float64",
+                    "evidence": object,
+                    "group_id": "int64",
+                }
             )
         )
         cr.execute(

@@ -162,6 +162,8 @@ class KundenbindungMergeJournal(models.Model):
                     value = record.display_name if record else f"#{value}"
                 elif field.type == "selection":
                     value = dict(field._description_selection(self.env)).get(value, value)
+                elif field.type == "boolean":
+                    value = self.env._("Yes") if value else self.env._("No")
                 lines.append((field._description_string(self.env), value))
             journal.stored_values = "\n".join(f"{label}: {value}" for label, value in sorted(lines))
 

@@ -259,7 +259,7 @@ class TestAccessWalk(TransactionCase):
 
     # ------------------------------------------------------------------ helpers
 
-    def attempt(self, action):
+    def attempt(self, action, *args):
         """'ok' if ``action`` passes the access checks (what it did undone;
         a business refusal such as "nobody to ask" counts as passed),
         'denied' on an AccessError."""
@@ -267,7 +267,7 @@ class TestAccessWalk(TransactionCase):
         self.env.invalidate_all()
         try:
             with self.env.cr.savepoint():
-                action()
+                action(*args)
                 raise _Undo
         except _Undo:
             return "ok"
@@ -327,9 +327,7 @@ class TestAccessWalk(TransactionCase):
         stored = {
             name
             for name in self.env.registry
-            if name.startswith("kundenbindung.")
-            and not self.env[name]._abstract
-            and not self.env[name]._transient
+            if name.startswith("kundenbindung.") and not self.env[name]._abstract and not self.env[name]._transient
         }
         self.assertEqual(stored, set(EXPECTED), "every stored model of the addon has its line in EXPECTED")
         for model, by_kind in EXPECTED.items():
@@ -358,7 +356,7 @@ class TestAccessWalk(TransactionCase):
         for (model, method), kinds in sorted(MAY_CALL.items()):
             for kind in KINDS:
                 with self.subTest(model=model, method=method, kind=kind):
-                    outcome = self.attempt(lambda: getattr(self.target(model, self.users[kind]), method)())
+                    outcome = self.attempt(self.call, model, method, self.users[kind])
                     self.assertEqual(outcome, "ok" if kind in kinds else "denied")
 
     # ------------------------------------------------------------------ the findings, one by one
@@ -424,9 +422,15 @@ class TestAccessWalk(TransactionCase):
             self.env["kundenbindung.duplicate.dismissal"].with_user(other).create(
                 {"partner_a_id": min(self.twins.ids), "partner_b_id": max(self.twins.ids)}
             )
-        self.assertFalse(self.env["kundenbindung.duplicate.dismissal"].with_user(other).search([]).filtered(
-            lambda d: d.partner_a_id in self.mine | self.theirs
-        ))
+        self.assertFalse(
+            self.env["kundenbindung.duplicate.dismissal"]
+            .with_user(other)
+            .search([])
+            .filtered(lambda d: d.partner_a_id in self.mine | self.theirs)
+        )
+
+    def call(self, model, method, user):
+        return getattr(self.target(model, user), method)()
 
     def target(self, model, user):
         """What ``user`` calls ``model``'s method on: company 1's record of

@@ -112,7 +112,9 @@ class TestCampaigns(AccountTestInvoicingCommon):
         # a tag alone (no figure) does not widen it either
         tag = self.env["res.partner.category"].create({"name": "Newsletter"})
         (self.customers["A0"] | self.customers["A1"]).category_id = tag
-        self.assertEqual(self.campaign(user=self.other_salesman, tag_ids=[Command.set(tag.ids)])._target(), self.customers["A1"])
+        self.assertEqual(
+            self.campaign(user=self.other_salesman, tag_ids=[Command.set(tag.ids)])._target(), self.customers["A1"]
+        )
         # the daily job launches it as the system: still only hers
         with freeze_time("2026-06-01"):
             scheduled = self.campaign(user=self.other_salesman, abc_a=True, launch_date=D(2026, 6, 3))
