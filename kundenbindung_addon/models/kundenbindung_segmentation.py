@@ -151,7 +151,11 @@ class KundenbindungSegmentation(models.AbstractModel):
         # "no revenue"
         gone = old.index.difference(result.index)
         if len(gone):
-            result = pd.concat([result, pd.DataFrame({"abc_class": "none"}, index=gone)])
+            lost = pd.DataFrame({"abc_class": "none"}, index=gone)
+            # no documents at all: only the lost ones (pandas will stop typing a concat by its empty parts)
+            result = (
+                pd.concat([result, lost]) if len(result) else lost.reindex(columns=result.columns.union(lost.columns))
+            )
         result["drop_date"] = pd.NaT
         drops = changes.index[changes["is_drop"]]
         result.loc[drops, "drop_date"] = today

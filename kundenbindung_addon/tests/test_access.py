@@ -293,7 +293,7 @@ class TestAccessWalk(TransactionCase):
                 "abc_a": True,
                 "channel": "call_list",
             },
-            "kundenbindung.churn.reason": {"name": "Service"},
+            "kundenbindung.churn.reason": {"name": "KB Zugriffstest"},
             "kundenbindung.loyalty.tier": {"name": "Platin", "min_points": 5678.0, "company_id": company_id},
             "kundenbindung.occasion": {"name": "Jubiläum", "company_id": company_id},
             "kundenbindung.duplicate.dismissal": {

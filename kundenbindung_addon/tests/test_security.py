@@ -26,7 +26,10 @@ class TestSecurity(TransactionCase):
         return self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
 
     def test_manager_implies_user(self):
-        self.assertIn(self.group_user, self.group_manager.implied_ids)
+        user_all = self.env.ref("kundenbindung_addon.group_kundenbindung_user_all")
+        self.assertIn(user_all, self.group_manager.implied_ids)
+        self.assertIn(self.group_user, user_all.implied_ids)
+        self.assertIn(self.group_user, self.group_manager.trans_implied_ids)
 
     def test_salesman_is_user_not_manager(self):
         self.assertTrue(self.salesman.has_group("kundenbindung_addon.group_kundenbindung_user"))
