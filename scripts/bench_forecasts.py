@@ -23,7 +23,8 @@ import pandas as pd
 REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "kundenbindung_addon"))
 
-from engine import backtest_clv  # noqa: E402
+from engine import backtest_clv, segment_customers  # noqa: E402
+from engine.segments import CHURN_LEVEL_BOUNDS, CHURN_MONTHS  # noqa: E402
 
 CUTOFF = "1997-09-30"
 HORIZON_MONTHS = 9
@@ -45,7 +46,8 @@ def cdnow():
 
 
 def lifetimes_forecast(transactions, cutoff, end):
-    """BG/NBD purchases times Gamma-Gamma spend over the holdout, per customer."""
+    """BG/NBD purchases times Gamma-Gamma spend over the holdout, and the
+    expected purchases (a churn ranking), per customer."""
     from lifetimes import BetaGeoFitter, GammaGammaFitter
     from lifetimes.utils import summary_data_from_transaction_data
 
@@ -61,10 +63,18 @@ def lifetimes_forecast(transactions, cutoff, end):
         days, summary["frequency"], summary["recency"], summary["T"]
     )
     spend = ggf.conditional_expected_average_profit(summary["frequency"], summary["monetary_value"])
-    return (purchases * spend).rename("predicted")
+    return (purchases * spend).rename("predicted"), purchases
+
+
+def by_purchases(frame, column):
+    """Mean of ``column`` per calibration purchase count 1, 2, 3, 4+ (repeat purchases 0, 1, 2, 3+)."""
+    buyers = frame[frame["purchases"] > 0]
+    return buyers.groupby(buyers["purchases"].clip(upper=4))[column].mean()
 
 
 def main():
+    from sklearn.metrics import roc_auc_score
+
     transactions = cdnow()
     cutoff = pd.Timestamp(CUTOFF)
     end = cutoff + pd.DateOffset(months=HORIZON_MONTHS)
@@ -76,25 +86,93 @@ def main():
     ours = backtest_clv(transactions, cutoff, horizon_months=HORIZON_MONTHS)
     ours_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    predicted = lifetimes_forecast(transactions, cutoff, end)
+    predicted, peer_purchases = lifetimes_forecast(transactions, cutoff, end)
     peer_seconds = time.perf_counter() - started
-    holdout = transactions[(transactions["date"] > cutoff) & (transactions["date"] <= end)]
-    actual = holdout.groupby("customer")["amount"].sum().reindex(predicted.index).fillna(0.0)
+    frame = ours["frame"]
+    actual = frame["actual"].reindex(predicted.index)
+    peer_r = float(np.corrcoef(predicted, actual)[0, 1])
     rows = [
-        ("ours", ours["customers"], ours["model_mae"], ours["model_total_error"], ours_seconds),
+        (
+            "ours (%s)" % ours["forecast_model"],
+            ours["customers"],
+            ours["model_mae"],
+            ours["model_r"],
+            ours["model_total_error"],
+            ours_seconds,
+        ),
         (
             "lifetimes BG/NBD + Gamma-Gamma",
             len(predicted),
             float((predicted - actual).abs().mean()),
+            peer_r,
             float(predicted.sum() - actual.sum()),
             peer_seconds,
         ),
-        ("naive (last 9 months)", ours["customers"], ours["naive_mae"], ours["naive_total_error"], float("nan")),
+        (
+            "naive (last 9 months)",
+            ours["customers"],
+            ours["naive_mae"],
+            ours["naive_r"],
+            ours["naive_total_error"],
+            float("nan"),
+        ),
     ]
-    print("holdout revenue %.0f" % ours["holdout_revenue"])
-    print("%-32s %9s %10s %14s %8s" % ("model", "customers", "MAE", "total error", "seconds"))
-    for name, customers, mae, total, seconds in rows:
-        print("%-32s %9s %10.2f %14.0f %8.2f" % (name, f"{customers:,}", mae, total, seconds))
+    print(
+        "holdout revenue %.0f, holdout covered %s of %s days"
+        % (ours["holdout_revenue"], ours["covered_days"], ours["horizon_days"])
+    )
+    print("%-32s %9s %8s %8s %14s %8s" % ("model", "customers", "MAE", "r", "total error", "seconds"))
+    for name, customers, mae, r, total, seconds in rows:
+        print("%-32s %9s %8.2f %8.3f %14.0f %8.2f" % (name, f"{customers:,}", mae, r, total, seconds))
+
+    print("\nmean 9-month revenue per calibration purchase count (1, 2, 3, 4+)")
+    frame = frame.assign(peer=predicted.reindex(frame.index))
+    table = pd.DataFrame(
+        {
+            "actual": by_purchases(frame, "actual"),
+            "ours": by_purchases(frame, "predicted"),
+            "lifetimes": by_purchases(frame, "peer"),
+        }
+    )
+    table["ours off %"] = (table["ours"] / table["actual"] - 1) * 100
+    table["lifetimes off %"] = (table["lifetimes"] / table["actual"] - 1) * 100
+    print(table.round(2).to_string())
+
+    # customers with a purchase in the calibration period (not only credit notes)
+    frame = frame[frame["purchases"] > 0]
+    churned = ~frame["bought"]
+    recency = (cutoff - transactions[transactions["date"] <= cutoff].groupby("customer")["date"].max()).dt.days
+    aucs = {
+        "ours: churn risk (P no purchase in %s months)" % HORIZON_MONTHS: roc_auc_score(churned, frame["churn_score"]),
+        "lifetimes: expected purchases (lower = churn)": roc_auc_score(churned, -peer_purchases.reindex(frame.index)),
+        "days since the last purchase": roc_auc_score(churned, recency.reindex(frame.index)),
+    }
+    print("\nchurn (no purchase in the %s-month holdout), AUC" % HORIZON_MONTHS)
+    for name, auc in aucs.items():
+        print("  %-52s %.3f" % (name, auc))
+    print(
+        "churn bands over the holdout (predicted = mean churn risk; the product shows it for %s months)"
+        % (CHURN_MONTHS)
+    )
+    level = pd.cut(frame["churn_score"], [-0.01, *CHURN_LEVEL_BOUNDS, 1.01], labels=["low", "medium", "high"])
+    bands = (
+        frame.assign(level=level, churned=churned)
+        .groupby("level", observed=True)
+        .agg(customers=("churned", "size"), predicted=("churn_score", "mean"), observed=("churned", "mean"))
+    )
+    print(bands.round(3).to_string())
+
+    segments = segment_customers(transactions, cutoff, window_months=12)
+    buyers = segments[segments["f_score"] > 0]
+    print(
+        "\nRFM on CDNOW at %s: customers per F score %s, '111' %s, 'New' %s"
+        % (
+            CUTOFF,
+            buyers["f_score"].value_counts().sort_index().to_dict(),
+            int(((buyers["r_score"] == 1) & (buyers["f_score"] == 1) & (buyers["m_score"] == 1)).sum()),
+            int((buyers["rfm_segment"] == "new").sum()),
+        )
+    )
     better = ours["model_mae"] <= rows[1][2]
     print(
         "%s  ours MAE <= lifetimes MAE on CDNOW  %.2f vs %.2f"

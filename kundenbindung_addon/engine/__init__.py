@@ -29,6 +29,7 @@ from .segments import (
     documents,
     rfm,
     segment_customers,
+    slip_alarms,
 )
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "documents",
     "rfm",
     "segment_customers",
+    "slip_alarms",
     "INVOICE_LINE_COLUMNS",
     "TRANSACTION_COLUMNS",
     "ContractError",

@@ -18,19 +18,32 @@ The methods in short (README "Segments" has the long form):
 * **RFM**: recency (days since the last purchase), frequency (purchases in
   the window), monetary (net revenue in the window), each scored 1-5 by
   quintiles over the customers, and a named segment (``RFM_SEGMENTS``).
-* **Churn risk**: days since the last purchase against the customer's usual
-  interval (median gap between its purchase days): ``1 - 0.5 ** (ratio - 1)``
-  above one interval, 0 below; ``lost`` after ``lost_days``.
-* **Lifetime value**: historical net revenue plus the next ``horizon``
-  months predicted from the customer's own rhythm: purchases per day since
-  half an interval before its first purchase, times the horizon, times its average net value per
-  purchase, times the probability that it is still buying
-  (``1 - churn score``).
+  Ties (most customers buy once) are ordered by the other two figures
+  (``RFM_TIES``), so every score holds a fifth of the customers. "Lost"
+  agrees with the churn risk: a customer whose risk is low or medium is
+  "hibernating", one lost by the rule below is "lost".
+* **Forecast** (``.forecast``): with enough history, one BG/NBD +
+  Gamma-Gamma model per company, fitted on its own purchases, gives the
+  probability that a customer is still active, its expected purchases and
+  spend, the predicted value and the churn risk, so they agree by
+  construction.
+* **Churn risk**: the probability of no purchase in the next
+  ``CHURN_MONTHS`` months; levels low / medium / high by
+  ``CHURN_LEVEL_BOUNDS``, ``lost`` after ``lost_days`` without purchase.
+  Without enough history (a new or small company): days since the last
+  purchase against the customer's usual interval (median gap between its
+  purchase days), ``1 - 0.5 ** (ratio - 1)`` above one interval, 0 below.
+* **Lifetime value**: historical net revenue plus the value predicted for
+  the next ``horizon`` months: expected purchases times expected spend;
+  without enough history, the customer's own rhythm (purchases per day since
+  half an interval before its first purchase, times the horizon, times its
+  average net value per purchase, times ``1 - churn score``).
 """
 
 import numpy as np
 import pandas as pd
 
+from . import forecast
 from .contracts import ContractError, validate_transactions, window_bounds
 
 ABC_CLASSES = ("A", "B", "C")
@@ -49,6 +62,13 @@ RFM_SEGMENTS = (
     ("lost", "Lost", "otherwise"),
 )
 
+# how equal figures are ordered for the quintiles: by the other two figures, then the customer
+RFM_TIES = {
+    "recency": ("frequency", "monetary"),
+    "frequency": ("monetary", "recency"),
+    "monetary": ("frequency", "recency"),
+}
+
 CHURN_LEVELS = ("low", "medium", "high", "lost")
 # score below the first bound is low, below the second medium, else high
 CHURN_LEVEL_BOUNDS = (1 / 3, 2 / 3)
@@ -56,6 +76,9 @@ MIN_INTERVAL_DAYS = 7
 DEFAULT_INTERVAL_DAYS = 90
 
 RANK_BY = ("revenue", "clv")
+# churn risk: the probability of no purchase in the next this many months
+CHURN_MONTHS = 6
+FORECAST_MODELS = ("bgnbd", "rhythm")
 
 
 def check_thresholds(a_share, b_share):
@@ -86,11 +109,12 @@ def abc_classes(values, a_share=80.0, b_share=15.0):
     value) with the same index. A customer is A while the value of the
     customers ranked strictly above it is below ``a_share`` percent of the
     total positive value, B while it is below ``a_share + b_share``, else C.
-    Customers with equal values get the same class, so the result does not
-    depend on the order of the rows.
+    Customers with equal values (to the cent: values are rounded to two
+    decimals first, so float noise from summing never splits a tie) get the
+    same class, so the result does not depend on the order of the rows.
     """
     a, b = check_thresholds(a_share, b_share)
-    values = pd.Series(values, dtype="float64")
+    values = pd.Series(values, dtype="float64").round(2)
     result = pd.Series(NO_REVENUE, index=values.index, dtype=object)
     positive = values[values > 0]
     total = positive.sum()
@@ -136,12 +160,20 @@ def documents(transactions, reference_date):
     return docs[["customer", "date", "amount"]]
 
 
-def _quintile_scores(values, higher_is_better=True):
-    """1-5 by quintile of the rank; ties share a score."""
-    if values.empty:
-        return pd.Series([], dtype="int64", index=values.index)
-    pct = values.rank(method="average", pct=True, ascending=higher_is_better)
-    return np.clip(np.ceil(pct * 5), 1, 5).astype("int64")
+def _quintile_scores(keys, index):
+    """1-5 by quintile of the position in the order of ``keys`` (arrays,
+    the first the most significant, larger is better): equal first keys are
+    ordered by the next ones, then by the customer, so each score holds a
+    fifth of the customers even when most have the same value (one purchase
+    each), and the result does not depend on the order of the rows."""
+    n = len(index)
+    if not n:
+        return pd.Series([], dtype="int64", index=index)
+    ids = pd.Index(index).astype(str).to_numpy()
+    order = np.lexsort([ids, *[np.asarray(k, dtype="float64") for k in reversed(keys)]])
+    position = np.empty(n, dtype="int64")
+    position[order] = np.arange(n)
+    return pd.Series(np.clip(np.ceil((position + 1) / n * 5), 1, 5).astype("int64"), index=index)
 
 
 def rfm_segment(r, f, m):
@@ -207,6 +239,53 @@ def _check_lost_days(lost_days):
     return int(lost_days)
 
 
+def _weeks(ref, months):
+    return ((ref + pd.DateOffset(months=months)) - ref).days / forecast.WEEK_DAYS
+
+
+def _forecast_from_docs(docs, ref, lost_days, horizon_months, churn_months=CHURN_MONTHS):
+    """(churn, value) per customer: churn as ``_churn_from_docs`` plus
+    ``p_alive``, ``expected_purchases`` and ``forecast_model``; value with
+    ``historical_value``, ``predicted_value`` and ``clv``.
+
+    With enough history (``forecast.fit``) every forward-looking figure
+    comes from the company's BG/NBD + Gamma-Gamma model, so they agree:
+    churn_score is the probability of no purchase in the next
+    ``churn_months``, the predicted value the expected purchases of the
+    horizon times the expected spend. Without it, the customer's own rhythm
+    (``_churn_from_docs``, ``_clv_from``). A customer without purchase for
+    ``lost_days`` is lost either way: level ``lost``, nothing predicted."""
+    churn = _churn_from_docs(docs, ref, lost_days)
+    value = _clv_from(docs, churn, ref, horizon_months)
+    churn["p_alive"] = 1.0 - churn["churn_score"].astype("float64")
+    churn["expected_purchases"] = np.nan
+    churn["forecast_model"] = "rhythm"
+    if churn.empty:
+        return churn, value
+    summary = forecast.purchase_summary(docs[docs["amount"] > 0], ref)
+    model = forecast.fit(summary)
+    if model is None:
+        return churn, value
+    predicted = forecast.predict(model, summary, _weeks(ref, horizon_months), _weeks(ref, churn_months))
+    predicted = predicted.reindex(churn.index)
+    lost = churn["churn_level"] == "lost"
+    score = predicted["churn_probability"].clip(0.0, 1.0)
+    churn["churn_score"] = np.round(score, 4)
+    churn["churn_level"] = np.where(
+        lost,
+        "lost",
+        np.where(score < CHURN_LEVEL_BOUNDS[0], "low", np.where(score < CHURN_LEVEL_BOUNDS[1], "medium", "high")),
+    ).astype(object)
+    churn["p_alive"] = np.round(np.where(lost, 0.0, predicted["p_alive"]), 4)
+    churn["expected_purchases"] = np.round(np.where(lost, 0.0, predicted["expected_purchases"]), 4)
+    churn["forecast_model"] = "bgnbd"
+    value["predicted_value"] = (
+        pd.Series(np.where(lost, 0.0, predicted["predicted_value"]), index=churn.index).reindex(value.index).fillna(0.0)
+    )
+    value["clv"] = value["historical_value"].clip(lower=0) + value["predicted_value"]
+    return churn, value.round(2)
+
+
 def churn_risk(transactions, reference_date, lost_days=365):
     """Churn risk per customer with at least one purchase.
 
@@ -217,7 +296,8 @@ def churn_risk(transactions, reference_date, lost_days=365):
     """
     lost_days = _check_lost_days(lost_days)
     docs = documents(transactions, reference_date)
-    return _churn_from_docs(docs, pd.Timestamp(reference_date).normalize(), lost_days)
+    churn, _value = _forecast_from_docs(docs, pd.Timestamp(reference_date).normalize(), lost_days, 12)
+    return churn
 
 
 def _clv_from(docs, churn, ref, horizon_months):
@@ -245,8 +325,8 @@ def customer_lifetime_value(transactions, reference_date, horizon_months=12, los
     lost_days = _check_lost_days(lost_days)
     ref = pd.Timestamp(reference_date).normalize()
     docs = documents(transactions, ref)
-    churn = _churn_from_docs(docs, ref, lost_days)
-    return _clv_from(docs, churn, ref, horizon_months)
+    _churn, value = _forecast_from_docs(docs, ref, lost_days, horizon_months)
+    return value
 
 
 def rfm(transactions, reference_date, window_months=12, lost_days=365):
@@ -311,7 +391,7 @@ def segment_customers(
     )
     out["monetary"] = out["revenue"]
 
-    churn = _churn_from_docs(docs, ref, lost_days)
+    churn, value = _forecast_from_docs(docs, ref, lost_days, horizon_months)
     out["last_purchase"] = churn["last_purchase"].reindex(customers)
     out["recency_days"] = churn["recency_days"].reindex(customers).fillna(-1).astype("int64")
     out["interval_days"] = churn["interval_days"].reindex(customers)
@@ -320,16 +400,27 @@ def segment_customers(
     out["churn_level"] = out["churn_level"].where(out["churn_level"].notna(), None)
 
     buyers = churn.index
-    r = _quintile_scores(churn["recency_days"].astype("float64"), higher_is_better=False)
-    f = _quintile_scores(out.loc[buyers, "frequency"].astype("float64"))
-    m = _quintile_scores(out.loc[buyers, "monetary"].astype("float64"))
+    # ties are ordered by the other two figures (RFM_TIES)
+    recent = -churn["recency_days"].astype("float64").to_numpy()
+    often = out.loc[buyers, "frequency"].astype("float64").to_numpy()
+    much = out.loc[buyers, "monetary"].astype("float64").to_numpy()
+    r = _quintile_scores([recent, often, much], buyers)
+    f = _quintile_scores([often, much, recent], buyers)
+    m = _quintile_scores([much, often, recent], buyers)
     for name, score in (("r_score", r), ("f_score", f), ("m_score", m)):
-        out[name] = pd.Series(score, index=buyers).reindex(customers).fillna(0).astype("int64")
+        out[name] = score.reindex(customers).fillna(0).astype("int64")
     segment = pd.Series(rfm_segment(r, f, m), index=buyers, dtype=object)
+    # "lost" is what the forecast says too: not lost while the churn risk is low or medium,
+    # lost whenever the customer is (no purchase for lost_days)
+    level = churn["churn_level"].reindex(buyers)
+    segment = segment.where(~((segment == "lost") & level.isin(["low", "medium"])), "hibernating")
+    segment = segment.where(level != "lost", "lost")
     out["rfm_segment"] = segment.reindex(customers)
     out["rfm_segment"] = out["rfm_segment"].where(out["rfm_segment"].notna(), None)
 
-    value = _clv_from(docs, churn, ref, horizon_months).reindex(customers)
+    out["p_alive"] = churn["p_alive"].reindex(customers)
+    out["expected_purchases"] = churn["expected_purchases"].reindex(customers)
+    value = value.reindex(customers)
     out[["historical_value", "predicted_value", "clv"]] = value[["historical_value", "predicted_value", "clv"]].fillna(
         0.0
     )
@@ -365,28 +456,68 @@ def class_changes(old, new):
     return out
 
 
+def slip_alarms(changes, segments):
+    """The class drops that are a slip worth an alarm (``changes`` from
+    ``class_changes``, ``segments`` from ``segment_customers``): the class
+    fell *and* the customer's own revenue fell against the previous window.
+    A customer who only lost rank because others grew keeps its history
+    entry but raises no alarm. Returns the index of those customers."""
+    drops = changes[changes["is_drop"]]
+    revenue = pd.to_numeric(segments["revenue"].reindex(drops.index), errors="coerce").fillna(0.0)
+    previous = pd.to_numeric(segments["previous_revenue"].reindex(drops.index), errors="coerce").fillna(0.0)
+    return drops.index[(revenue < previous).to_numpy()]
+
+
 def backtest_clv(transactions, cutoff, horizon_months=12, lost_days=365):
-    """Check the lifetime-value prediction against what really happened.
+    """Check the forecast against what really happened.
 
     Predicts each customer's revenue in the ``horizon_months`` after
     ``cutoff`` from the transactions up to ``cutoff`` (calibration), and
     compares it with the revenue actually booked in that holdout period,
     beside the naive predictor "the next period equals the last one".
-    Returns a dict with the customer count, the holdout revenue and the mean
-    absolute error (MAE) and total error of both predictors.
+
+    Returns a dict: the customer count, the holdout revenue, the mean
+    absolute error (MAE), total error and Pearson r of both predictors, the
+    forecast model used, ``horizon_days`` and ``covered_days`` (the days of
+    the holdout the data reaches: fewer than the horizon means the holdout
+    is incomplete, and ``complete`` says so instead of silently comparing a
+    shorter period), and ``frame``: per customer the prediction, the actual
+    revenue, the churn score (here: no purchase within the horizon, the
+    holdout's length) and whether it bought in the holdout.
     """
     frame = validate_transactions(transactions)
     cut = pd.Timestamp(cutoff).normalize()
     end = cut + pd.DateOffset(months=horizon_months)
     calibration = frame[frame["date"] <= cut]
     holdout = frame[(frame["date"] > cut) & (frame["date"] <= end)]
-    value = customer_lifetime_value(calibration, cut, horizon_months, lost_days)
+    last_date = frame["date"].max() if len(frame) else cut
+    horizon_days = (end - cut).days
+    covered_days = int(max(min((last_date - cut).days, horizon_days), 0))
+    docs = documents(calibration, cut)
+    # the churn risk for the holdout's length, so that it can be compared with what happened
+    churn, value = _forecast_from_docs(docs, cut, _check_lost_days(lost_days), horizon_months, horizon_months)
     start_naive, _end = window_bounds(cut, horizon_months)
     last_period = calibration[calibration["date"] >= start_naive].groupby("customer")["amount"].sum()
     customers = value.index
     actual = holdout.groupby("customer")["amount"].sum().reindex(customers).fillna(0.0)
+    bought = holdout[holdout["amount"] > 0].groupby("customer").size().reindex(customers).fillna(0) > 0
     model = value["predicted_value"]
     naive = last_period.reindex(customers).fillna(0.0).clip(lower=0)
+
+    def pearson(predicted):
+        if len(customers) < 2 or predicted.std() == 0 or actual.std() == 0:
+            return float("nan")
+        return float(np.corrcoef(predicted, actual)[0, 1])
+
+    result_frame = pd.DataFrame(
+        {
+            "predicted": model,
+            "actual": actual,
+            "churn_score": churn["churn_score"].reindex(customers).astype("float64"),
+            "purchases": churn["purchases"].reindex(customers).fillna(0).astype("int64"),
+            "bought": bought,
+        }
+    )
     return {
         "customers": int(len(customers)),
         "holdout_revenue": float(actual.sum()),
@@ -394,4 +525,11 @@ def backtest_clv(transactions, cutoff, horizon_months=12, lost_days=365):
         "naive_mae": float((naive - actual).abs().mean()) if len(customers) else 0.0,
         "model_total_error": float(model.sum() - actual.sum()),
         "naive_total_error": float(naive.sum() - actual.sum()),
+        "model_r": pearson(model),
+        "naive_r": pearson(naive),
+        "forecast_model": churn["forecast_model"].iloc[0] if len(churn) else "rhythm",
+        "horizon_days": int(horizon_days),
+        "covered_days": covered_days,
+        "complete": covered_days >= horizon_days,
+        "frame": result_frame,
     }

@@ -42,6 +42,23 @@ TARGET_FIELDS = (
     "country_ids",
     "partner_ids",
 )
+# set by the campaign's actions and jobs only (with sudo, after their checks)
+PROTECTED_FIELDS = (
+    "state",
+    "launched_date",
+    "mailing_id",
+    "recipient_count",
+    "control_count",
+    "activity_count",
+    "revenue_before",
+    "revenue_after",
+    "uplift",
+    "incremental_revenue",
+    "effect_date",
+    "sent",
+    "opened",
+    "clicked",
+)
 CHANNELS = [("email", "Email (mailing)"), ("activity", "Activities for the salespeople"), ("call_list", "Call list")]
 STATES = [("draft", "Draft"), ("scheduled", "Scheduled"), ("running", "Running"), ("done", "Done")]
 
@@ -173,18 +190,9 @@ class KundenbindungCampaign(models.Model):
         """The campaign's customers as a domain on res.partner (the
         segment fields of the partner answer for the campaign's company)."""
         self.ensure_one()
-        # customers only: never an employee (a partner of an internal user) nor a company's own partner
-        companies = self.env["res.company"].sudo().with_context(active_test=False).search([("partner_id", "!=", False)])
-        domain = [
-            ("parent_id", "=", False),
-            ("active", "=", True),
-            ("id", "not in", companies.partner_id.ids),
-            ("user_ids", "not any", [("share", "=", False)]),
-        ]
-        # a responsible who sees only their own customers reaches only those, whoever launches
+        # customers only, and only those both the responsible and the user may reach
         responsible = self.user_id or self.env.user
-        if not responsible._is_superuser() and not responsible.has_group(USER_ALL):
-            domain += ["|", ("user_id", "=", responsible.id), ("user_id", "=", False)]
+        domain = self.env["res.partner"]._kundenbindung_customer_domain(responsible | self.env.user)
         classes = [c for c, on in (("A", self.abc_a), ("B", self.abc_b), ("C", self.abc_c)) if on]
         if classes:
             domain.append(("kundenbindung_abc_class", "in", classes))
@@ -219,14 +227,10 @@ class KundenbindungCampaign(models.Model):
         for campaign in self:
             target = campaign._target()
             company = campaign.company_id or self.env.company
-            segments = (
-                self.env["kundenbindung.customer.segment"]
-                .sudo()
-                ._read_group(
-                    [("partner_id", "in", target.ids), ("company_id", "=", company.id)],
-                    ["abc_class"],
-                    ["revenue:sum", "__count"],
-                )
+            segments = self.env["kundenbindung.customer.segment"]._read_group(
+                [("partner_id", "in", target.ids), ("company_id", "=", company.id)],
+                ["abc_class"],
+                ["revenue:sum", "__count"],
             )
             campaign.target_count = len(target)
             campaign.target_revenue = sum(revenue for _cls, revenue, _n in segments)
@@ -274,12 +278,46 @@ class KundenbindungCampaign(models.Model):
             "res_id": self.mailing_id.id,
         }
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.browse()._check_protected(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_protected(vals)
         res = super().write(vals)
         # a scheduled campaign turned into an email campaign is one scheduled by this user
         if vals.get("channel") == "email":
             self.filtered(lambda c: c.state == "scheduled")._check_mailing_rights()
         return res
+
+    def _check_protected(self, vals):
+        """What the campaign's actions set (its state, its launch, its
+        results) is not written by hand; a campaign is given to someone
+        else only by those who see all customers (it reaches the
+        responsible's customers)."""
+        if self.env.su:
+            return
+        # the web client sends a new record's defaults (draft, nothing launched) and unchanged values
+        protected = sorted(
+            name
+            for name in set(vals) & set(PROTECTED_FIELDS)
+            if (
+                vals[name] not in (False, 0, 0.0, "draft")
+                if not self
+                else any(
+                    self._fields[name].convert_to_write(campaign[name], campaign) != vals[name] for campaign in self
+                )
+            )
+        )
+        if protected:
+            labels = ", ".join(self._fields[name]._description_string(self.env) for name in protected)
+            raise AccessError(
+                self.env._("%(fields)s of a campaign are set by its buttons, not by hand.", fields=labels)
+            )
+        if vals.get("user_id") and vals["user_id"] != self.env.uid and not self.env.user.has_group(USER_ALL):
+            raise AccessError(self.env._("Only users who see all customers give a campaign to someone else."))
 
     def _check_mailing_rights(self):
         """An email campaign sends a mass mailing: only users with Email
@@ -303,7 +341,7 @@ class KundenbindungCampaign(models.Model):
                 raise UserError(
                     self.env._("Choose a launch date after today to schedule %(campaign)s.", campaign=campaign.name)
                 )
-        self.write({"state": "scheduled"})
+        self.sudo().write({"state": "scheduled"})
 
     def action_launch(self):
         """Launch now: the recipients are fixed (the control group drawn and
@@ -321,7 +359,7 @@ class KundenbindungCampaign(models.Model):
         """Close: the effect measured one last time (by those who may change the campaign)."""
         self.check_access("write")
         self._update_effect()
-        self.write({"state": "done"})
+        self.sudo().write({"state": "done"})
 
     def action_update_effect(self):
         """ "Update effect" now (by those who may change the campaign)."""
@@ -333,7 +371,7 @@ class KundenbindungCampaign(models.Model):
         self.check_access("write")
         if any(c.state in ("running", "done") for c in self):
             raise UserError(self.env._("A launched campaign cannot go back to draft."))
-        self.write({"state": "draft"})
+        self.sudo().write({"state": "draft"})
 
     # ------------------------------------------------------------------ launch
 
@@ -370,7 +408,7 @@ class KundenbindungCampaign(models.Model):
             values["mailing_id"] = self._create_mailing(partners).id
         elif self.channel == "activity":
             values["activity_count"] = self._create_activities(partners)
-        self.write(values)
+        self.sudo().write(values)
         self.message_post(
             body=self.env._(
                 "Launched: %(reached)s customers reached, %(control)s kept out as the control group.",
@@ -473,7 +511,7 @@ class KundenbindungCampaign(models.Model):
                     campaign._launch()
             except Exception as error:  # noqa: BLE001 - one campaign must not stop the others
                 _logger.warning("Customer Retention: campaign %s could not be launched: %s", campaign.id, error)
-                campaign.write({"state": "draft"})
+                campaign.sudo().write({"state": "draft"})
                 campaign.message_post(
                     body=self.env._(
                         "The scheduled launch failed and the campaign is back in draft: %(error)s", error=str(error)
@@ -481,7 +519,7 @@ class KundenbindungCampaign(models.Model):
                 )
         running = self.search([("state", "=", "running")])
         running._update_effect(today)
-        running.filtered(lambda c: c.launched_date + datetime.timedelta(days=c.effect_days) <= today).write(
+        running.filtered(lambda c: c.launched_date + datetime.timedelta(days=c.effect_days) <= today).sudo().write(
             {"state": "done"}
         )
 

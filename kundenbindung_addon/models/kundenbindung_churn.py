@@ -88,6 +88,14 @@ class KundenbindungCustomerLoss(models.Model):
             loss.revenue = segment.revenue
             loss.salesperson_id = loss.partner_id.commercial_partner_id.user_id
 
+    def write(self, vals):
+        res = super().write(vals)
+        if not self.env.su:
+            # the rules hold for the record as it is after the change too: a loss is not moved to a
+            # customer the user may not record one for
+            self.check_access("write")
+        return res
+
     @api.depends("partner_id", "reason_id")
     def _compute_display_name(self):
         for loss in self:

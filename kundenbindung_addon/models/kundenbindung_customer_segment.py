@@ -76,7 +76,9 @@ class KundenbindungCustomerSegment(models.Model):
     predicted_value = fields.Monetary(
         string="Predicted 12-Month Value",
         readonly=True,
-        help="Revenue expected in the next 12 months from the customer's own purchase rhythm.",
+        help="Revenue expected in the next 12 months: the expected purchases times the expected value of a "
+        "purchase, from the company's forecast model (the customer's own rhythm while the company has too "
+        "little history for it).",
     )
     clv = fields.Monetary(
         string="Lifetime Value", readonly=True, help="Historical value plus predicted 12-month value."
@@ -91,7 +93,21 @@ class KundenbindungCustomerSegment(models.Model):
         string="Churn Risk",
         readonly=True,
         aggregator="avg",
-        help="0: buying in its usual rhythm; towards 1: overdue by more and more intervals.",
+        help="Probability that the customer buys nothing in the next 6 months, from the company's forecast "
+        "model (from the customer's own rhythm while the company has too little history for it).",
+    )
+    p_alive = fields.Float(
+        string="Probability Active",
+        readonly=True,
+        aggregator="avg",
+        help="Probability that the customer is still buying from you, from its purchases so far.",
+    )
+    expected_purchases = fields.Float(
+        string="Expected Purchases (12 Months)",
+        readonly=True,
+        aggregator="sum",
+        digits=(16, 2),
+        help="Purchases the forecast model expects from the customer in the next 12 months.",
     )
     churn_level = fields.Selection(CHURN_SELECTION, readonly=True)
     class_drop_date = fields.Date(

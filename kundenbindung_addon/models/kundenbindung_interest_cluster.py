@@ -6,6 +6,12 @@ from odoo import api, fields, models
 GENERATED = "kundenbindung_generated_name"
 
 
+# who may read figures summed over all customers: those who see all customers, and invoice readers
+ALL_REVENUE = (
+    "kundenbindung_addon.group_kundenbindung_user_all,account.group_account_invoice,account.group_account_readonly"
+)
+
+
 class KundenbindungInterestCluster(models.Model):
     """A group of customers of one company who buy a similar mix of product
     categories, found by the interest clustering (``kundenbindung.clustering``).
@@ -39,8 +45,11 @@ class KundenbindungInterestCluster(models.Model):
         help="What to tell this group: offers, arguments, occasions. For your team's campaigns.",
     )
     size = fields.Integer(string="Customers", readonly=True)
-    revenue = fields.Monetary(readonly=True, help="Revenue of the members in the revenue window.")
-    revenue_share = fields.Float(readonly=True, help="Share of the members in the revenue of all customers.")
+    # the members' revenue sums up customers of all salespeople: for those who see all of them
+    revenue = fields.Monetary(readonly=True, groups=ALL_REVENUE, help="Revenue of the members in the revenue window.")
+    revenue_share = fields.Float(
+        readonly=True, groups=ALL_REVENUE, help="Share of the members in the revenue of all customers."
+    )
     top_categories = fields.Char(readonly=True, help="The dominant categories with their average share.")
     category_line_ids = fields.One2many(
         "kundenbindung.interest.cluster.category", "cluster_id", string="Categories", readonly=True

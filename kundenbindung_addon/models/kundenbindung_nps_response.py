@@ -142,16 +142,32 @@ class KundenbindungNpsResponse(models.Model):
                     self.env._("An NPS answer must be a whole number from 0 to 10, not %(score)s.", score=score)
                 )
 
+    def _kundenbindung_check_salesperson(self, vals_list):
+        """The salesperson of an answer is its customer's; only managers set
+        another one (it decides who sees and changes the answer)."""
+        if self.env.su or self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
+            return
+        if any("user_id" in vals for vals in vals_list):
+            raise AccessError(
+                self.env._("The salesperson of an NPS answer is the customer's; a manager may change it.")
+            )
+
     def write(self, vals):
         self._kundenbindung_check_scores([vals])
+        self._kundenbindung_check_salesperson([vals])
         if "followup_activity_id" in vals and not self.env.su:
             # the follow-up to-do is the one the addon made: "followed up" closes it with sudo
             raise AccessError(self.env._("The follow-up to-do of an NPS answer is set by the addon, not by hand."))
-        return super().write(vals)
+        res = super().write(vals)
+        if not self.env.su:
+            # the rules hold for the answer as it is after the change too: not moved to a colleague's customer
+            self.check_access("write")
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
         self._kundenbindung_check_scores(vals_list, creating=True)
+        self._kundenbindung_check_salesperson(vals_list)
         if self.env.context.get("import_file"):
             for vals in vals_list:
                 vals.setdefault("source", "import")

@@ -20,7 +20,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_amount
 
-from ..engine import class_changes, segment_customers, window_bounds
+from ..engine import class_changes, segment_customers, slip_alarms, window_bounds
 
 _logger = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ SEGMENT_COLUMNS = (
     ("clv", "clv", "numeric"),
     ("interval_days", "interval_days", "float8"),
     ("churn_score", "churn_score", "float8"),
+    ("p_alive", "p_alive", "float8"),
+    ("expected_purchases", "expected_purchases", "float8"),
     ("churn_level", "churn_level", "varchar"),
     ("drop_date", "class_drop_date", "date"),
 )
@@ -157,7 +159,8 @@ class KundenbindungSegmentation(models.AbstractModel):
                 pd.concat([result, lost]) if len(result) else lost.reindex(columns=result.columns.union(lost.columns))
             )
         result["drop_date"] = pd.NaT
-        drops = changes.index[changes["is_drop"]]
+        # "slipped" (the date, the to-do) only where the customer's own revenue fell too
+        drops = slip_alarms(changes, result)
         result.loc[drops, "drop_date"] = today
         engine_done = time.perf_counter()
 
@@ -174,11 +177,10 @@ class KundenbindungSegmentation(models.AbstractModel):
                     stats["written"] += self._write_chunk(company, chunk)
                     self._record_changes(company, chunk, chunk_changes, today)
                     stats["changes"] += len(chunk_changes)
-                    stats["drops"] += int(chunk_changes["is_drop"].sum())
+                    alarms = chunk_changes[chunk_changes.index.isin(drops)]
+                    stats["drops"] += len(alarms)
                     if company.kundenbindung_drop_activity:
-                        stats["activities"] += self._drop_activities(
-                            company, chunk, chunk_changes[chunk_changes["is_drop"]], today
-                        )
+                        stats["activities"] += self._drop_activities(company, chunk, alarms, today)
             except Exception:
                 stats["failed_chunks"] += 1
                 _logger.exception(

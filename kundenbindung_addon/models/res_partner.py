@@ -40,6 +40,7 @@ SEGMENT_FIELD_MAP = {
     "kundenbindung_clv_predicted": "predicted_value",
     "kundenbindung_clv": "clv",
     "kundenbindung_churn_score": "churn_score",
+    "kundenbindung_p_alive": "p_alive",
     "kundenbindung_churn_level": "churn_level",
     "kundenbindung_class_drop_date": "class_drop_date",
     "kundenbindung_cluster_id": "cluster_id",
@@ -116,7 +117,7 @@ class ResPartner(models.Model):
         currency_field="kundenbindung_currency_id",
         compute=SEGMENT,
         groups=GROUP,
-        help="Revenue expected in the next 12 months from the customer's own purchase rhythm.",
+        help="Revenue expected in the next 12 months: expected purchases times the expected value of a purchase.",
     )
     kundenbindung_clv = fields.Monetary(
         string="Lifetime Value",
@@ -130,7 +131,13 @@ class ResPartner(models.Model):
         string="Churn Risk",
         compute=SEGMENT,
         groups=GROUP,
-        help="0: buying in its usual rhythm; towards 1: overdue by more and more intervals.",
+        help="Probability that the customer buys nothing in the next 6 months, from the company's forecast model.",
+    )
+    kundenbindung_p_alive = fields.Float(
+        string="Probability Active",
+        compute=SEGMENT,
+        groups=GROUP,
+        help="Probability that the customer is still buying from you, from its purchases so far.",
     )
     kundenbindung_churn_level = fields.Selection(
         CHURN_SELECTION,
@@ -296,6 +303,24 @@ class ResPartner(models.Model):
             [self.ids, company.id],
         )
         return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _kundenbindung_customer_domain(self, users):
+        """Partners that are customers (never an employee, a partner of an
+        internal user, nor a company's own partner) and, for each of
+        ``users`` who sees only their own customers, theirs or unassigned
+        ones: the one rule of who a campaign or a survey may reach."""
+        companies = self.env["res.company"].sudo().with_context(active_test=False).search([("partner_id", "!=", False)])
+        domain = [
+            ("parent_id", "=", False),
+            ("active", "=", True),
+            ("id", "not in", companies.partner_id.ids),
+            ("user_ids", "not any", [("share", "=", False)]),
+        ]
+        for user in users:
+            if not user._is_superuser() and not user.has_group(USER_ALL):
+                domain += ["|", ("user_id", "=", user.id), ("user_id", "=", False)]
+        return domain
 
     def _kundenbindung_check_user(self):
         """The partner's Customer Retention actions are for its users, on

@@ -21,15 +21,11 @@ CONTACTS = "base.group_user,base.group_partner_manager"
 EXPECTED = {
     "kundenbindung.customer.segment": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
     "kundenbindung.class.history": {"own": ("r", ""), "all": ("r", "r"), "manager": ("ru", "ru")},
-    "kundenbindung.nps.response": {
-        "own": ("rwc", "c"),
-        "all": ("rc", "rwc"),
-        "manager": ("rwcu", "rwcu"),
-    },
+    "kundenbindung.nps.response": {"own": ("rwc", ""), "all": ("r", "rwc"), "manager": ("rwcu", "rwcu")},
     "kundenbindung.nps.report": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
     "kundenbindung.customer.loss": {"own": ("rwc", ""), "all": ("rwc", "rwc"), "manager": ("rwcu", "rwcu")},
     "kundenbindung.loyalty.report": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
-    "kundenbindung.campaign": {"own": ("rwc", "c"), "all": ("rc", "rwc"), "manager": ("rwcu", "rwcu")},
+    "kundenbindung.campaign": {"own": ("rwc", ""), "all": ("rc", "rwc"), "manager": ("rwcu", "rwcu")},
     "kundenbindung.campaign.recipient": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
     "kundenbindung.interest.cluster": {"own": "r", "all": "r", "manager": "rw"},
     "kundenbindung.interest.cluster.category": {"own": "r", "all": "r", "manager": "r"},
@@ -428,6 +424,54 @@ class TestAccessWalk(TransactionCase):
             .search([])
             .filtered(lambda d: d.partner_a_id in self.mine | self.theirs)
         )
+
+    def test_an_own_customers_salesperson_cannot_reach_a_colleagues_customers(self):
+        """Review of issue 17: naming someone else responsible, a hand-set
+        state, a loss or an answer moved to a colleague's customer, a
+        survey sent to them."""
+        own = self.users["own"]
+        Campaign = self.env["kundenbindung.campaign"].with_user(own)
+        with self.assertRaises(AccessError):
+            Campaign.create({"name": "Fremd", "user_id": self.users["all"].id, "abc_a": True})
+        chosen = Campaign.create({"name": "Auswahl", "partner_ids": [Command.set((self.mine | self.theirs).ids)]})
+        self.assertEqual(chosen._target(), self.mine)
+        self.assertEqual(chosen.target_revenue, 9000.0)
+        with self.assertRaises(AccessError):
+            chosen.write({"state": "scheduled", "launch_date": "2099-01-01"})
+        with self.assertRaises(AccessError):
+            Campaign.create({"name": "Sofort", "abc_a": True, "channel": "email", "state": "scheduled"})
+        loss = self.records["mine"]["kundenbindung.customer.loss"].with_user(own)
+        with self.assertRaises(AccessError):
+            loss.write({"partner_id": self.theirs.id})
+        Response = self.env["kundenbindung.nps.response"].with_user(own)
+        with self.assertRaises(AccessError):
+            Response.create({"partner_id": self.theirs.id, "score": 0, "company_id": self.company.id})
+        with self.assertRaises(AccessError):
+            Response.create({"partner_id": self.mine.id, "score": 5, "user_id": self.users["all"].id})
+        with self.assertRaises(AccessError):
+            self.records["mine"]["kundenbindung.nps.response"].with_user(own).write({"partner_id": self.theirs.id})
+        employee = self.users["clerk"].partner_id
+        wizard = (
+            self.env["kundenbindung.nps.send"]
+            .with_user(own)
+            .create({"partner_ids": [Command.set((self.mine | self.theirs | employee).ids)]})
+        )
+        self.assertEqual(wizard._targets(), self.mine)
+
+    def test_shared_tiers_and_summed_revenue(self):
+        """Only administrators change the tiers shared by all companies; the
+        clusters' summed revenue is for those who see all customers."""
+        gold = self.env.ref("kundenbindung_addon.loyalty_tier_gold")
+        self.assertFalse(gold.company_id)
+        for kind in ("other", "manager"):
+            with self.assertRaises(AccessError, msg=kind):
+                gold.with_user(self.users[kind]).write({"min_points": 50.0})
+        tier = self.single["kundenbindung.loyalty.tier"]
+        tier.with_user(self.users["manager"]).write({"min_points": 1500.0})
+        cluster = self.single["kundenbindung.interest.cluster"]
+        with self.assertRaises(AccessError):
+            cluster.with_user(self.users["own"]).read(["revenue"])
+        cluster.with_user(self.users["all"]).read(["revenue", "revenue_share"])
 
     def call(self, model, method, user):
         return getattr(self.target(model, user), method)()

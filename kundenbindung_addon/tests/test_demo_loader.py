@@ -227,3 +227,54 @@ class TestDemoLoader(AccountTestInvoicingCommon):
         new.action_post()
         self.assertEqual(new.sequence_prefix, last.sequence_prefix)
         self.assertEqual(new.sequence_number, last.sequence_number + 1)
+
+
+@tagged("post_install", "-at_install")
+class TestSignalsAgree(AccountTestInvoicingCommon):
+    """Issue 18: on generated demo data, as a salesperson reads it, the
+    figures never contradict each other: no "slipped" alarm while the own
+    revenue grew, no "lost" in RFM with a low or medium churn risk, no lost
+    customer that RFM calls anything else."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if demo_data is None:
+            raise unittest.SkipTest("the demo generator needs the Python package Faker")
+        cls.company = cls.company_data["company"]
+        data = demo_data.generate(partners=400, invoice_lines=6000, seed=11, today=datetime.date(2026, 6, 30))
+        loader = DemoLoader(cls.env, data, company=cls.company)
+        loader.load_partners()
+        loader.load_products()
+        loader.load_invoices("bulk")
+        cls.env.invalidate_all()
+
+    def test_segments_agree_after_two_runs(self):
+        Segmentation = self.env["kundenbindung.segmentation"]
+        Segmentation._compute_company(self.company, today=datetime.date(2026, 6, 30))
+        stats = Segmentation._compute_company(self.company, today=datetime.date(2026, 12, 31))
+        segments = self.env["kundenbindung.customer.segment"].search([("company_id", "=", self.company.id)])
+        buyers = segments.filtered("rfm_segment")
+        self.assertGreater(len(buyers), 100)
+        self.assertEqual(set(buyers.mapped("f_score")), {1, 2, 3, 4, 5})
+        slipped = segments.filtered("class_drop_date")
+        self.assertEqual(len(slipped), stats["drops"])
+        for segment in slipped:
+            self.assertLess(segment.revenue, segment.previous_revenue, segment.partner_id.display_name)
+        for segment in buyers:
+            if segment.rfm_segment == "lost":
+                self.assertIn(segment.churn_level, ("high", "lost"), segment.partner_id.display_name)
+            if segment.churn_level == "lost":
+                self.assertEqual(segment.rfm_segment, "lost", segment.partner_id.display_name)
+        # one model: a customer likely to be active has the lower churn risk
+        active = buyers.filtered(lambda s: s.p_alive >= 0.8)
+        gone = buyers.filtered(lambda s: s.p_alive <= 0.2)
+        if active and gone:
+            self.assertLess(
+                sum(active.mapped("churn_score")) / len(active), sum(gone.mapped("churn_score")) / len(gone)
+            )
+        # the class changes that were no slip are in the history, without an alarm
+        drops = self.env["kundenbindung.class.history"].search(
+            [("company_id", "=", self.company.id), ("is_drop", "=", True), ("date", "=", datetime.date(2026, 12, 31))]
+        )
+        self.assertGreaterEqual(len(drops), len(slipped))

@@ -164,10 +164,12 @@ class TestSegments(AccountTestInvoicingCommon):
         self.assertEqual(stats["written"], 0)
         self.assertFalse(History.search([("company_id", "=", self.company.id)]))
         self.assertEqual(self.big.with_company(self.company).read(fields_read), before)
-        # narrower A share: mid (77.7 % above it) becomes B, one change
+        # narrower A share: mid (77.7 % above it) becomes B, one change; its own revenue did not
+        # fall, so it is kept in the history but raises no "slipped" alarm (issue 18)
         self.company.write({"kundenbindung_abc_a_share": 70.0, "kundenbindung_abc_b_share": 25.0})
         stats = self.compute()
-        self.assertEqual((stats["changes"], stats["drops"], stats["written"]), (1, 1, 1))
+        self.assertEqual((stats["changes"], stats["drops"], stats["written"]), (1, 0, 1))
+        self.assertFalse(self.field(self.mid, "kundenbindung_class_drop_date"))
         change = History.search([("company_id", "=", self.company.id)])
         self.assertRecordValues(
             change, [{"partner_id": self.mid.id, "old_class": "A", "new_class": "B", "is_drop": True, "date": TODAY}]
@@ -178,8 +180,9 @@ class TestSegments(AccountTestInvoicingCommon):
         self.base_invoices()
         self.compute()
         self.assertEqual(self.field(self.small, "kundenbindung_abc_class"), "B")
-        # half a year later small has bought nothing new, the others have
-        later = D(2026, 12, 31)
+        # a year later small has bought for 10 only, the others as before: its class and its own
+        # revenue fell
+        later = D(2027, 6, 30)
         self.invoice(self.big, D(2026, 11, 1), 8000.0)
         self.invoice(self.mid, D(2026, 11, 2), 1500.0)
         self.invoice(self.swiss, D(2026, 11, 3), 600.0, currency=self.foreign)
@@ -190,13 +193,14 @@ class TestSegments(AccountTestInvoicingCommon):
         change = self.env["kundenbindung.class.history"].search(
             [("partner_id", "=", self.small.id), ("date", "=", later)]
         )
-        self.assertRecordValues(change, [{"old_class": "B", "new_class": "C", "is_drop": True, "revenue": 510.0}])
+        self.assertRecordValues(change, [{"old_class": "B", "new_class": "C", "is_drop": True, "revenue": 10.0}])
         activity = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", self.small.id)])
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.salesman)
         self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
         self.assertIn("slipped from B to C", activity.note)
         self.assertIn("12-month revenue", activity.note)
+        self.assertIn("-98 % against the previous window", activity.note)
         self.assertGreaterEqual(stats["activities"], 1)
         # the slipped filter of the customer views finds it
         slipped = (

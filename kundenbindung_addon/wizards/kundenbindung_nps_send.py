@@ -56,7 +56,11 @@ class KundenbindungNpsSend(models.TransientModel):
                 [("company_id", "=", self.company_id.id), ("abc_class", "in", classes)]
             )
             partners |= segments.partner_id
-        return partners
+        if not partners:
+            return partners
+        # customers only (no employee, no company's own partner), the user's own for "own customers" users
+        Partner = self.env["res.partner"]
+        return Partner.search([("id", "in", partners.ids), *Partner._kundenbindung_customer_domain(self.env.user)])
 
     @api.depends("partner_ids", "abc_classes", "survey_id", "company_id")
     def _compute_recipients(self):
