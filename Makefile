@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: test test-engine test-odoo demo bench bench-duplicates bench-forecasts lint dev venv clean wheel
+.PHONY: test test-engine test-odoo demo bench bench-duplicates bench-forecasts bench-clusters lint dev venv clean wheel
 
 venv: $(STAMP)
 
@@ -38,9 +38,13 @@ bench-duplicates: $(STAMP)
 bench-forecasts: $(STAMP)
 	$(PY) scripts/bench_forecasts.py
 
+# Interest clusters on 100,000 customers x 50 categories: the choice of k against the final fit.
+bench-clusters: $(STAMP)
+	$(PY) scripts/bench_clusters.py
+
 # Generator and bulk loader at full size: time and database size (after the
 # duplicate detection bench).
-bench: $(STAMP) bench-duplicates bench-forecasts
+bench: $(STAMP) bench-duplicates bench-forecasts bench-clusters
 	$(PY) scripts/demo.py --db kundenbindung_bench --partners 164000 --invoice-lines 2000000 --reset --no-serve --segment-runs 3 --segment-step-days 1 --baseline --cluster-runs 2 --cluster-level 3 --cluster-min-invoices 1 --cluster-window-months 24 --duplicate-changed 1000 --merge-pairs 20 --first-night --posting-invoices 1000
 
 # The addon as a wheel (whool, as OCA builds them): odoo-addon-kundenbindung_addon

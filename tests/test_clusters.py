@@ -273,3 +273,27 @@ def test_every_eligible_customer_gets_one_cluster_and_a_bounded_affinity(rows):
         assert result.clusters["size"].sum() == clustered.sum()
     else:
         assert not clustered.any()
+
+
+def _weak_baskets(n, groups=4, categories=30, seed=0):
+    """Customers whose baskets mix their group's basket with one all share:
+    weak structure, as in real data where everyone buys the staples."""
+    rng = np.random.default_rng(seed)
+    bases = rng.dirichlet(np.ones(categories) * 0.7, size=groups)
+    labels = rng.integers(0, groups, n)
+    common = rng.dirichlet(np.ones(categories))
+    mix = rng.uniform(0.3, 0.8, n)[:, None]
+    p = mix * bases[labels] + (1 - mix) * common
+    shares = np.vstack([rng.dirichlet(pi * 30 + 0.01) for pi in p])
+    return pd.DataFrame(shares, columns=[f"cat{i}" for i in range(categories)]), labels
+
+
+def test_choose_k_finds_weak_planted_groups():
+    from engine.clusters import choose_k
+
+    features, _labels = _weak_baskets(6000)
+    k, scores = choose_k(features)
+    assert k == 4
+    assert set(scores) == set(range(2, 11))
+    # the same input gives the same choice
+    assert choose_k(features) == (k, scores)
