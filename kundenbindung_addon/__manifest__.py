@@ -36,6 +36,7 @@
         "views/res_partner_views.xml",
         "views/kundenbindung_customer_segment_views.xml",
         "views/kundenbindung_class_history_views.xml",
+        "views/kundenbindung_forecast_check_views.xml",
         "views/kundenbindung_interest_cluster_views.xml",
         "views/kundenbindung_nps_views.xml",
         "views/kundenbindung_churn_views.xml",

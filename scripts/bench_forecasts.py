@@ -24,7 +24,7 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "kundenbindung_addon"))
 
 from engine import backtest_clv, segment_customers  # noqa: E402
-from engine.segments import CHURN_LEVEL_BOUNDS, CHURN_MONTHS  # noqa: E402
+from engine.segments import CHURN_MONTHS  # noqa: E402
 
 CUTOFF = "1997-09-30"
 HORIZON_MONTHS = 9
@@ -154,13 +154,7 @@ def main():
         "churn bands over the holdout (predicted = mean churn risk; the product shows it for %s months)"
         % (CHURN_MONTHS)
     )
-    level = pd.cut(frame["churn_score"], [-0.01, *CHURN_LEVEL_BOUNDS, 1.01], labels=["low", "medium", "high"])
-    bands = (
-        frame.assign(level=level, churned=churned)
-        .groupby("level", observed=True)
-        .agg(customers=("churned", "size"), predicted=("churn_score", "mean"), observed=("churned", "mean"))
-    )
-    print(bands.round(3).to_string())
+    print(pd.DataFrame(ours["bands"]).rename(columns={"actual": "observed"}).round(3).to_string(index=False))
 
     segments = segment_customers(transactions, cutoff, window_months=12)
     buyers = segments[segments["f_score"] > 0]

@@ -130,8 +130,18 @@ def test_backtest_says_when_the_holdout_is_shorter_than_the_horizon():
     result = backtest_clv(data, REF, horizon_months=12)
     assert not result["complete"]
     assert 80 <= result["covered_days"] <= 90 < result["horizon_days"]
+    # a database is complete to the day of the run, even if nobody bought on the last days
+    told = backtest_clv(data, REF, horizon_months=3, data_end=REF + pd.Timedelta(days=92))
+    assert told["complete"]
     full = backtest_clv(simulate(300, r=0.6, alpha=6.0, a=0.7, b=3.0, weeks=52, seed=5), REF, horizon_months=6)
     assert full["complete"] and full["forecast_model"] == "bgnbd"
+    # how it came true, per churn level and per number of purchases before
+    assert [band["label"] for band in full["bands"]] == ["low", "medium", "high"]
+    observed = [band["actual"] for band in full["bands"] if band["customers"]]
+    assert observed == sorted(observed)
+    assert [bucket["label"] for bucket in full["buckets"]] == ["1", "2", "3", "4+"]
+    assert sum(b["customers"] for b in full["buckets"]) == sum(b["customers"] for b in full["bands"])
+    assert 0.6 < full["churn_auc"] <= 1.0
 
 
 def test_a_small_company_falls_back_to_the_customers_rhythm():

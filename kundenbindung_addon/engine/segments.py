@@ -468,7 +468,50 @@ def slip_alarms(changes, segments):
     return drops.index[(revenue < previous).to_numpy()]
 
 
-def backtest_clv(transactions, cutoff, horizon_months=12, lost_days=365):
+# the purchase counts of the calibration period whose forecasts are compared (the last: that many or more)
+BACKTEST_BUCKETS = (1, 2, 3, 4)
+
+
+def _backtest_calibration(buyers):
+    """How the forecast came true, per group of customers with a purchase
+    in the calibration period: ``bands`` (per churn level: customers, mean
+    predicted churn risk, share that bought nothing), ``buckets`` (per
+    purchase count: customers, mean predicted and actual revenue) and
+    ``churn_auc`` (how well the churn risk ranks those who bought nothing;
+    NaN when all or none did)."""
+    churned = ~buyers["bought"].astype(bool)
+    score = buyers["churn_score"].fillna(1.0)
+    level = np.select([score < CHURN_LEVEL_BOUNDS[0], score < CHURN_LEVEL_BOUNDS[1]], ["low", "medium"], default="high")
+    bands = [
+        {
+            "label": band,
+            "customers": int((level == band).sum()),
+            "predicted": float(score[level == band].mean()) if (level == band).any() else 0.0,
+            "actual": float(churned[level == band].mean()) if (level == band).any() else 0.0,
+        }
+        for band in ("low", "medium", "high")
+    ]
+    count = buyers["purchases"].clip(upper=BACKTEST_BUCKETS[-1])
+    buckets = [
+        {
+            "label": f"{bucket}+" if bucket == BACKTEST_BUCKETS[-1] else str(bucket),
+            "customers": int((count == bucket).sum()),
+            "predicted": float(buyers.loc[count == bucket, "predicted"].mean()) if (count == bucket).any() else 0.0,
+            "actual": float(buyers.loc[count == bucket, "actual"].mean()) if (count == bucket).any() else 0.0,
+        }
+        for bucket in BACKTEST_BUCKETS
+    ]
+    auc = float("nan")
+    if churned.any() and not churned.all():
+        # the probability that a customer who bought nothing scores above one who bought (ties half)
+        ranks = score.rank(method="average")
+        positives = int(churned.sum())
+        negatives = len(churned) - positives
+        auc = float((ranks[churned].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+    return {"bands": bands, "buckets": buckets, "churn_auc": auc}
+
+
+def backtest_clv(transactions, cutoff, horizon_months=12, lost_days=365, data_end=None):
     """Check the forecast against what really happened.
 
     Predicts each customer's revenue in the ``horizon_months`` after
@@ -483,14 +526,19 @@ def backtest_clv(transactions, cutoff, horizon_months=12, lost_days=365):
     is incomplete, and ``complete`` says so instead of silently comparing a
     shorter period), and ``frame``: per customer the prediction, the actual
     revenue, the churn score (here: no purchase within the horizon, the
-    holdout's length) and whether it bought in the holdout.
+    holdout's length) and whether it bought in the holdout; and the
+    calibration of ``_backtest_calibration`` (``bands``, ``buckets``,
+    ``churn_auc``).
     """
     frame = validate_transactions(transactions)
     cut = pd.Timestamp(cutoff).normalize()
     end = cut + pd.DateOffset(months=horizon_months)
     calibration = frame[frame["date"] <= cut]
     holdout = frame[(frame["date"] > cut) & (frame["date"] <= end)]
-    last_date = frame["date"].max() if len(frame) else cut
+    # the day the data reaches: given (a database is complete to today), else the last purchase
+    last_date = (
+        pd.Timestamp(data_end).normalize() if data_end is not None else (frame["date"].max() if len(frame) else cut)
+    )
     horizon_days = (end - cut).days
     covered_days = int(max(min((last_date - cut).days, horizon_days), 0))
     docs = documents(calibration, cut)
@@ -518,7 +566,10 @@ def backtest_clv(transactions, cutoff, horizon_months=12, lost_days=365):
             "bought": bought,
         }
     )
+    buyers = result_frame[result_frame["purchases"] > 0]
     return {
+        **_backtest_calibration(buyers),
+        "cutoff": cut.date(),
         "customers": int(len(customers)),
         "holdout_revenue": float(actual.sum()),
         "model_mae": float((model - actual).abs().mean()) if len(customers) else 0.0,

@@ -1,5 +1,6 @@
 from . import kundenbindung_customer_segment
 from . import kundenbindung_class_history
+from . import kundenbindung_forecast_check
 from . import kundenbindung_segmentation
 from . import kundenbindung_interest_cluster
 from . import kundenbindung_clustering

@@ -20,7 +20,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_amount
 
-from ..engine import class_changes, segment_customers, slip_alarms, window_bounds
+from ..engine import backtest_clv, class_changes, segment_customers, slip_alarms, window_bounds
+from .kundenbindung_forecast_check import CHECK_MONTHS
 
 _logger = logging.getLogger(__name__)
 
@@ -189,6 +190,11 @@ class KundenbindungSegmentation(models.AbstractModel):
                     len(chunk_ids),
                     company.display_name,
                 )
+        try:
+            with self.env.cr.savepoint():
+                self._check_forecast(company, docs, today)
+        except Exception:
+            _logger.exception("Customer Retention: the forecast check of %s failed", company.display_name)
         self.env["kundenbindung.customer.segment"].invalidate_model()
         self.env["kundenbindung.class.history"].invalidate_model()
         # the partner's figures are computed from the records written above
@@ -320,6 +326,18 @@ class KundenbindungSegmentation(models.AbstractModel):
             """,
             {"company": company.id, "date": today.date()},
         )
+
+    @api.model
+    def _check_forecast(self, company, docs, today):
+        """The forecast the history up to ``CHECK_MONTHS`` ago makes,
+        against what happened since (managers read it under Analysis)."""
+        cutoff = today - pd.DateOffset(months=CHECK_MONTHS)
+        if docs.empty or not (docs["date"] <= cutoff).any():
+            return None
+        result = backtest_clv(
+            docs, cutoff, horizon_months=CHECK_MONTHS, lost_days=company.kundenbindung_lost_days, data_end=today
+        )
+        return self.env["kundenbindung.forecast.check"]._record(company, today.date(), result)
 
     @api.model
     def _drop_activities(self, company, chunk, drops, today):

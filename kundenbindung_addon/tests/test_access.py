@@ -38,6 +38,8 @@ EXPECTED = {
     "kundenbindung.duplicate.pair": {"manager": "r"},
     "kundenbindung.duplicate.dismissal": {"manager": "rc"},
     "kundenbindung.merge.journal": {"manager": "ru"},
+    "kundenbindung.forecast.check": {"manager": "r"},
+    "kundenbindung.forecast.check.line": {"manager": "r"},
     # the duplicate search's keys: the system only
     "kundenbindung.duplicate.key": {},
     # a view on invoices: only for those who may read invoices (Billing), none of the kinds here
@@ -164,6 +166,14 @@ class TestAccessWalk(TransactionCase):
         group = env["kundenbindung.duplicate.group"].create(
             {"company_id": company_id, "partner_ids": [Command.set(twins.ids)], "score": 99.0}
         )
+        check = env["kundenbindung.forecast.check"].create(
+            {
+                "company_id": company_id,
+                "date": "2026-06-30",
+                "customers": 2,
+                "line_ids": [Command.create({"kind": "band", "band": "low", "predicted": 20.0, "actual": 15.0})],
+            }
+        )
         records = {}
         for side, partner in (("mine", cls.mine), ("theirs", cls.theirs)):
             salesperson = partner.user_id
@@ -246,6 +256,8 @@ class TestAccessWalk(TransactionCase):
                     "snapshot": {"name": "Alt GmbH", "city": "Bonn"},
                 }
             ),
+            "kundenbindung.forecast.check": check,
+            "kundenbindung.forecast.check.line": check.line_ids[:1],
             "kundenbindung.duplicate.key": env["kundenbindung.duplicate.key"].create(
                 {"partner_id": cls.mine.id, "name": "eigenkunde"}
             ),

@@ -273,6 +273,17 @@ class TestSignalsAgree(AccountTestInvoicingCommon):
             self.assertLess(
                 sum(active.mapped("churn_score")) / len(active), sum(gone.mapped("churn_score")) / len(gone)
             )
+        # the forecast made half a year earlier is checked against what happened since
+        check = self.env["kundenbindung.forecast.check"].search([("company_id", "=", self.company.id)], limit=1)
+        self.assertEqual(check.date, datetime.date(2026, 12, 31))
+        self.assertEqual(check.cutoff, datetime.date(2026, 6, 30))
+        self.assertTrue(check.complete)
+        self.assertGreater(check.customers, 100)
+        self.assertEqual(
+            sorted(check.line_ids.filtered(lambda l: l.kind == "band").mapped("band")), ["high", "low", "medium"]
+        )
+        self.assertEqual(len(check.line_ids.filtered(lambda l: l.kind == "bucket")), 4)
+        self.assertEqual(check.chart.count('class="row mb-2"'), 3)
         # the class changes that were no slip are in the history, without an alarm
         drops = self.env["kundenbindung.class.history"].search(
             [("company_id", "=", self.company.id), ("is_drop", "=", True), ("date", "=", datetime.date(2026, 12, 31))]
