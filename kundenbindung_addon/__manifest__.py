@@ -19,7 +19,7 @@
         "sales_team",
     ],
     "external_dependencies": {
-        "python": ["pandas", "scikit-learn", "rapidfuzz", "phonenumbers", "cologne-phonetics"],
+        "python": ["pandas", "scipy", "scikit-learn", "rapidfuzz", "phonenumbers", "cologne-phonetics"],
     },
     "assets": {
         "web.assets_tests": ["kundenbindung_addon/static/tests/tours/*.js"],
