@@ -244,3 +244,35 @@ def predict(model, summary, horizon_weeks, churn_weeks):
     out["predicted_value"] = out["expected_purchases"] * out["expected_spend"]
     out["churn_probability"] = probability_no_purchase(params, churn_weeks, x, t_x, T)
     return out
+
+
+# ------------------------------------------------------------------ calibration
+
+
+def _logit(p):
+    p = np.clip(np.asarray(p, dtype="float64"), 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def fit_calibration(raw, happened):
+    """Platt scaling of probabilities ``raw`` against what ``happened``
+    (booleans): ``(slope, intercept)`` of a logistic regression on the
+    log-odds, or None when all or none happened."""
+    happened = np.asarray(happened, dtype=bool)
+    if happened.all() or not happened.any():
+        return None
+
+    def negll(params):
+        z = params[0] * _logit(raw) + params[1]
+        return float(np.sum(np.logaddexp(0.0, z) - happened * z))
+
+    result = optimize.minimize(negll, np.array([1.0, 0.0]), method="L-BFGS-B", bounds=[(0.01, 20.0), (-20.0, 20.0)])
+    return (float(result.x[0]), float(result.x[1])) if result.success else None
+
+
+def calibrate(calibration, raw):
+    """``raw`` probabilities through ``fit_calibration``'s mapping."""
+    if calibration is None:
+        return np.asarray(raw, dtype="float64")
+    slope, intercept = calibration
+    return special.expit(slope * _logit(raw) + intercept)

@@ -28,8 +28,10 @@ The methods in short (README "Segments" has the long form):
   spend, the predicted value and the churn risk, so they agree by
   construction.
 * **Churn risk**: the probability of no purchase in the next
-  ``CHURN_MONTHS`` months; levels low / medium / high by
-  ``CHURN_LEVEL_BOUNDS``, ``lost`` after ``lost_days`` without purchase.
+  ``CHURN_MONTHS`` months, calibrated (Platt scaling) on the company's own
+  last ``CHURN_MONTHS``: what the model said then against who bought
+  nothing since; levels low / medium / high by ``CHURN_LEVEL_BOUNDS``,
+  ``lost`` after ``lost_days`` without purchase.
   Without enough history (a new or small company): days since the last
   purchase against the customer's usual interval (median gap between its
   purchase days), ``1 - 0.5 ** (ratio - 1)`` above one interval, 0 below.
@@ -243,6 +245,24 @@ def _weeks(ref, months):
     return ((ref + pd.DateOffset(months=months)) - ref).days / forecast.WEEK_DAYS
 
 
+def _churn_calibration(docs, ref, churn_months):
+    """The mapping that makes the churn risk come true on the company's own
+    last ``churn_months``: the model as it was then, its churn risk for the
+    period against who really bought nothing since (``forecast.fit_calibration``).
+    None without enough history before that."""
+    inner = ref - pd.DateOffset(months=churn_months)
+    before = docs[(docs["date"] <= inner) & (docs["amount"] > 0)]
+    summary = forecast.purchase_summary(before, inner)
+    model = forecast.fit(summary)
+    if model is None:
+        return None
+    weeks = _weeks(inner, churn_months)
+    raw = forecast.predict(model, summary, weeks, weeks)["churn_probability"]
+    since = docs[(docs["date"] > inner) & (docs["date"] <= ref) & (docs["amount"] > 0)]
+    churned = ~summary.index.isin(since["customer"].unique())
+    return forecast.fit_calibration(raw.to_numpy(), churned)
+
+
 def _forecast_from_docs(docs, ref, lost_days, horizon_months, churn_months=CHURN_MONTHS):
     """(churn, value) per customer: churn as ``_churn_from_docs`` plus
     ``p_alive``, ``expected_purchases`` and ``forecast_model``; value with
@@ -260,6 +280,7 @@ def _forecast_from_docs(docs, ref, lost_days, horizon_months, churn_months=CHURN
     churn["p_alive"] = 1.0 - churn["churn_score"].astype("float64")
     churn["expected_purchases"] = np.nan
     churn["forecast_model"] = "rhythm"
+    churn["churn_calibrated"] = False
     if churn.empty:
         return churn, value
     summary = forecast.purchase_summary(docs[docs["amount"] > 0], ref)
@@ -269,7 +290,11 @@ def _forecast_from_docs(docs, ref, lost_days, horizon_months, churn_months=CHURN
     predicted = forecast.predict(model, summary, _weeks(ref, horizon_months), _weeks(ref, churn_months))
     predicted = predicted.reindex(churn.index)
     lost = churn["churn_level"] == "lost"
-    score = predicted["churn_probability"].clip(0.0, 1.0)
+    # calibrated on the company's own last period, so that each level's risk comes true
+    calibration = _churn_calibration(docs, ref, churn_months)
+    score = pd.Series(
+        forecast.calibrate(calibration, predicted["churn_probability"].to_numpy()), index=predicted.index
+    ).clip(0.0, 1.0)
     churn["churn_score"] = np.round(score, 4)
     churn["churn_level"] = np.where(
         lost,
@@ -279,6 +304,7 @@ def _forecast_from_docs(docs, ref, lost_days, horizon_months, churn_months=CHURN
     churn["p_alive"] = np.round(np.where(lost, 0.0, predicted["p_alive"]), 4)
     churn["expected_purchases"] = np.round(np.where(lost, 0.0, predicted["expected_purchases"]), 4)
     churn["forecast_model"] = "bgnbd"
+    churn["churn_calibrated"] = calibration is not None
     value["predicted_value"] = (
         pd.Series(np.where(lost, 0.0, predicted["predicted_value"]), index=churn.index).reindex(value.index).fillna(0.0)
     )
@@ -579,6 +605,7 @@ def backtest_clv(transactions, cutoff, horizon_months=12, lost_days=365, data_en
         "model_r": pearson(model),
         "naive_r": pearson(naive),
         "forecast_model": churn["forecast_model"].iloc[0] if len(churn) else "rhythm",
+        "churn_calibrated": bool(churn["churn_calibrated"].iloc[0]) if len(churn) else False,
         "horizon_days": int(horizon_days),
         "covered_days": covered_days,
         "complete": covered_days >= horizon_days,
