@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: test test-engine test-odoo demo bench bench-duplicates bench-forecasts bench-clusters lint dev venv clean wheel
+.PHONY: test test-engine test-odoo demo demo-check bench bench-duplicates bench-forecasts bench-clusters lint dev venv clean wheel
 
 venv: $(STAMP)
 
@@ -26,7 +26,11 @@ test-engine: $(STAMP)
 test-odoo: $(STAMP)
 	$(PY) tests/odoo_suite.py
 
-demo: $(STAMP)
+# says at once, before installing anything, what ODOO_PATH must point to
+demo-check:
+	@$(PYTHON) -c "import sys; sys.path.insert(0, '.'); from harness.odoo_env import odoo_problem; p = odoo_problem(); p and print('make demo needs Odoo 18. ' + p); sys.exit(2 if p else 0)"
+
+demo: demo-check $(STAMP)
 	$(PY) scripts/demo.py $(DEMO_ARGS)
 
 # Duplicate detection beside splink on FEBRL1-4, the corruption generator and

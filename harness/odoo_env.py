@@ -100,6 +100,44 @@ def find_odoo(environ=None, python=sys.executable):
     return None
 
 
+HOW_TO_GET_ODOO = (
+    "ODOO_PATH must point to an Odoo 18.0 source tree: the folder that holds odoo-bin and the odoo package "
+    "(odoo/release.py with version 18). Get it with\n"
+    "    git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo.git ~/odoo-18\n"
+    "    pip install -r ~/odoo-18/requirements.txt\n"
+    "and run again with ODOO_PATH=~/odoo-18 (or install Odoo 18 so that `import odoo` works)."
+)
+
+
+def odoo_problem(environ=None, python=sys.executable):
+    """None if :func:`find_odoo` finds Odoo 18, else why not and how to get
+    it, in words a user can act on (for ``make demo`` before it installs
+    anything)."""
+    environ = os.environ if environ is None else environ
+    if find_odoo(environ, python) is not None:
+        return None
+    odoo_path = environ.get("ODOO_PATH")
+    if not odoo_path:
+        reason = "ODOO_PATH is not set and no `odoo` package can be imported."
+    else:
+        source = os.path.abspath(os.path.expanduser(odoo_path))
+        release_py = os.path.join(source, "odoo", "release.py")
+        if not os.path.isdir(source):
+            reason = "ODOO_PATH=%s is not a folder." % odoo_path
+        elif not os.path.isfile(release_py):
+            reason = "ODOO_PATH=%s has no odoo/release.py: it is not an Odoo source tree." % odoo_path
+        elif not os.path.isfile(os.path.join(source, "odoo-bin")):
+            reason = "ODOO_PATH=%s has no odoo-bin." % odoo_path
+        else:
+            version = _release_version(release_py)
+            reason = "ODOO_PATH=%s holds Odoo %s, not %s." % (
+                odoo_path,
+                "%s.%s" % version if version else "of an unknown version",
+                ODOO_MAJOR,
+            )
+    return "%s\n%s" % (reason, HOW_TO_GET_ODOO)
+
+
 def addon_version():
     manifest = ast.literal_eval((ADDON_DIR / "__manifest__.py").read_text(encoding="utf-8"))
     return manifest["version"]

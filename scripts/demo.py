@@ -16,7 +16,7 @@ import time
 REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from harness.odoo_env import ADDON, SKIP_LINE, Cluster, database_from_env, find_odoo  # noqa: E402
+from harness.odoo_env import ADDON, Cluster, database_from_env, find_odoo, odoo_problem  # noqa: E402
 
 DEMO_DIR = REPO / ".demo"
 DB = "kundenbindung_demo"
@@ -118,7 +118,7 @@ def main(argv=None):
 
     odoo = find_odoo()
     if odoo is None:
-        print(SKIP_LINE.replace("SKIPPED Odoo suite", "make demo needs Odoo"))
+        print("make demo needs Odoo 18. " + odoo_problem())
         return 2
     DEMO_DIR.mkdir(exist_ok=True)
     database = database_from_env()

@@ -64,6 +64,22 @@ def test_find_odoo_accepts_only_an_odoo_18_source_tree(tmp_path):
     assert odoo_env.find_odoo({"ODOO_PATH": str(tmp_path / "missing")}) is None
 
 
+def test_odoo_problem_says_why_a_path_is_rejected_and_how_to_get_odoo(tmp_path):
+    """Issue 19: make demo said only "no Odoo 18 found (set ODOO_PATH)",
+    also for a wrong path, after spending 42 s on pip."""
+    assert odoo_env.odoo_problem({"ODOO_PATH": str(_fake_odoo(tmp_path / "o18", 18))}) is None
+    cases = {
+        str(tmp_path / "missing"): "is not a folder",
+        str(tmp_path): "has no odoo/release.py",
+        str(_fake_odoo(tmp_path / "nobin", 18, with_bin=False)): "has no odoo-bin",
+        str(_fake_odoo(tmp_path / "o17", 17)): "holds Odoo 17.0, not 18",
+    }
+    for path, reason in cases.items():
+        problem = odoo_env.odoo_problem({"ODOO_PATH": path})
+        assert reason in problem
+        assert "git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo.git" in problem
+
+
 def _python_with_path(tmp_path, name, pythonpath):
     wrapper = tmp_path / name
     wrapper.write_text('#!/bin/sh\nPYTHONPATH="%s" exec "%s" "$@"\n' % (pythonpath, sys.executable))
