@@ -83,6 +83,12 @@ def main(argv=None):
         help="sure pairs merged by Odoo and by the addon to time a merge (rolled back)",
     )
     parser.add_argument(
+        "--effect-recipients",
+        type=int,
+        default=0,
+        help="time the campaign effect update of a campaign with this many recipients (0: not)",
+    )
+    parser.add_argument(
         "--posting-invoices",
         type=int,
         default=0,
@@ -229,6 +235,9 @@ def main(argv=None):
             if args.posting_invoices:
                 print("Posting %d invoices with the loyalty program on and off" % args.posting_invoices)
                 run_step("posting", "--invoices", str(args.posting_invoices))
+            if args.effect_recipients:
+                print("Campaign effect update at %d recipients" % args.effect_recipients)
+                run_step("effect", "--recipients", str(args.effect_recipients))
         print_figures(log_path)
         print("Built in %.0fs" % (time.monotonic() - started))
         conn = database.connect(args.db)

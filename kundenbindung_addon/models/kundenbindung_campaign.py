@@ -11,6 +11,7 @@ import pandas as pd
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from ..engine.campaigns import control_split, effect
 from .kundenbindung_customer_segment import CHURN_SELECTION, RFM_SEGMENT_SELECTION
@@ -458,22 +459,28 @@ class KundenbindungCampaign(models.Model):
     def _update_effect(self, today=None):
         """Mailing statistics and revenue of the reached customers and of
         the control group in the days after the launch against as many days
-        before."""
+        before. Set-based: per campaign one query for its recipients, one
+        per period for their revenue, and one statement that writes the
+        recipients whose figures changed."""
         today = today or fields.Date.context_today(self)
+        Recipient = self.env["kundenbindung.campaign.recipient"]
+        Recipient.flush_model(["campaign_id", "partner_id", "control", "revenue_before", "revenue_after"])
+        cr = self.env.cr
         for campaign in self.filtered("launched_date"):
             start = campaign.launched_date
             days = datetime.timedelta(days=campaign.effect_days)
             end = min(start + days, today)
-            before = campaign._revenues(start - (end - start), start)
-            after = campaign._revenues(start, end)
-            frame = pd.DataFrame(
-                {
-                    "partner": campaign.recipient_ids.partner_id.ids,
-                    "control": campaign.recipient_ids.mapped("control"),
-                }
+            cr.execute(
+                "SELECT id, partner_id, control FROM kundenbindung_campaign_recipient WHERE campaign_id = %s",
+                [campaign.id],
             )
-            frame["before"] = frame["partner"].map(before).fillna(0.0)
-            frame["after"] = frame["partner"].map(after).fillna(0.0)
+            frame = pd.DataFrame(cr.fetchall(), columns=["id", "partner", "control"])
+            partner_ids = frame["partner"].tolist()
+            before = campaign._revenues(partner_ids, start - (end - start), start)
+            after = campaign._revenues(partner_ids, start, end)
+            frame["control"] = frame["control"].fillna(False).astype(bool)
+            frame["before"] = frame["partner"].map(before).fillna(0.0).round(2)
+            frame["after"] = frame["partner"].map(after).fillna(0.0).round(2)
             result = effect(frame)
             values = {
                 "revenue_before": result["targeted_before"],
@@ -486,19 +493,26 @@ class KundenbindungCampaign(models.Model):
                 mailing = campaign.mailing_id.sudo()
                 values.update({"sent": mailing.sent, "opened": mailing.opened, "clicked": mailing.clicked})
             campaign.sudo().write(values)
-            for recipient in campaign.recipient_ids:
-                recipient.sudo().write(
-                    {
-                        "revenue_before": before.get(recipient.partner_id.id, 0.0),
-                        "revenue_after": after.get(recipient.partner_id.id, 0.0),
-                    }
+            if len(frame):
+                cr.execute(
+                    SQL(
+                        """UPDATE kundenbindung_campaign_recipient recipient
+                              SET revenue_before = figures.before, revenue_after = figures.after
+                             FROM (SELECT UNNEST(%s::int[]) AS id, UNNEST(%s::numeric[]) AS before,
+                                          UNNEST(%s::numeric[]) AS after) figures
+                            WHERE recipient.id = figures.id
+                              AND (recipient.revenue_before, recipient.revenue_after)
+                                  IS DISTINCT FROM (figures.before, figures.after)""",
+                        frame["id"].tolist(),
+                        frame["before"].tolist(),
+                        frame["after"].tolist(),
+                    )
                 )
+        Recipient.invalidate_model(["revenue_before", "revenue_after"])
 
-    def _revenues(self, date_from, date_to):
+    def _revenues(self, partner_ids, date_from, date_to):
         """Customer id -> revenue of the campaign's company in [date_from, date_to)."""
-        return self.env["res.partner"]._kundenbindung_invoiced(
-            self.recipient_ids.partner_id.ids, self.company_id, date_from, date_to
-        )
+        return self.env["res.partner"]._kundenbindung_invoiced(partner_ids, self.company_id, date_from, date_to)
 
     @api.model
     def _cron_campaigns(self):

@@ -209,6 +209,11 @@ class TestCampaigns(AccountTestInvoicingCommon):
         # +300 per reached customer, +100 per control customer: +200 from the campaign, 600 in all
         self.assertEqual(campaign.uplift, 200.0)
         self.assertEqual(campaign.incremental_revenue, 600.0)
+        # each recipient's own figures, written in one statement (issue 19)
+        recipient = campaign.recipient_ids.filtered(lambda r: r.partner_id == reached[0])
+        self.assertEqual((recipient.revenue_before, recipient.revenue_after), (100.0, 400.0))
+        control_recipient = campaign.recipient_ids.filtered(lambda r: r.partner_id == control[0])
+        self.assertEqual((control_recipient.revenue_before, control_recipient.revenue_after), (100.0, 200.0))
 
     def test_schedule_and_daily_launch(self):
         with freeze_time("2026-06-01"):
