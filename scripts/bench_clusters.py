@@ -88,7 +88,10 @@ def main():
         )
     )
     ratio = choosing / final if final else float("nan")
-    print("choosing k %.2f s, final fit %.2f s: %.1fx (target <= 3x)" % (choosing, final, ratio))
+    print(
+        "%s  choosing k %.2f s, final fit %.2f s: %.1fx (target <= 3x)"
+        % ("PASS" if ratio <= 3 else "FAIL", choosing, final, ratio)
+    )
     print("%s  whole run %.1f s (target <= 30 s)" % ("PASS" if total <= 30 else "FAIL", total))
     return 0
 

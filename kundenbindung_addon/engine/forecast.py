@@ -18,8 +18,8 @@ spend per purchase).
 Written on scipy (a maintained library every scikit-learn install carries)
 rather than on ``lifetimes`` (unmaintained since 2020) or PyMC-Marketing (a
 probabilistic-programming stack far too heavy for an Odoo server): the
-likelihoods are closed forms of a few lines and the fit takes well under a
-second for 100,000 customers.
+likelihoods are closed forms of a few lines, and fitted on at most
+``FIT_SAMPLE`` customers a fit takes a second or two at any size.
 
 Time is counted in weeks, as in the papers. The inputs per customer are the
 purchase *days* up to the reference date: ``x`` repeat purchases (purchase
@@ -39,10 +39,13 @@ MIN_REPEAT_BUYERS = 10
 MIN_CUSTOMERS = 20
 # the models are fitted on at most this many customers (a fixed random sample,
 # by customer, so the row order does not matter): their parameters are then
-# known to about 1 %, and a fit stays under 2 s however large the company
+# known to about 1 %, and a fit takes a second or two however large the company
 FIT_SAMPLE = 20000
-# a small ridge on the log-parameters keeps tiny or degenerate data sets finite
-PENALTY = 0.0
+# the log-parameters are searched in [-LOG_BOUND, LOG_BOUND]; a fit that ends at
+# the edge has no proper optimum (purchases too regular for the model, or too
+# little data) and is refused
+LOG_BOUND = 10.0
+BGNBD_BOUNDS = [(-LOG_BOUND, LOG_BOUND)] * 2 + [(-LOG_BOUND, 1.5 * LOG_BOUND)] * 2
 
 
 def purchase_summary(purchases, reference_date):
@@ -55,7 +58,7 @@ def purchase_summary(purchases, reference_date):
     if frame.empty:
         return pd.DataFrame(columns=["x", "t_x", "T", "m_x", "first_value", "purchases"], dtype="float64")
     # one purchase per customer and day, as the models count them
-    days = frame.groupby(["customer", "date"], sort=True)["amount"].sum().reset_index()
+    days = frame.groupby(["customer", "date"], sort=True)["amount"].sum().round(2).reset_index()
     grouped = days.groupby("customer", sort=True)
     first = grouped["date"].min()
     last = grouped["date"].max()
@@ -97,11 +100,13 @@ def _bgnbd_negll(log_params, x, t_x, T, weights):
     params = np.exp(log_params)
     first, second = _bgnbd_terms(params, x, t_x, T)
     ll = np.logaddexp(first, second)
-    return -(weights * ll).sum() / weights.sum() + PENALTY * (log_params**2).sum()
+    return -(weights * ll).sum() / weights.sum()
 
 
 def fit_bgnbd(x, t_x, T, weights=None):
-    """BG/NBD parameters ``(r, alpha, a, b)`` by maximum likelihood.
+    """BG/NBD parameters ``(r, alpha, a, b)`` by maximum likelihood, or
+    None when the search ends at the edge of the parameter space (no proper
+    optimum: purchases on a fixed schedule, or too little data).
 
     ``weights``: how many customers share each (x, t_x, T) row (all 1 by
     default). Customers with the same history are fitted once."""
@@ -112,9 +117,13 @@ def fit_bgnbd(x, t_x, T, weights=None):
     args = (frame["x"].to_numpy(), frame["t_x"].to_numpy(), frame["T"].to_numpy(), frame["w"].to_numpy())
     best = None
     for start in (np.log([1.0, 1.0, 1.0, 1.0]), np.log([0.5, 5.0, 1.0, 3.0]), np.log([0.1, 1.0, 0.5, 5.0])):
-        result = optimize.minimize(_bgnbd_negll, start, args=args, method="L-BFGS-B", bounds=[(-10, 10)] * 4)
+        result = optimize.minimize(_bgnbd_negll, start, args=args, method="L-BFGS-B", bounds=BGNBD_BOUNDS)
         if best is None or result.fun < best.fun:
             best = result
+    # r and alpha at the edge: no proper optimum. a and b may grow large together: the
+    # dropout probability is then the same for every customer, a proper limit of the model
+    if not np.isfinite(best.fun) or np.any(np.abs(best.x[:2]) > LOG_BOUND - 0.01):
+        return None
     return tuple(float(v) for v in np.exp(best.x))
 
 
@@ -145,8 +154,9 @@ def expected_purchases(params, t, x, t_x, T):
     factor = np.power((alpha + T) / (alpha + T + t), r + x)
     numerator = (a + b + x - 1) / (a - 1) * (1.0 - factor * hyp)
     result = numerator / (1.0 + _bgnbd_alive_odds(params, x, t_x, T))
-    # a < 1 makes the closed form's sign flip harmlessly; a value can never be negative
-    return np.maximum(np.nan_to_num(result, nan=0.0), 0.0)
+    # a < 1 makes the closed form's sign flip harmlessly; a value can never be negative.
+    # NaN stays NaN: the caller refuses a model it cannot evaluate (see fit)
+    return np.where(np.isnan(result), np.nan, np.maximum(result, 0.0))
 
 
 def probability_no_purchase(params, t, x, t_x, T):
@@ -174,7 +184,7 @@ def _gg_negll(log_params, x, m, weights):
         + p * x * np.log(x)
         - (p * x + q) * np.log(gamma + m * x)
     )
-    return -(weights * ll).sum() / weights.sum() + PENALTY * (log_params**2).sum()
+    return -(weights * ll).sum() / weights.sum()
 
 
 def fit_gamma_gamma(x, m_x):
@@ -185,14 +195,22 @@ def fit_gamma_gamma(x, m_x):
     if keep.sum() < MIN_REPEAT_BUYERS:
         return None
     x, m = x[keep], m[keep]
+    # fitted on values in units of their median, so the currency's scale (yen or euro,
+    # a coffee or a machine) does not matter; gamma is a scale and goes back with it
+    unit = float(np.median(m))
+    m = m / unit
     weights = np.ones_like(x)
     best = None
-    for start in (np.log([1.0, 1.0, 1.0]), np.log([5.0, 3.0, max(float(np.median(m)), 1.0)])):
-        result = optimize.minimize(_gg_negll, start, args=(x, m, weights), method="L-BFGS-B", bounds=[(-10, 12)] * 3)
+    for start in (np.log([1.0, 1.0, 1.0]), np.log([5.0, 3.0, 1.0])):
+        result = optimize.minimize(
+            _gg_negll, start, args=(x, m, weights), method="L-BFGS-B", bounds=[(-LOG_BOUND, LOG_BOUND)] * 3
+        )
         if best is None or result.fun < best.fun:
             best = result
+    if not np.isfinite(best.fun) or np.any(np.abs(best.x) > LOG_BOUND - 0.01):
+        return None
     p, q, gamma = (float(v) for v in np.exp(best.x))
-    return (p, q, gamma) if q > 1 else None
+    return (p, q, gamma * unit) if q > 1 else None
 
 
 def expected_spend(gg_params, x, m_x, fallback):
@@ -226,7 +244,11 @@ def fit(summary):
         picked = np.sort(np.random.RandomState(0).choice(len(summary), FIT_SAMPLE, replace=False))
         summary = summary.sort_index().iloc[picked]
     purchases = fit_bgnbd(summary["x"], summary["t_x"], summary["T"])
-    if not all(np.isfinite(purchases)) or purchases[1] <= 0:
+    # a = 1 is a pole of the expected purchases; a model that cannot be evaluated is no model
+    if purchases is None or abs(purchases[2] - 1.0) < 1e-6:
+        return None
+    probe = expected_purchases(purchases, 52.0, summary["x"], summary["t_x"], summary["T"])
+    if not np.all(np.isfinite(probe)):
         return None
     return {
         "bgnbd": purchases,

@@ -165,16 +165,23 @@ def documents(transactions, reference_date):
 def _quintile_scores(keys, index):
     """1-5 by quintile of the position in the order of ``keys`` (arrays,
     the first the most significant, larger is better): equal first keys are
-    ordered by the next ones, then by the customer, so each score holds a
-    fifth of the customers even when most have the same value (one purchase
-    each), and the result does not depend on the order of the rows."""
+    ordered by the next ones, so each score holds a fifth of the customers
+    even when most have the same value (one purchase each). Customers equal
+    in every key share the mean position of their group, so they get the
+    same score, and the result does not depend on the order of the rows."""
     n = len(index)
     if not n:
         return pd.Series([], dtype="int64", index=index)
-    ids = pd.Index(index).astype(str).to_numpy()
-    order = np.lexsort([ids, *[np.asarray(k, dtype="float64") for k in reversed(keys)]])
-    position = np.empty(n, dtype="int64")
-    position[order] = np.arange(n)
+    keys = [np.asarray(k, dtype="float64") for k in keys]
+    order = np.lexsort(list(reversed(keys)))
+    ordered = np.column_stack([k[order] for k in keys])
+    # a new group starts where any key differs from the row before
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    group = np.cumsum(starts) - 1
+    mean_position = pd.Series(np.arange(n, dtype="float64")).groupby(group).transform("mean").to_numpy()
+    position = np.empty(n, dtype="float64")
+    position[order] = mean_position
     return pd.Series(np.clip(np.ceil((position + 1) / n * 5), 1, 5).astype("int64"), index=index)
 
 
@@ -295,13 +302,18 @@ def _forecast_from_docs(docs, ref, lost_days, horizon_months, churn_months=CHURN
     score = pd.Series(
         forecast.calibrate(calibration, predicted["churn_probability"].to_numpy()), index=predicted.index
     ).clip(0.0, 1.0)
+    # a customer lost by the days without purchase is lost: risk 1, as the level says
+    score = score.where(~lost, 1.0)
     churn["churn_score"] = np.round(score, 4)
     churn["churn_level"] = np.where(
         lost,
         "lost",
         np.where(score < CHURN_LEVEL_BOUNDS[0], "low", np.where(score < CHURN_LEVEL_BOUNDS[1], "medium", "high")),
     ).astype(object)
-    churn["p_alive"] = np.round(np.where(lost, 0.0, predicted["p_alive"]), 4)
+    # BG/NBD cannot tell whether a customer who bought once has stopped (it drops out only
+    # after a repeat purchase): no figure rather than a misleading 100 %
+    once = churn["purchases"].reindex(predicted.index).fillna(0) <= 1
+    churn["p_alive"] = np.round(np.where(lost, 0.0, np.where(once, np.nan, predicted["p_alive"])), 4)
     churn["expected_purchases"] = np.round(np.where(lost, 0.0, predicted["expected_purchases"]), 4)
     churn["forecast_model"] = "bgnbd"
     churn["churn_calibrated"] = calibration is not None
@@ -500,14 +512,16 @@ BACKTEST_BUCKETS = (1, 2, 3, 4)
 
 def _backtest_calibration(buyers):
     """How the forecast came true, per group of customers with a purchase
-    in the calibration period: ``bands`` (per churn level: customers, mean
-    predicted churn risk, share that bought nothing), ``buckets`` (per
+    in the calibration period: ``bands`` (per churn level, ``lost``
+    included: customers, mean predicted churn risk, share that bought
+    nothing), ``buckets`` (per
     purchase count: customers, mean predicted and actual revenue) and
     ``churn_auc`` (how well the churn risk ranks those who bought nothing;
     NaN when all or none did)."""
     churned = ~buyers["bought"].astype(bool)
     score = buyers["churn_score"].fillna(1.0)
-    level = np.select([score < CHURN_LEVEL_BOUNDS[0], score < CHURN_LEVEL_BOUNDS[1]], ["low", "medium"], default="high")
+    # the levels as the customers saw them; "lost" is the rule of the days without purchase
+    level = buyers["churn_level"].fillna("lost").to_numpy()
     bands = [
         {
             "label": band,
@@ -515,7 +529,7 @@ def _backtest_calibration(buyers):
             "predicted": float(score[level == band].mean()) if (level == band).any() else 0.0,
             "actual": float(churned[level == band].mean()) if (level == band).any() else 0.0,
         }
-        for band in ("low", "medium", "high")
+        for band in CHURN_LEVELS
     ]
     count = buyers["purchases"].clip(upper=BACKTEST_BUCKETS[-1])
     buckets = [
@@ -588,6 +602,7 @@ def backtest_clv(transactions, cutoff, horizon_months=12, lost_days=365, data_en
             "predicted": model,
             "actual": actual,
             "churn_score": churn["churn_score"].reindex(customers).astype("float64"),
+            "churn_level": churn["churn_level"].reindex(customers),
             "purchases": churn["purchases"].reindex(customers).fillna(0).astype("int64"),
             "bought": bought,
         }

@@ -100,7 +100,8 @@ class KundenbindungCustomerSegment(models.Model):
         string="Probability Active",
         readonly=True,
         aggregator="avg",
-        help="Probability that the customer is still buying from you, from its purchases so far.",
+        help="Probability that the customer is still buying from you, from its purchases so far (not known for a "
+        "customer who bought once).",
     )
     expected_purchases = fields.Float(
         string="Expected Purchases (12 Months)",

@@ -118,7 +118,8 @@ class KundenbindungForecastCheck(models.Model):
         frame = result["frame"]
 
         def number(value):
-            return 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+            # not computable (everyone bought, or nobody): no figure, not a misleading 0
+            return False if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
         lines = [
             (
@@ -134,6 +135,7 @@ class KundenbindungForecastCheck(models.Model):
                 },
             )
             for i, band in enumerate(result["bands"])
+            if band["customers"]
         ] + [
             (
                 0,

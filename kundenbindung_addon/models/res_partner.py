@@ -137,7 +137,8 @@ class ResPartner(models.Model):
         string="Probability Active",
         compute=SEGMENT,
         groups=GROUP,
-        help="Probability that the customer is still buying from you, from its purchases so far.",
+        help="Probability that the customer is still buying from you, from its purchases so far (not known for a "
+        "customer who bought once).",
     )
     kundenbindung_churn_level = fields.Selection(
         CHURN_SELECTION,
