@@ -8,6 +8,8 @@
     "category": "Sales/CRM",
     "website": "https://github.com/kundenbindung/kundenbindung_addon",
     "author": "kundenbindung_addon authors",
+    "maintainers": ["kundenbindung"],
+    "development_status": "Beta",
     "license": "LGPL-3",
     "application": True,
     "depends": [

@@ -159,6 +159,7 @@ def segments(env, args):
     result = {"company": company.name}
     if args.baseline:
         import pandas as pd
+
         from odoo import fields
 
         today = pd.Timestamp(fields.Date.context_today(segmentation))
@@ -533,6 +534,27 @@ def campaign_effect(env, args):
     return result
 
 
+def nps_send(env, args):
+    """The NPS send wizard for ``--nps-partners`` selected customers: the
+    seconds until it shows its recipients (as opening it from a list of
+    that many contacts)."""
+    import time
+
+    env.cr.execute(
+        "SELECT id FROM res_partner WHERE active AND parent_id IS NULL AND customer_rank > 0 ORDER BY id LIMIT %s",
+        [args.nps_partners],
+    )
+    partner_ids = [row[0] for row in env.cr.fetchall()]
+    timings = []
+    for _run in range(2):
+        env.invalidate_all()
+        started = time.perf_counter()
+        wizard = env["kundenbindung.nps.send"].create({"partner_ids": [(6, 0, partner_ids)]})
+        counts = (len(wizard.recipient_ids), len(wizard.skipped_ids), len(wizard.no_email_ids))
+        timings.append(round(time.perf_counter() - started, 2))
+    return {"partners": len(partner_ids), "seconds": timings, "recipients_skipped_no_email": counts}
+
+
 def _entity_pairs(groups, entity):
     """Member pairs of each group, and whether both are one customer."""
     found = []
@@ -772,6 +794,7 @@ def main(argv):
             "duplicates",
             "campaigns",
             "effect",
+            "nps-send",
         ],
     )
     parser.add_argument("--partners", type=int, default=2000)
@@ -791,6 +814,7 @@ def main(argv):
     parser.add_argument("--merge-pairs", type=int, default=20)
     parser.add_argument("--invoices", type=int, default=1000, help="posting: invoices posted in one batch")
     parser.add_argument("--recipients", type=int, default=50000, help="effect: recipients of the measured campaign")
+    parser.add_argument("--nps-partners", type=int, default=20000, help="nps-send: customers selected in the wizard")
     parser.add_argument(
         "--hashed-groups", type=int, default=50, help="sure groups given an invoice in a hash-locked journal"
     )
@@ -820,6 +844,8 @@ def main(argv):
             result = duplicates(env, args)
         elif args.step == "effect":
             result = campaign_effect(env, args)
+        elif args.step == "nps-send":
+            result = nps_send(env, args)
         elif args.step == "loyalty":
             # the program is named in the demo company's language
             result = loyalty(api.Environment(cr, SUPERUSER_ID, {"lang": "de_DE"}), args)

@@ -3,10 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from sklearn.metrics import adjusted_rand_score
-
 from engine import ContractError
 from engine.clusters import (
     NO_CLUSTER,
@@ -17,6 +13,9 @@ from engine.clusters import (
     match_clusters,
     next_best_categories,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import adjusted_rand_score
 
 
 def planted(groups=5, customers_per_group=120, categories=20, seed=0, tags=False):

@@ -3,9 +3,6 @@ import datetime
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from engine import (
     INVOICE_LINE_COLUMNS,
     ContractError,
@@ -15,6 +12,8 @@ from engine import (
     validate_transactions,
     window_bounds,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def _lines(**overrides):

@@ -6,7 +6,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-
 from tools import demo_data
 
 TODAY = "2026-11-22"

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import phonenumbers
 import pytest
-
 from tools import duplicate_corruption as dc
 
 TEXT_COLUMNS = [c for c in dc.COLUMNS.values() if c != "is_company"]

@@ -7,9 +7,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from engine import ContractError
 from engine.duplicates import (
     AUTO_MERGE_THRESHOLD,
@@ -30,6 +27,8 @@ from engine.duplicates import (
     score_pairs,
     weakest_link,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tools.demo_data import generate
 from tools.febrl import FEBRL_ROLES
 

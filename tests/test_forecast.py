@@ -6,7 +6,6 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
-
 from engine import abc_classes, backtest_clv, segment_customers
 from engine import forecast as F
 

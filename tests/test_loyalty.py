@@ -1,11 +1,10 @@
 """Loyalty engine: points of an invoice under a program's rules, tiers."""
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from engine import ContractError
 from engine.loyalty import Rule, invoice_points, tier_for
+from hypothesis import given
+from hypothesis import strategies as st
 
 LINES = [(1, 2.0, 300.0), (2, 10.0, 50.0)]
 

@@ -2,7 +2,6 @@
 phones, emails, websites, VAT, phonetic keys."""
 
 import pytest
-
 from engine.normalize import (
     email,
     fold,

@@ -4,11 +4,10 @@ import math
 
 import pandas as pd
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from engine import ContractError
 from engine.nps import net_promoter_score, nps_by_period, nps_category, respondent_summary
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 @pytest.mark.parametrize(

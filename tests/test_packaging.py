@@ -5,8 +5,8 @@ dependencies."""
 import ast
 import pathlib
 import re
-import tomllib
 
+import tomllib
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

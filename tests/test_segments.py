@@ -3,9 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from engine import (
     ContractError,
     abc_classes,
@@ -18,6 +15,8 @@ from engine import (
     segment_customers,
 )
 from engine.segments import rfm_segment
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tools import demo_data
 
 REF = "2026-06-30"

@@ -55,10 +55,10 @@ from .contracts import ContractError
 from .normalize import (
     email,
     fold,
+    nickname_key,
     phone_e164,
     phonetic,
     postcode,
-    nickname_key,
     same_given_name,
     split_generation,
     split_legal_form,

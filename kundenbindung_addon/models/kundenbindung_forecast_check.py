@@ -6,9 +6,9 @@ year that followed (``engine.backtest_clv``), for the managers."""
 
 import math
 
-from odoo import api, fields, models
 from markupsafe import Markup
 
+from odoo import api, fields, models
 from odoo.tools import format_date, formatLang
 
 from .kundenbindung_customer_segment import CHURN_SELECTION

@@ -11,9 +11,8 @@ from odoo.tools import SQL
 
 from ..engine.loyalty import tier_for
 from ..engine.nps import respondent_summary
-from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
-
 from .kundenbindung_customer_segment import ABC_SELECTION, CHURN_SELECTION, RFM_SEGMENT_SELECTION
+from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
 
 GROUP = "kundenbindung_addon.group_kundenbindung_user"
 # sees the figures, answers and campaigns of all customers, not only of their own

@@ -20,10 +20,10 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 _logger = logging.getLogger(__name__)
 
 try:
+    import faker  # noqa: F401
+
     from ..tools import demo_data
     from ..tools.demo_loader import DemoLoader
-
-    import faker  # noqa: F401
 except ImportError:  # pragma: no cover - depends on the machine
     demo_data = None
 

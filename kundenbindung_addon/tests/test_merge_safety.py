@@ -7,7 +7,6 @@ import datetime
 from unittest.mock import patch
 
 import psycopg2
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
