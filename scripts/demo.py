@@ -89,6 +89,12 @@ def main(argv=None):
         help="time the campaign effect update of a campaign with this many recipients (0: not)",
     )
     parser.add_argument(
+        "--nps-partners",
+        type=int,
+        default=0,
+        help="time the NPS send wizard for this many selected customers (0: not)",
+    )
+    parser.add_argument(
         "--posting-invoices",
         type=int,
         default=0,
@@ -235,6 +241,9 @@ def main(argv=None):
             if args.posting_invoices:
                 print("Posting %d invoices with the loyalty program on and off" % args.posting_invoices)
                 run_step("posting", "--invoices", str(args.posting_invoices))
+            if args.nps_partners:
+                print("NPS send wizard for %d customers" % args.nps_partners)
+                run_step("nps-send", "--nps-partners", str(args.nps_partners))
             if args.effect_recipients:
                 print("Campaign effect update at %d recipients" % args.effect_recipients)
                 run_step("effect", "--recipients", str(args.effect_recipients))

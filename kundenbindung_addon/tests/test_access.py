@@ -468,7 +468,7 @@ class TestAccessWalk(TransactionCase):
             .with_user(own)
             .create({"partner_ids": [Command.set((self.mine | self.theirs | employee).ids)]})
         )
-        self.assertEqual(wizard._targets(), self.mine)
+        self.assertEqual(wizard.recipient_ids | wizard.no_email_ids | wizard.skipped_ids, self.mine)
 
     def test_shared_tiers_and_summed_revenue(self):
         """Only administrators change the tiers shared by all companies; the
