@@ -536,25 +536,3 @@ class KundenbindungCampaign(models.Model):
         running.filtered(lambda c: c.launched_date + datetime.timedelta(days=c.effect_days) <= today).sudo().write(
             {"state": "done"}
         )
-
-
-class KundenbindungCampaignRecipient(models.Model):
-    _name = "kundenbindung.campaign.recipient"
-    _description = "Campaign Recipient"
-    _order = "campaign_id desc, id"
-
-    campaign_id = fields.Many2one("kundenbindung.campaign", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="campaign_id.company_id", store=True)
-    currency_id = fields.Many2one(related="campaign_id.currency_id")
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, ondelete="cascade", index=True)
-    control = fields.Boolean(string="In Control Group", help="Kept out of the campaign, to measure its effect.")
-    phone = fields.Char(related="partner_id.phone")
-    mobile = fields.Char(related="partner_id.mobile")
-    email = fields.Char(related="partner_id.email")
-    salesperson_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
-    revenue_before = fields.Monetary(currency_field="currency_id", readonly=True)
-    revenue_after = fields.Monetary(currency_field="currency_id", readonly=True)
-
-    _sql_constraints = [
-        ("campaign_partner_unique", "UNIQUE(campaign_id, partner_id)", "A customer is once in a campaign."),
-    ]

@@ -11,8 +11,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import format_date, formatLang
 
-from .kundenbindung_customer_segment import CHURN_SELECTION
-
 # the months the check looks back: the forecast made then, compared with what happened since
 CHECK_MONTHS = 6
 LINE_KINDS = [("band", "Churn level"), ("bucket", "Purchases before")]
@@ -169,29 +167,3 @@ class KundenbindungForecastCheck(models.Model):
                 "line_ids": lines,
             }
         )
-
-
-class KundenbindungForecastCheckLine(models.Model):
-    _name = "kundenbindung.forecast.check.line"
-    _description = "Forecast Check Line"
-    _order = "check_id, sequence"
-
-    check_id = fields.Many2one("kundenbindung.forecast.check", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="check_id.company_id", store=True)
-    sequence = fields.Integer()
-    kind = fields.Selection(LINE_KINDS, required=True)
-    band = fields.Selection(CHURN_SELECTION, string="Churn Level")
-    purchases = fields.Char(
-        string="Purchases Before", help="The customers' number of purchases before the forecast (4+: four or more)."
-    )
-    customers = fields.Integer()
-    predicted = fields.Float(
-        digits=(16, 2),
-        aggregator="avg",
-        help="Churn levels: the mean predicted churn risk in %; purchases: the mean predicted revenue.",
-    )
-    actual = fields.Float(
-        digits=(16, 2),
-        aggregator="avg",
-        help="Churn levels: the share in % that bought nothing; purchases: the mean actual revenue.",
-    )

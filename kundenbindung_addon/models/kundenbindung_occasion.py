@@ -169,18 +169,3 @@ class KundenbindungOccasion(models.Model):
             except Exception:
                 _logger.exception("Customer Retention: occasion %s failed; the others go on", occasion.display_name)
         return served
-
-
-class KundenbindungOccasionLog(models.Model):
-    _name = "kundenbindung.occasion.log"
-    _description = "Occasion Served"
-    _order = "id desc"
-
-    occasion_id = fields.Many2one("kundenbindung.occasion", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="occasion_id.company_id", store=True)
-    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
-    year = fields.Integer(required=True)
-
-    _sql_constraints = [
-        ("occasion_partner_year_unique", "UNIQUE(occasion_id, partner_id, year)", "Served once a year."),
-    ]

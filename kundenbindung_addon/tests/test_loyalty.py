@@ -16,7 +16,7 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from .common import make_invoice
 
 D = datetime.date
-LOGGER = "odoo.addons.kundenbindung_addon.models.kundenbindung_loyalty"
+LOGGER = "odoo.addons.kundenbindung_addon.models.account_move"
 
 
 @tagged("post_install", "-at_install")

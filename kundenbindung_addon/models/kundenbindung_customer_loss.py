@@ -1,0 +1,86 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+from .kundenbindung_customer_segment import ABC_SELECTION
+
+
+class KundenbindungCustomerLoss(models.Model):
+    """A customer marked lost in one company: reason, date and note. The
+    ABC class and interest cluster it had are kept, for the analysis of
+    reasons by segment."""
+
+    _name = "kundenbindung.customer.loss"
+    _description = "Lost Customer"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain="[('is_company', '=', True)]",
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    reason_id = fields.Many2one("kundenbindung.churn.reason", required=True, ondelete="restrict")
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    note = fields.Text()
+    user_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user, readonly=True)
+    salesperson_id = fields.Many2one("res.users", compute="_compute_segment", store=True, readonly=True)
+    abc_class = fields.Selection(
+        ABC_SELECTION,
+        string="ABC Class",
+        compute="_compute_segment",
+        store=True,
+        readonly=True,
+        help="The customer's ABC class when it was marked lost.",
+    )
+    cluster_id = fields.Many2one(
+        "kundenbindung.interest.cluster",
+        string="Interest Cluster",
+        compute="_compute_segment",
+        store=True,
+        readonly=True,
+        help="The customer's interest cluster when it was marked lost.",
+    )
+    revenue = fields.Monetary(
+        compute="_compute_segment",
+        store=True,
+        readonly=True,
+        help="The customer's window revenue when it was marked lost.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    @api.depends("partner_id", "company_id")
+    def _compute_segment(self):
+        for loss in self:
+            segment = (
+                self.env["kundenbindung.customer.segment"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "=", loss.partner_id.commercial_partner_id.id),
+                        ("company_id", "=", loss.company_id.id),
+                    ],
+                    limit=1,
+                )
+            )
+            loss.abc_class = segment.abc_class
+            loss.cluster_id = segment.cluster_id
+            loss.revenue = segment.revenue
+            loss.salesperson_id = loss.partner_id.commercial_partner_id.user_id
+
+    def write(self, vals):
+        res = super().write(vals)
+        if not self.env.su:
+            # the rules hold for the record as it is after the change too: a loss is not moved to a
+            # customer the user may not record one for
+            self.check_access("write")
+        return res
+
+    @api.depends("partner_id", "reason_id")
+    def _compute_display_name(self):
+        for loss in self:
+            loss.display_name = f"{loss.partner_id.display_name}: {loss.reason_id.name}"
