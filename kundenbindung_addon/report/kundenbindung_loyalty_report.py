@@ -1,6 +1,7 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models, tools
+from odoo import fields, models
+from odoo.tools import SQL
 
 from ..models.kundenbindung_customer_segment import ABC_SELECTION
 
@@ -22,51 +23,62 @@ class KundenbindungLoyaltyReport(models.Model):
     abc_class = fields.Selection(ABC_SELECTION, string="ABC Class", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
 
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
-        for model in (
-            "loyalty.card",
-            "loyalty.program",
-            "kundenbindung.loyalty.tier",
-            "kundenbindung.customer.segment",
-        ):
-            self.env[model].flush_model()
-        return super()._search(domain, offset=offset, limit=limit, order=order, **kwargs)
+    # what the view reads: the ORM writes these to the database before it is queried
+    _depends = {
+        "loyalty.card": ["partner_id", "program_id", "points", "active"],
+        "loyalty.program": ["program_type", "active", "company_id"],
+        "res.partner": ["commercial_partner_id", "user_id"],
+        "kundenbindung.loyalty.tier": ["active", "min_points", "company_id"],
+        "kundenbindung.customer.segment": ["partner_id", "company_id", "abc_class"],
+    }
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        # one row per customer and company of a loyalty program (a program
-        # of no company counts for each company the customer has figures in)
-        self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
-                WITH balance AS (
-                    SELECT partner.commercial_partner_id AS partner_id,
-                           company.id AS company_id,
-                           SUM(card.points) AS points
-                      FROM loyalty_card card
-                      JOIN loyalty_program program ON program.id = card.program_id
-                      JOIN res_partner partner ON partner.id = card.partner_id
-                      JOIN res_company company
-                        ON company.id = program.company_id OR program.company_id IS NULL
-                     WHERE program.program_type = 'loyalty' AND program.active AND card.active
-                  GROUP BY partner.commercial_partner_id, company.id
-                )
-                SELECT row_number() OVER (ORDER BY balance.partner_id, balance.company_id) AS id,
-                       balance.partner_id,
-                       balance.company_id,
-                       balance.points,
-                       1 AS customer_count,
-                       (SELECT tier.id FROM kundenbindung_loyalty_tier tier
-                         WHERE tier.active AND tier.min_points <= balance.points
-                           AND (tier.company_id IS NULL OR tier.company_id = balance.company_id)
-                      ORDER BY tier.min_points DESC, tier.id LIMIT 1) AS tier_id,
-                       segment.abc_class,
-                       partner.user_id
-                  FROM balance
-                  JOIN res_partner partner ON partner.id = balance.partner_id
-             LEFT JOIN kundenbindung_customer_segment segment
-                        ON segment.partner_id = balance.partner_id AND segment.company_id = balance.company_id
+    @property
+    def _table_query(self):
+        # one row per customer and company of a loyalty program (a program of no company
+        # counts for each company)
+        return SQL("%s %s %s", self._with(), self._select(), self._from())
+
+    def _with(self):
+        return SQL(
+            """
+            WITH balance AS (
+                SELECT partner.commercial_partner_id AS partner_id,
+                       company.id AS company_id,
+                       SUM(card.points) AS points
+                  FROM loyalty_card card
+                  JOIN loyalty_program program ON program.id = card.program_id
+                  JOIN res_partner partner ON partner.id = card.partner_id
+                  JOIN res_company company
+                    ON company.id = program.company_id OR program.company_id IS NULL
+                 WHERE program.program_type = 'loyalty' AND program.active AND card.active
+              GROUP BY partner.commercial_partner_id, company.id
             )
+            """
+        )
+
+    def _select(self):
+        return SQL(
+            """
+            SELECT row_number() OVER (ORDER BY balance.partner_id, balance.company_id) AS id,
+                   balance.partner_id,
+                   balance.company_id,
+                   balance.points,
+                   1 AS customer_count,
+                   (SELECT tier.id FROM kundenbindung_loyalty_tier tier
+                     WHERE tier.active AND tier.min_points <= balance.points
+                       AND (tier.company_id IS NULL OR tier.company_id = balance.company_id)
+                  ORDER BY tier.min_points DESC, tier.id LIMIT 1) AS tier_id,
+                   segment.abc_class,
+                   partner.user_id
+            """
+        )
+
+    def _from(self):
+        return SQL(
+            """
+              FROM balance
+              JOIN res_partner partner ON partner.id = balance.partner_id
+         LEFT JOIN kundenbindung_customer_segment segment
+                    ON segment.partner_id = balance.partner_id AND segment.company_id = balance.company_id
             """
         )

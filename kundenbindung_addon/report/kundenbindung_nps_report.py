@@ -1,6 +1,7 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models, tools
+from odoo import fields, models
+from odoo.tools import SQL
 
 from ..models.kundenbindung_customer_segment import ABC_SELECTION
 from ..models.kundenbindung_nps_response import NPS_CATEGORY_SELECTION
@@ -40,38 +41,52 @@ class KundenbindungNpsReport(models.Model):
         help="The customer's interest cluster today.",
     )
 
-    @api.model
-    def _search(self, domain, offset=0, limit=None, order=None, **kwargs):
-        # the view reads the tables below: pending writes first (searches
-        # and read_group go through here)
-        self.env["kundenbindung.nps.response"].flush_model()
-        self.env["kundenbindung.customer.segment"].flush_model(["partner_id", "company_id", "abc_class", "cluster_id"])
-        return super()._search(domain, offset=offset, limit=limit, order=order, **kwargs)
+    # what the view reads: the ORM writes these to the database before it is queried
+    _depends = {
+        "kundenbindung.nps.response": [
+            "date",
+            "commercial_partner_id",
+            "company_id",
+            "user_id",
+            "score",
+            "category",
+            "nps",
+            "source",
+        ],
+        "kundenbindung.customer.segment": ["partner_id", "company_id", "abc_class", "cluster_id"],
+    }
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
-                SELECT response.id AS id,
-                       response.id AS response_id,
-                       response.date AS date,
-                       response.commercial_partner_id AS partner_id,
-                       response.company_id AS company_id,
-                       response.user_id AS user_id,
-                       response.score AS score,
-                       response.category AS category,
-                       response.nps AS nps,
-                       (response.category = 'promoter')::int AS promoters,
-                       (response.category = 'passive')::int AS passives,
-                       (response.category = 'detractor')::int AS detractors,
-                       response.source AS source,
-                       segment.abc_class AS abc_class,
-                       segment.cluster_id AS cluster_id
-                  FROM kundenbindung_nps_response response
-             LEFT JOIN kundenbindung_customer_segment segment
-                        ON segment.partner_id = response.commercial_partner_id
-                       AND segment.company_id = response.company_id
-            )
+    @property
+    def _table_query(self):
+        return SQL("%s %s", self._select(), self._from())
+
+    def _select(self):
+        return SQL(
+            """
+            SELECT response.id AS id,
+                   response.id AS response_id,
+                   response.date AS date,
+                   response.commercial_partner_id AS partner_id,
+                   response.company_id AS company_id,
+                   response.user_id AS user_id,
+                   response.score AS score,
+                   response.category AS category,
+                   response.nps AS nps,
+                   (response.category = 'promoter')::int AS promoters,
+                   (response.category = 'passive')::int AS passives,
+                   (response.category = 'detractor')::int AS detractors,
+                   response.source AS source,
+                   segment.abc_class AS abc_class,
+                   segment.cluster_id AS cluster_id
+            """
+        )
+
+    def _from(self):
+        return SQL(
+            """
+              FROM kundenbindung_nps_response response
+         LEFT JOIN kundenbindung_customer_segment segment
+                    ON segment.partner_id = response.commercial_partner_id
+                   AND segment.company_id = response.company_id
             """
         )

@@ -1,6 +1,7 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models, tools
+from odoo import fields, models
+from odoo.tools import SQL
 
 from ..models.kundenbindung_customer_segment import ABC_SELECTION
 
@@ -32,28 +33,51 @@ class KundenbindungRevenueReport(models.Model):
     )
     amount = fields.Monetary(string="Revenue", currency_field="currency_id", readonly=True)
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
-                SELECT move.id AS id,
-                       move.id AS move_id,
-                       move.move_type AS move_type,
-                       move.invoice_date AS date,
-                       move.commercial_partner_id AS partner_id,
-                       move.company_id AS company_id,
-                       company.currency_id AS currency_id,
-                       move.invoice_user_id AS user_id,
-                       COALESCE(segment.abc_class, 'none') AS abc_class,
-                       move.amount_untaxed_signed AS amount
-                  FROM account_move move
-                  JOIN res_company company ON company.id = move.company_id
-             LEFT JOIN kundenbindung_customer_segment segment
-                        ON segment.partner_id = move.commercial_partner_id
-                       AND segment.company_id = move.company_id
-                 WHERE move.move_type IN ('out_invoice', 'out_refund')
-                   AND move.state = 'posted'
-            )
+    # what the view reads: the ORM writes these to the database before it is queried
+    _depends = {
+        "account.move": [
+            "move_type",
+            "state",
+            "invoice_date",
+            "commercial_partner_id",
+            "company_id",
+            "invoice_user_id",
+            "amount_untaxed_signed",
+        ],
+        "res.company": ["currency_id"],
+        "kundenbindung.customer.segment": ["partner_id", "company_id", "abc_class"],
+    }
+
+    @property
+    def _table_query(self):
+        return SQL("%s %s %s", self._select(), self._from(), self._where())
+
+    def _select(self):
+        return SQL(
+            """
+            SELECT move.id AS id,
+                   move.id AS move_id,
+                   move.move_type AS move_type,
+                   move.invoice_date AS date,
+                   move.commercial_partner_id AS partner_id,
+                   move.company_id AS company_id,
+                   company.currency_id AS currency_id,
+                   move.invoice_user_id AS user_id,
+                   COALESCE(segment.abc_class, 'none') AS abc_class,
+                   move.amount_untaxed_signed AS amount
             """
         )
+
+    def _from(self):
+        return SQL(
+            """
+              FROM account_move move
+              JOIN res_company company ON company.id = move.company_id
+         LEFT JOIN kundenbindung_customer_segment segment
+                    ON segment.partner_id = move.commercial_partner_id
+                   AND segment.company_id = move.company_id
+            """
+        )
+
+    def _where(self):
+        return SQL("WHERE move.move_type IN ('out_invoice', 'out_refund') AND move.state = 'posted'")
