@@ -67,3 +67,20 @@ def test_more_spent_never_fewer_points(lines, extra):
     ]
     more = [*lines, (1, 1.0, extra)]
     assert invoice_points(more, rules) >= invoice_points(lines, rules)
+
+
+@given(
+    st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=6, unique=True),
+    st.floats(min_value=0, max_value=2e6, allow_nan=False),
+)
+def test_tier_ranges_agree_with_tier_for(minimums, points):
+    """A search by tier is a range condition on the balance (issue 19: a
+    subquery, not a list of every partner's id): the ranges give each
+    balance the tier that tier_for gives it."""
+    from engine.loyalty import tier_for, tier_ranges
+
+    tiers = list(enumerate(minimums))
+    tier = tier_for(points, tiers)
+    ranges = tier_ranges(tiers)
+    inside = [t for t, (low, high) in ranges.items() if low <= points and (high is None or points < high)]
+    assert inside == ([] if tier is None else [tier])

@@ -66,3 +66,17 @@ def tier_for(points, tiers):
     below every minimum."""
     reached = [(minimum, tier) for tier, minimum in tiers if points >= minimum]
     return max(reached, key=lambda pair: pair[0])[1] if reached else None
+
+
+def tier_ranges(tiers):
+    """{tier: (from points, below points or None)} of each tier that some
+    balance reaches: the range of balances :func:`tier_for` gives it, so a
+    search by tier is a range condition on the balance."""
+    ordered = sorted((minimum, tier) for tier, minimum in tiers)
+    ranges = {}
+    for index, (minimum, tier) in enumerate(ordered):
+        upper = next((m for m, _t in ordered[index + 1 :] if m > minimum), None)
+        if index + 1 < len(ordered) and ordered[index + 1][0] == minimum:
+            continue  # an equal minimum: tier_for gives the balance to the later one
+        ranges[tier] = (minimum, upper)
+    return ranges

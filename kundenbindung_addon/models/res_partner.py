@@ -7,9 +7,9 @@ import pandas as pd
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, Query
 
-from ..engine.loyalty import tier_for
+from ..engine.loyalty import tier_for, tier_ranges
 from ..engine.nps import respondent_summary
 from .kundenbindung_customer_segment import ABC_SELECTION, CHURN_SELECTION, RFM_SEGMENT_SELECTION
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
@@ -426,27 +426,52 @@ class ResPartner(models.Model):
         return found
 
     @api.model
-    def _kundenbindung_loyalty_balances(self, partner_ids=None):
-        """Commercial partner id -> loyalty points of the current company
-        (cards of loyalty programs only, contacts' cards included)."""
-        company = self.env.company
+    def _kundenbindung_balance_sql(self):
+        """The loyalty balance per commercial partner in the current company
+        (cards of loyalty programs only, contacts' cards included) as a
+        query with the columns partner_id and points: read by the partner's
+        figures and, as a subquery, by the searches on them."""
         self.env["loyalty.card"].flush_model(["partner_id", "points", "program_id", "active"])
         self.env["loyalty.program"].flush_model(["program_type", "company_id", "active"])
         self.flush_model(["commercial_partner_id"])
-        query = """
-            SELECT partner.commercial_partner_id, SUM(card.points)
-              FROM loyalty_card card
-              JOIN loyalty_program program ON program.id = card.program_id
-              JOIN res_partner partner ON partner.id = card.partner_id
-             WHERE program.program_type = 'loyalty' AND program.active AND card.active
-               AND (program.company_id = %(company)s OR program.company_id IS NULL)
-        """
-        params = {"company": company.id}
-        if partner_ids is not None:
-            query += " AND partner.commercial_partner_id = ANY(%(partners)s)"
-            params["partners"] = list(partner_ids)
-        self.env.cr.execute(query + " GROUP BY partner.commercial_partner_id", params)
+        return SQL(
+            """SELECT partner.commercial_partner_id AS partner_id, SUM(card.points) AS points
+                 FROM loyalty_card card
+                 JOIN loyalty_program program ON program.id = card.program_id
+                 JOIN res_partner partner ON partner.id = card.partner_id
+                WHERE program.program_type = 'loyalty' AND program.active AND card.active
+                  AND (program.company_id = %s OR program.company_id IS NULL)
+             GROUP BY partner.commercial_partner_id""",
+            self.env.company.id,
+        )
+
+    @api.model
+    def _kundenbindung_loyalty_balances(self, partner_ids):
+        """Commercial partner id -> loyalty points of the current company."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id, points FROM (%s) balance WHERE partner_id = ANY(%s)",
+                self._kundenbindung_balance_sql(),
+                list(partner_ids),
+            )
+        )
         return dict(self.env.cr.fetchall())
+
+    def _kundenbindung_balance_domain(self, condition, with_zero):
+        """Partners whose balance satisfies ``condition`` (SQL on the
+        ``balance`` columns), and with ``with_zero`` also those without a
+        card (0 points): a domain with subqueries, not lists of ids."""
+        balance = self._kundenbindung_balance_sql()
+        domain = [
+            ("commercial_partner_id", "in", SQL("(SELECT partner_id FROM (%s) balance WHERE %s)", balance, condition))
+        ]
+        if with_zero:
+            domain = [
+                "|",
+                *domain,
+                ("commercial_partner_id", "not in", SQL("(SELECT partner_id FROM (%s) b)", balance)),
+            ]
+        return domain
 
     @api.depends_context("company")
     def _compute_kundenbindung_loyalty(self):
@@ -476,28 +501,34 @@ class ResPartner(models.Model):
             return expression.FALSE_DOMAIN
         value = self._kundenbindung_search_number(self._fields["kundenbindung_loyalty_points"].string, value)
         compare = {"=": op.eq, "!=": op.ne, "<": op.lt, "<=": op.le, ">": op.gt, ">=": op.ge}[operator]
-        balances = self._kundenbindung_loyalty_balances()
-        matching = [pid for pid, points in balances.items() if compare(points, value or 0.0)]
-        if compare(0.0, value or 0.0):
-            # partners without a card have 0 points
-            return ["|", ("commercial_partner_id", "in", matching), ("commercial_partner_id", "not in", list(balances))]
-        return [("commercial_partner_id", "in", matching)]
+        sql_operator = {"=": "=", "!=": "<>"}.get(operator, operator)
+        # partners without a card have 0 points
+        return self._kundenbindung_balance_domain(
+            SQL("balance.points %s %s", SQL(sql_operator), value), with_zero=compare(0.0, value)
+        )
 
     def _search_kundenbindung_loyalty_tier_id(self, operator, value):
+        Tier = self.env["kundenbindung.loyalty.tier"]
+        if isinstance(value, Query):
+            # a condition on the tier ("Loyalty Tier > Name = Gold") arrives as a query of tiers
+            value = Tier.search([("id", "in", value)]).ids
         if operator not in ("=", "in", "!=", "not in"):
             return expression.FALSE_DOMAIN
-        Tier = self.env["kundenbindung.loyalty.tier"]
         wanted = value if isinstance(value, (list, tuple)) else [value]
         wanted_ids = {v for v in wanted if isinstance(v, int)} | set(
             Tier.search([("name", "in", [v for v in wanted if isinstance(v, str)])]).ids
         )
         tiers = [(tier.id, tier.min_points) for tier in Tier._for_company(self.env.company)]
-        balances = self._kundenbindung_loyalty_balances()
-        matching = [pid for pid, points in balances.items() if tier_for(points, tiers) in wanted_ids]
-        domain = [("commercial_partner_id", "in", matching)]
+        ranges = [bounds for tier, bounds in tier_ranges(tiers).items() if tier in wanted_ids]
+        conditions = [
+            SQL("(balance.points >= %s AND balance.points < %s)", low, high)
+            if high is not None
+            else SQL("balance.points >= %s", low)
+            for low, high in ranges
+        ]
+        condition = SQL(" OR ").join(conditions) if conditions else SQL("FALSE")
         # partners without a card have 0 points
-        if tier_for(0.0, tiers) in wanted_ids:
-            domain = ["|", *domain, ("commercial_partner_id", "not in", list(balances))]
+        domain = self._kundenbindung_balance_domain(condition, with_zero=tier_for(0.0, tiers) in wanted_ids)
         return domain if operator in ("=", "in") else ["!", *domain]
 
     def action_kundenbindung_loyalty_cards(self):
@@ -548,27 +579,25 @@ class ResPartner(models.Model):
         values = [value] if isinstance(value, str) or value is False else list(value)
         Response = self.env["kundenbindung.nps.response"]
         Response.flush_model(["commercial_partner_id", "company_id", "date", "category"])
-        # the answers the user may read (their own customers' for "own customers" users)
+        # the answers the user may read (their own customers' for "own customers" users), as subqueries
         visible = Response._search([("company_id", "=", self.env.company.id), ("commercial_partner_id", "!=", False)])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT commercial_partner_id, category FROM (
+        categories = tuple(v for v in values if v)
+        latest = SQL(
+            """(SELECT commercial_partner_id FROM (
                     SELECT DISTINCT ON (commercial_partner_id) commercial_partner_id, category
                       FROM kundenbindung_nps_response
                      WHERE id IN %s
                   ORDER BY commercial_partner_id, date DESC, id DESC) latest
-                """,
-                visible.subselect(),
-            )
+                 WHERE category IN %s)""",
+            visible.subselect(),
+            categories or (None,),
         )
-        latest = self.env.cr.fetchall()
-        matching = [pid for pid, category in latest if category in values]
+        domain = [("id", "in", latest)]
         if False in values:
-            answered = [pid for pid, _category in latest]
-            domain = ["|", ("id", "in", matching), ("id", "not in", answered)]
-        else:
-            domain = [("id", "in", matching)]
+            answered = SQL(
+                "(SELECT commercial_partner_id FROM kundenbindung_nps_response WHERE id IN %s)", visible.subselect()
+            )
+            domain = ["|", *domain, ("id", "not in", answered)]
         return domain if operator in ("=", "in") else ["!", *domain]
 
     def action_kundenbindung_mark_lost(self):

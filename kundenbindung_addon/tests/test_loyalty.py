@@ -353,6 +353,14 @@ class TestLoyalty(AccountTestInvoicingCommon):
         self.assertNotIn(other, Partner.search([("kundenbindung_loyalty_tier_id", "=", silver.id)]))
         self.assertIn(other, Partner.search([("kundenbindung_loyalty_tier_id", "=", bronze.id)]))
         self.assertIn(self.customer, Partner.search([("kundenbindung_loyalty_points", ">=", 1000)]))
+        # by the tier's name, as the search panel's "Loyalty Tier > Name" does (found nothing before)
+        by_name = Partner.search([("kundenbindung_loyalty_tier_id.name", "=", silver.name)])
+        self.assertIn(self.customer, by_name)
+        self.assertNotIn(other, by_name)
+        # no card is 0 points, and not a silver customer
+        self.assertIn(other, Partner.search([("kundenbindung_loyalty_points", "=", 0)]))
+        self.assertNotIn(self.customer, Partner.search([("kundenbindung_loyalty_points", "<", 1000)]))
+        self.assertNotIn(other, Partner.search([("kundenbindung_loyalty_tier_id", "!=", bronze.id)]))
         # the analysis by tier and ABC class
         rows = self.env["kundenbindung.loyalty.report"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual((rows.points, rows.tier_id, rows.company_id), (1200.0, silver, self.company))
