@@ -21,6 +21,7 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "kundenbindung_addon"))
 
 from engine.clusters import _pipeline, choose_k, cluster_customers  # noqa: E402
+from tools import demo_data  # noqa: E402
 
 CUSTOMERS = 100_000
 CATEGORIES = 50
@@ -30,12 +31,8 @@ LINES_PER_CUSTOMER = 12
 
 def purchase_lines(seed=0):
     """(lines, planted group per customer): customer, category, amount, document."""
-    rng = np.random.default_rng(seed)
-    bases = rng.dirichlet(np.ones(CATEGORIES) * 0.7, size=GROUPS)
-    groups = rng.integers(0, GROUPS, CUSTOMERS)
-    common = rng.dirichlet(np.ones(CATEGORIES))
-    mix = rng.uniform(0.3, 0.8, CUSTOMERS)[:, None]
-    mixes = mix * bases[groups] + (1 - mix) * common
+    mixes, groups = demo_data.weak_basket_mixes(CUSTOMERS, GROUPS, CATEGORIES, seed)
+    rng = np.random.default_rng(seed + 1)
     cumulative = mixes.cumsum(axis=1)
     draws = rng.random((CUSTOMERS, LINES_PER_CUSTOMER))
     categories = (draws[:, :, None] > cumulative[:, None, :]).sum(axis=2).clip(max=CATEGORIES - 1)

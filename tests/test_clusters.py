@@ -275,16 +275,13 @@ def test_every_eligible_customer_gets_one_cluster_and_a_bounded_affinity(rows):
 
 
 def _weak_baskets(n, groups=4, categories=30, seed=0):
-    """Customers whose baskets mix their group's basket with one all share:
-    weak structure, as in real data where everyone buys the staples."""
-    rng = np.random.default_rng(seed)
-    bases = rng.dirichlet(np.ones(categories) * 0.7, size=groups)
-    labels = rng.integers(0, groups, n)
-    common = rng.dirichlet(np.ones(categories))
-    mix = rng.uniform(0.3, 0.8, n)[:, None]
-    p = mix * bases[labels] + (1 - mix) * common
-    shares = np.vstack([rng.dirichlet(pi * 30 + 0.01) for pi in p])
-    return pd.DataFrame(shares, columns=[f"cat{i}" for i in range(categories)]), labels
+    """Revenue shares drawn around ``demo_data.weak_basket_mixes``."""
+    from tools import demo_data
+
+    mixes, planted = demo_data.weak_basket_mixes(n, groups, categories, seed)
+    rng = np.random.default_rng(seed + 1)
+    shares = np.vstack([rng.dirichlet(mix * 30 + 0.01) for mix in mixes])
+    return pd.DataFrame(shares, columns=[f"cat{i}" for i in range(categories)]), planted
 
 
 def test_choose_k_finds_weak_planted_groups():

@@ -721,3 +721,16 @@ def transactions(data, contacts_roll_up=True):
             "document": keys.to_numpy(),
         }
     )
+
+
+def weak_basket_mixes(customers, groups=4, categories=30, seed=0):
+    """Purchase mixes with weak structure, as in real baskets where everyone
+    buys the staples: each customer mixes its planted group's mix with one
+    mix shared by all (30-80 % its group's). Returns ``(mixes, groups)``:
+    customers x categories probabilities and the planted group of each."""
+    rng = np.random.default_rng(seed)
+    bases = rng.dirichlet(np.ones(categories) * 0.7, size=groups)
+    planted = rng.integers(0, groups, customers)
+    common = rng.dirichlet(np.ones(categories))
+    mix = rng.uniform(0.3, 0.8, customers)[:, None]
+    return mix * bases[planted] + (1 - mix) * common, planted
