@@ -31,6 +31,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/kundenbindung_nps_data.xml",
+        "data/kundenbindung_churn_reason_data.xml",
         "data/kundenbindung_loyalty_data.xml",
         "data/kundenbindung_occasion_data.xml",
         "views/res_config_settings_views.xml",

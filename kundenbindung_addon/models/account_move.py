@@ -42,7 +42,43 @@ class AccountMove(models.Model):
             ["id"],
             where="kundenbindung_loyalty_pending",
         )
+        # a customer's documents by the customer stored on them (_kundenbindung_documents_sql)
+        create_index(
+            self.env.cr,
+            "account_move_kundenbindung_customer_idx",
+            self._table,
+            ["commercial_partner_id", "company_id"],
+            where="move_type IN ('out_invoice', 'out_refund') AND state = 'posted'",
+        )
         return result
+
+    @api.model
+    def _kundenbindung_documents_sql(self, company_ids, date_from=None, date_to=None, refunds=True, alias="move"):
+        """The one definition of what the addon counts as a customer's
+        documents, as a condition on ``alias`` (an account_move): posted
+        customer invoices (and credit notes with ``refunds``) of the
+        companies (None: of all), in [date_from, date_to) when given, whose customer is the
+        commercial partner stored on the document. Segments, clusters,
+        campaign effects, merge references and the invoice lines all read
+        through it."""
+        self.flush_model(["move_type", "state", "company_id", "commercial_partner_id", "invoice_date"])
+        table = SQL.identifier(alias)
+        conditions = [
+            SQL(
+                "%s.move_type IN %s AND %s.state = 'posted' AND %s.commercial_partner_id IS NOT NULL",
+                table,
+                ("out_invoice", "out_refund") if refunds else ("out_invoice",),
+                table,
+                table,
+            ),
+        ]
+        if company_ids is not None:
+            conditions.append(SQL("%s.company_id = ANY(%s)", table, list(company_ids)))
+        if date_from is not None:
+            conditions.append(SQL("%s.invoice_date >= %s", table, date_from))
+        if date_to is not None:
+            conditions.append(SQL("%s.invoice_date < %s", table, date_to))
+        return SQL(" AND ").join(conditions)
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

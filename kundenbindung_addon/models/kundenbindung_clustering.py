@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from odoo import Command, api, fields, models
+from odoo.tools import SQL
 
 from ..engine import window_bounds
 from ..engine.clusters import NO_CLUSTER, cluster_customers, match_clusters
@@ -54,35 +55,25 @@ class KundenbindungClustering(models.AbstractModel):
         product category at the company's category level, of the posted
         customer invoices and credit notes in [date_from, date_to)."""
         self.env["account.move.line"].flush_model(["move_id", "display_type", "balance", "product_id", "company_id"])
-        self.env["account.move"].flush_model(
-            ["move_type", "state", "company_id", "commercial_partner_id", "invoice_date"]
-        )
         self.env["product.template"].flush_model(["categ_id"])
         self.env["product.category"].flush_model(["parent_path"])
         return self._copy_frame(
-            """
-            SELECT move.commercial_partner_id AS customer,
-                   COALESCE(NULLIF(split_part(categ.parent_path, '/', %(level)s), '')::int4, categ.id) AS category,
-                   SUM(-line.balance) AS amount
-              FROM account_move_line line
-              JOIN account_move move ON move.id = line.move_id
-              JOIN product_product product ON product.id = line.product_id
-              JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
-              JOIN product_category categ ON categ.id = tmpl.categ_id
-             WHERE move.move_type IN ('out_invoice', 'out_refund')
-               AND move.state = 'posted'
-               AND move.company_id = %(company)s
-               AND move.commercial_partner_id IS NOT NULL
-               AND move.invoice_date >= %(date_from)s AND move.invoice_date < %(date_to)s
-               AND line.display_type = 'product'
-          GROUP BY 1, 2
-            """,
-            {
-                "level": company.kundenbindung_cluster_category_level,
-                "company": company.id,
-                "date_from": date_from,
-                "date_to": date_to,
-            },
+            SQL(
+                """
+                SELECT move.commercial_partner_id AS customer,
+                       COALESCE(NULLIF(split_part(categ.parent_path, '/', %s), '')::int4, categ.id) AS category,
+                       SUM(-line.balance) AS amount
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN product_product product ON product.id = line.product_id
+                  JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
+                  JOIN product_category categ ON categ.id = tmpl.categ_id
+                 WHERE %s AND line.display_type = 'product'
+              GROUP BY 1, 2
+                """,
+                company.kundenbindung_cluster_category_level,
+                self.env["account.move"]._kundenbindung_documents_sql(company.ids, date_from, date_to),
+            ),
             dtype={"customer": "int64", "category": "int64", "amount": "float64"},
         )
 
@@ -90,15 +81,11 @@ class KundenbindungClustering(models.AbstractModel):
     def _invoice_counts(self, company, date_from, date_to):
         """Number of posted customer invoices per commercial partner."""
         frame = self._copy_frame(
-            """
-            SELECT commercial_partner_id AS customer, COUNT(*) AS invoices
-              FROM account_move
-             WHERE move_type = 'out_invoice' AND state = 'posted' AND company_id = %(company)s
-               AND commercial_partner_id IS NOT NULL
-               AND invoice_date >= %(date_from)s AND invoice_date < %(date_to)s
-          GROUP BY 1
-            """,
-            {"company": company.id, "date_from": date_from, "date_to": date_to},
+            SQL(
+                "SELECT move.commercial_partner_id AS customer, COUNT(*) AS invoices FROM account_move move "
+                "WHERE %s GROUP BY 1",
+                self.env["account.move"]._kundenbindung_documents_sql(company.ids, date_from, date_to, refunds=False),
+            ),
             dtype={"customer": "int64", "invoices": "int64"},
         )
         return frame.set_index("customer")["invoices"]

@@ -87,27 +87,16 @@ class KundenbindungSegmentation(models.AbstractModel):
         engine's transactions table, one row per document: customer (the
         commercial partner), document, date, amount (untaxed, company
         currency, credit notes negative). One query, streamed with COPY."""
-        self.env["account.move"].flush_model(
-            ["commercial_partner_id", "move_type", "state", "company_id", "invoice_date", "amount_untaxed_signed"]
-        )
-        query = self.env.cr.mogrify(
-            """
-            SELECT commercial_partner_id AS customer, id AS document,
-                   invoice_date AS date, amount_untaxed_signed AS amount
-              FROM account_move
-             WHERE move_type IN ('out_invoice', 'out_refund')
-               AND state = 'posted'
-               AND company_id = %s
-               AND commercial_partner_id IS NOT NULL
-               AND invoice_date >= %s AND invoice_date < %s
-            """,
-            (company.id, date_from, date_to),
-        ).decode()
-        buffer = io.BytesIO()
-        self.env.cr.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER true)", buffer)
-        buffer.seek(0)
-        return pd.read_csv(
-            buffer,
+        Move = self.env["account.move"]
+        Move.flush_model(["amount_untaxed_signed"])
+        return self.env["kundenbindung.clustering"]._copy_frame(
+            SQL(
+                """SELECT move.commercial_partner_id AS customer, move.id AS document,
+                          move.invoice_date AS date, move.amount_untaxed_signed AS amount
+                     FROM account_move move
+                    WHERE %s""",
+                Move._kundenbindung_documents_sql(company.ids, date_from, date_to),
+            ),
             dtype={"customer": "int64", "document": "int64", "amount": "float64"},
             parse_dates=["date"],
         )

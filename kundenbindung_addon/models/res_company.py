@@ -4,6 +4,7 @@ import pandas as pd
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
 from ..engine import empty_invoice_lines, validate_invoice_lines, window_bounds
 from ..engine.clusters import check_cluster_settings
@@ -397,31 +398,25 @@ class ResCompany(models.Model):
             self.ensure_one()
             start, end = window_bounds(fields.Date.context_today(self), self.kundenbindung_window_months)
             date_from, date_to = start.date(), end.date()
-        self.env["account.move.line"].flush_model(
-            ["move_id", "company_id", "display_type", "balance", "product_id", "parent_state"]
-        )
-        self.env["account.move"].flush_model(["move_type", "commercial_partner_id", "invoice_date", "state"])
+        self.env["account.move.line"].flush_model(["move_id", "company_id", "display_type", "balance", "product_id"])
         self.env.cr.execute(
-            """
-            SELECT move.commercial_partner_id AS partner_id,
-                   line.company_id AS company_id,
-                   line.move_id AS move_id,
-                   move.invoice_date AS date,
-                   -line.balance AS amount,
-                   tmpl.categ_id AS category_id
-              FROM account_move_line line
-              JOIN account_move move ON move.id = line.move_id
-         LEFT JOIN product_product prod ON prod.id = line.product_id
-         LEFT JOIN product_template tmpl ON tmpl.id = prod.product_tmpl_id
-             WHERE move.move_type IN ('out_invoice', 'out_refund')
-               AND move.state = 'posted'
-               AND line.display_type = 'product'
-               AND line.company_id IN %s
-               AND move.invoice_date >= %s
-               AND move.invoice_date < %s
-          ORDER BY line.company_id, move.invoice_date, line.move_id, line.id
-            """,
-            (tuple(self.ids), date_from, date_to),
+            SQL(
+                """
+                SELECT move.commercial_partner_id AS partner_id,
+                       line.company_id AS company_id,
+                       line.move_id AS move_id,
+                       move.invoice_date AS date,
+                       -line.balance AS amount,
+                       tmpl.categ_id AS category_id
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+             LEFT JOIN product_product prod ON prod.id = line.product_id
+             LEFT JOIN product_template tmpl ON tmpl.id = prod.product_tmpl_id
+                 WHERE %s AND line.display_type = 'product'
+              ORDER BY line.company_id, move.invoice_date, line.move_id, line.id
+                """,
+                self.env["account.move"]._kundenbindung_documents_sql(self.ids, date_from, date_to),
+            )
         )
         columns = [col.name for col in self.env.cr.description]
         return validate_invoice_lines(pd.DataFrame(self.env.cr.fetchall(), columns=columns))

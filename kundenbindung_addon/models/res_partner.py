@@ -265,24 +265,18 @@ class ResPartner(models.Model):
     def _kundenbindung_invoiced(self, partner_ids, company, date_from=None, date_to=None):
         """Commercial partner id -> untaxed revenue of ``company``'s posted
         customer invoices and credit notes (negative), contacts' included,
-        optionally in [date_from, date_to); read through the invoices'
-        partners (indexed)."""
-        self.env["account.move"].flush_model(
-            ["partner_id", "move_type", "amount_untaxed_signed", "state", "company_id", "invoice_date"]
-        )
+        optionally in [date_from, date_to); the customer is the one stored
+        on the document, as for the segments."""
+        Move = self.env["account.move"]
+        Move.flush_model(["amount_untaxed_signed"])
         self.env.cr.execute(
             SQL(
-                """SELECT partner.commercial_partner_id, SUM(move.amount_untaxed_signed)
+                """SELECT move.commercial_partner_id, SUM(move.amount_untaxed_signed)
                      FROM account_move move
-                     JOIN res_partner partner ON partner.id = move.partner_id
-                    WHERE partner.commercial_partner_id = ANY(%(ids)s) AND move.company_id = %(company)s
-                      AND move.state = 'posted' AND move.move_type IN ('out_invoice', 'out_refund') %(dates)s
-                    GROUP BY partner.commercial_partner_id""",
-                ids=list(partner_ids),
-                company=company.id,
-                dates=SQL("AND move.invoice_date >= %s AND move.invoice_date < %s", date_from, date_to)
-                if date_from and date_to
-                else SQL(""),
+                    WHERE %s AND move.commercial_partner_id = ANY(%s)
+                 GROUP BY move.commercial_partner_id""",
+                Move._kundenbindung_documents_sql(company.ids, date_from, date_to),
+                list(partner_ids),
             )
         )
         return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
@@ -292,15 +286,15 @@ class ResPartner(models.Model):
         ``company`` (its contacts' invoices included)."""
         if not self.ids:
             return {}
-        self.env["account.move"].flush_model(["partner_id", "invoice_date", "state", "move_type", "company_id"])
         self.env.cr.execute(
-            """SELECT partner.commercial_partner_id, MIN(move.invoice_date)
-                 FROM account_move move
-                 JOIN res_partner partner ON partner.id = move.partner_id
-                WHERE partner.commercial_partner_id = ANY(%s) AND move.company_id = %s AND move.state = 'posted'
-                  AND move.move_type = 'out_invoice'
-                GROUP BY partner.commercial_partner_id""",
-            [self.ids, company.id],
+            SQL(
+                """SELECT move.commercial_partner_id, MIN(move.invoice_date)
+                     FROM account_move move
+                    WHERE %s AND move.commercial_partner_id = ANY(%s)
+                 GROUP BY move.commercial_partner_id""",
+                self.env["account.move"]._kundenbindung_documents_sql(company.ids, refunds=False),
+                self.ids,
+            )
         )
         return dict(self.env.cr.fetchall())
 

@@ -80,4 +80,4 @@ class KundenbindungRevenueReport(models.Model):
         )
 
     def _where(self):
-        return SQL("WHERE move.move_type IN ('out_invoice', 'out_refund') AND move.state = 'posted'")
+        return SQL("WHERE %s", self.env["account.move"]._kundenbindung_documents_sql(None))
