@@ -10,7 +10,6 @@ customer's cluster, affinity and next best categories onto its
 ``kundenbindung.customer.segment`` record in chunks.
 """
 
-import io
 import logging
 import time
 
@@ -39,16 +38,6 @@ class KundenbindungClustering(models.AbstractModel):
 
     # ------------------------------------------------------------------ read
 
-    def _copy_frame(self, query, params=None, **read_csv):
-        """Run ``query`` (text with ``params``, or an ``SQL`` object) and
-        stream its rows into a DataFrame with COPY; ``read_csv``: options of
-        ``pandas.read_csv`` (dtype, parse_dates...)."""
-        sql = self.env.cr.mogrify(query, params).decode()
-        buffer = io.BytesIO()
-        self.env.cr.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)", buffer)
-        buffer.seek(0)
-        return pd.read_csv(buffer, **read_csv)
-
     @api.model
     def _purchases(self, company, date_from, date_to):
         """Net untaxed revenue (company currency) per commercial partner and
@@ -57,7 +46,7 @@ class KundenbindungClustering(models.AbstractModel):
         self.env["account.move.line"].flush_model(["move_id", "display_type", "balance", "product_id", "company_id"])
         self.env["product.template"].flush_model(["categ_id"])
         self.env["product.category"].flush_model(["parent_path"])
-        return self._copy_frame(
+        return self.env["kundenbindung.bulk"]._copy_frame(
             SQL(
                 """
                 SELECT move.commercial_partner_id AS customer,
@@ -80,7 +69,7 @@ class KundenbindungClustering(models.AbstractModel):
     @api.model
     def _invoice_counts(self, company, date_from, date_to):
         """Number of posted customer invoices per commercial partner."""
-        frame = self._copy_frame(
+        frame = self.env["kundenbindung.bulk"]._copy_frame(
             SQL(
                 "SELECT move.commercial_partner_id AS customer, COUNT(*) AS invoices FROM account_move move "
                 "WHERE %s GROUP BY 1",
@@ -260,22 +249,19 @@ class KundenbindungClustering(models.AbstractModel):
         rewritten), then the categories' differences. Returns the number of
         segment records written."""
         cr = self.env.cr
-        cr.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS kundenbindung_cluster_chunk "
-            "(partner_id int4, cluster_id int4, affinity float8) ON COMMIT DROP"
+        Bulk = self.env["kundenbindung.bulk"]
+        Bulk._copy_into(
+            "kundenbindung_cluster_chunk",
+            chunk.rename_axis("partner_id").reset_index()[["partner_id", "cluster_id", "affinity"]],
+            [("partner_id", "int4"), ("cluster_id", "int4"), ("affinity", "float8")],
         )
-        cr.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS kundenbindung_next_chunk (partner_id int4, category_id int4) ON COMMIT DROP"
+        Bulk._copy_into(
+            "kundenbindung_next_chunk",
+            suggestions[["customer", "category"]]
+            .astype(np.int64)
+            .rename(columns={"customer": "partner_id", "category": "category_id"}),
+            [("partner_id", "int4"), ("category_id", "int4")],
         )
-        cr.execute("TRUNCATE kundenbindung_cluster_chunk, kundenbindung_next_chunk")
-        buffer = io.StringIO()
-        chunk.to_csv(buffer, header=False, na_rep="")
-        buffer.seek(0)
-        cr.copy_expert("COPY kundenbindung_cluster_chunk FROM STDIN WITH (FORMAT csv)", buffer)
-        buffer = io.StringIO()
-        suggestions[["customer", "category"]].astype(np.int64).to_csv(buffer, header=False, index=False)
-        buffer.seek(0)
-        cr.copy_expert("COPY kundenbindung_next_chunk FROM STDIN WITH (FORMAT csv)", buffer)
         self.env["kundenbindung.customer.segment"].flush_model()
         cr.execute(
             """

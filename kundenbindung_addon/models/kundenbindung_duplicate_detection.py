@@ -3,7 +3,6 @@
 """Glue of the duplicate search: partners to the engine's record table,
 its pairs to duplicate groups, the scheduled search and automatic merging."""
 
-import io
 import logging
 import time
 from datetime import timedelta
@@ -147,20 +146,10 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         INSERT ... ON CONFLICT."""
         cr = self.env.cr
         columns = [*PREPARED_COLUMNS, "source_date", "source_hash"]
-        cr.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS kundenbindung_key_chunk "
-            "(LIKE kundenbindung_duplicate_key INCLUDING DEFAULTS) ON COMMIT DROP"
-        )
-        cr.execute("TRUNCATE kundenbindung_key_chunk")
-        buffer = io.StringIO()
-        chunk[columns].rename_axis("partner_id").to_csv(buffer, header=False, na_rep="")
-        buffer.seek(0)
-        cr.copy_expert(
-            SQL(
-                "COPY kundenbindung_key_chunk (partner_id, %s) FROM STDIN WITH (FORMAT csv)",
-                SQL(", ").join(SQL.identifier(c) for c in columns),
-            ).code,
-            buffer,
+        self.env["kundenbindung.bulk"]._copy_into(
+            "kundenbindung_key_chunk",
+            chunk[columns].rename_axis("partner_id").reset_index(),
+            like="kundenbindung_duplicate_key",
         )
         cr.execute(
             SQL(
@@ -190,7 +179,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         )
         # streamed with COPY: a large company's keys are read in a fraction of the time of fetchall
         frame = (
-            self.env["kundenbindung.clustering"]
+            self.env["kundenbindung.bulk"]
             ._copy_frame(
                 query,
                 dtype={c: str for c in texts},

@@ -9,7 +9,6 @@ per chunk; record class changes and give the salesperson a to-do when a
 customer slips.
 """
 
-import io
 import logging
 import math
 import time
@@ -89,7 +88,7 @@ class KundenbindungSegmentation(models.AbstractModel):
         currency, credit notes negative). One query, streamed with COPY."""
         Move = self.env["account.move"]
         Move.flush_model(["amount_untaxed_signed"])
-        return self.env["kundenbindung.clustering"]._copy_frame(
+        return self.env["kundenbindung.bulk"]._copy_frame(
             SQL(
                 """SELECT move.commercial_partner_id AS customer, move.id AS document,
                           move.invoice_date AS date, move.amount_untaxed_signed AS amount
@@ -231,20 +230,12 @@ class KundenbindungSegmentation(models.AbstractModel):
         A slip date stays until the next slip. Returns the number of records
         written."""
         cr = self.env.cr
-        cr.execute(
-            SQL(
-                "CREATE TEMP TABLE IF NOT EXISTS kundenbindung_segment_chunk (partner_id int4, %s) ON COMMIT DROP",
-                SQL(", ").join(
-                    SQL("%s %s", SQL.identifier(col), SQL(sqltype)) for col, _name, sqltype in SEGMENT_COLUMNS
-                ),
-            )
-        )
-        cr.execute("TRUNCATE kundenbindung_segment_chunk")
-        buffer = io.StringIO()
         # the index (partner id) first, then the columns in table order
-        chunk[[col for col, _name, _type in SEGMENT_COLUMNS]].to_csv(buffer, header=False, na_rep="")
-        buffer.seek(0)
-        cr.copy_expert("COPY kundenbindung_segment_chunk FROM STDIN WITH (FORMAT csv)", buffer)
+        self.env["kundenbindung.bulk"]._copy_into(
+            "kundenbindung_segment_chunk",
+            chunk[[col for col, _name, _type in SEGMENT_COLUMNS]].rename_axis("partner_id").reset_index(),
+            [("partner_id", "int4")] + [(col, sqltype) for col, _name, sqltype in SEGMENT_COLUMNS],
+        )
         self.env["kundenbindung.customer.segment"].flush_model()
         targets = [SQL.identifier(name) for _col, name, _type in SEGMENT_COLUMNS]
         sources = [SQL("chunk.%s", SQL.identifier(col)) for col, _name, _type in SEGMENT_COLUMNS]
@@ -294,16 +285,19 @@ class KundenbindungSegmentation(models.AbstractModel):
                 "is_drop": changes["is_drop"].to_numpy(),
             }
         )
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, header=False, na_rep="")
-        buffer.seek(0)
         cr = self.env.cr
-        cr.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS kundenbindung_history_chunk (partner_id int4, old_class varchar, "
-            "new_class varchar, revenue float8, previous_revenue float8, is_drop bool) ON COMMIT DROP"
+        self.env["kundenbindung.bulk"]._copy_into(
+            "kundenbindung_history_chunk",
+            frame,
+            [
+                ("partner_id", "int4"),
+                ("old_class", "varchar"),
+                ("new_class", "varchar"),
+                ("revenue", "float8"),
+                ("previous_revenue", "float8"),
+                ("is_drop", "bool"),
+            ],
         )
-        cr.execute("TRUNCATE kundenbindung_history_chunk")
-        cr.copy_expert("COPY kundenbindung_history_chunk FROM STDIN WITH (FORMAT csv)", buffer)
         history = self.env["kundenbindung.class.history"]
         history.flush_model()
         cr.execute(
