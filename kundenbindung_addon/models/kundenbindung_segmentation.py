@@ -187,7 +187,11 @@ class KundenbindungSegmentation(models.AbstractModel):
         self.env["kundenbindung.class.history"].invalidate_model()
         # the partner's figures are computed from the records written above
         self.env["res.partner"]._kundenbindung_invalidate()
-        company.sudo().kundenbindung_segments_date = today.date()
+        # "computed on" only when every customer's figures were written; a partial run is tried again
+        values = {"kundenbindung_segments_tried": today.date()}
+        if not stats["failed_chunks"]:
+            values["kundenbindung_segments_date"] = today.date()
+        company.sudo().write(values)
         stats.update(run_timings(started, extracted, engine_done), documents=len(docs))
         _logger.info(
             "Customer Retention: segments of %s: %d customers, %d class changes, %d drops, "
@@ -370,7 +374,7 @@ class KundenbindungSegmentation(models.AbstractModel):
             self.env["res.company"]
             .sudo()
             .search(
-                ["|", ("kundenbindung_segments_date", "=", False), ("kundenbindung_segments_date", "<", today)],
+                ["|", ("kundenbindung_segments_tried", "=", False), ("kundenbindung_segments_tried", "<", today)],
                 order="id",
             )
         )
@@ -385,8 +389,8 @@ class KundenbindungSegmentation(models.AbstractModel):
             _logger.exception(
                 "Customer Retention: segments of %s failed; the next company goes on", company.display_name
             )
-            # do not retry the same company in a loop today
-            company.kundenbindung_segments_date = today
+            # tried today (not retried in a loop), but not "computed on" today
+            company.sudo().kundenbindung_segments_tried = today
         # the interest clusters are written onto the segment records: after them
         try:
             with self.env.cr.savepoint():

@@ -79,7 +79,10 @@ class ResCompany(models.Model):
         string="Segments Computed On",
         readonly=True,
         copy=False,
+        help="The last run that wrote every customer's figures.",
     )
+    # the nightly job's last attempt, also when it failed: tried once a day, not in a loop
+    kundenbindung_segments_tried = fields.Date(string="Segments Last Tried On", readonly=True, copy=False)
 
     kundenbindung_cluster_count = fields.Integer(
         string="Number of Interest Clusters",

@@ -275,7 +275,7 @@ class TestClusters(AccountTestInvoicingCommon):
 
     def test_scheduled_action_computes_clusters_after_segments(self):
         companies = self.env["res.company"].search([])
-        companies.kundenbindung_segments_date = False
+        companies.write({"kundenbindung_segments_date": False, "kundenbindung_segments_tried": False})
         with freeze_time(TODAY):
             for _company in companies:
                 self.env["kundenbindung.segmentation"]._cron_recompute()

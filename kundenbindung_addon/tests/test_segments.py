@@ -273,6 +273,9 @@ class TestSegments(AccountTestInvoicingCommon):
         ):
             stats = self.compute()
         self.assertEqual(stats["failed_chunks"], 1)
+        # issue 19: a partial run is tried today, but not stamped as "computed on"
+        self.assertEqual(self.company.kundenbindung_segments_tried, TODAY)
+        self.assertFalse(self.company.kundenbindung_segments_date)
         self.assertFalse(self.field(self.mid, "kundenbindung_abc_class"))
         self.assertEqual(self.field(self.big, "kundenbindung_abc_class"), "A")
         self.assertEqual(self.field(self.swiss, "kundenbindung_abc_class"), "C")
@@ -283,7 +286,7 @@ class TestSegments(AccountTestInvoicingCommon):
         cron = self.env.ref("kundenbindung_addon.ir_cron_kundenbindung_segments")
         self.assertEqual((cron.interval_number, cron.interval_type, cron.active), (1, "days", True))
         companies = self.env["res.company"].search([])
-        companies.kundenbindung_segments_date = False
+        companies.write({"kundenbindung_segments_date": False, "kundenbindung_segments_tried": False})
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "remaining": 0, "done": 0})
         Segmentation = self.env["kundenbindung.segmentation"].with_context(ir_cron_progress_id=progress.id)
         with freeze_time(TODAY):
