@@ -149,7 +149,9 @@ class KundenbindungClustering(models.AbstractModel):
         Segment.invalidate_model(["cluster_id", "cluster_affinity", "next_category_ids"])
         self.env["kundenbindung.interest.cluster"].invalidate_model(["segment_ids"])
         self.env["res.partner"]._kundenbindung_invalidate()
-        company.sudo().kundenbindung_clusters_date = today.date()
+        # "computed on" only when every customer was written (the job itself is tried once a day)
+        if not stats["failed_chunks"]:
+            company.sudo().kundenbindung_clusters_date = today.date()
         stats.update(run_timings(started, extracted, engine_done), rows=len(purchases), categories=len(categories))
         _logger.info(
             "Customer Retention: interest clusters of %s: %d clusters, %d of %d customers clustered, "

@@ -263,6 +263,7 @@ class TestClusters(AccountTestInvoicingCommon):
                 raise ValueError("simulated failure")
             return original(model, company, chunk, suggestions)
 
+        self.company.kundenbindung_clusters_date = False
         with (
             patch.object(kundenbindung_clustering, "CHUNK_SIZE", 1),
             patch.object(kundenbindung_clustering.KundenbindungClustering, "_write_chunk", write_chunk),
@@ -270,6 +271,8 @@ class TestClusters(AccountTestInvoicingCommon):
         ):
             stats = self.compute()
         self.assertEqual(stats["failed_chunks"], 1)
+        # a partial run is not stamped as "computed on" (issue 19)
+        self.assertFalse(self.company.kundenbindung_clusters_date)
         self.assertFalse(self.cluster_of(self.groups["paper"][0]))
         self.assertEqual(self.cluster_of(self.groups["paper"][1]).name, "Papier")
 
