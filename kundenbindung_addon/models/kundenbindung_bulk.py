@@ -1,16 +1,19 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The bulk SQL of the addon's heavy paths, in one place: a query streamed
-out into a DataFrame with COPY, and a DataFrame streamed into a temporary
-table with COPY, from where one INSERT ... ON CONFLICT writes what
-changed."""
+"""The plumbing of the addon's heavy paths, in one place: a query streamed
+out into a DataFrame with COPY, a DataFrame streamed into a temporary table
+with COPY (from where one INSERT ... ON CONFLICT writes what changed), and
+the skeleton of the nightly jobs (one company per call)."""
 
 import io
+import logging
 
 import pandas as pd
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 
 class KundenbindungBulk(models.AbstractModel):
@@ -52,3 +55,34 @@ class KundenbindungBulk(models.AbstractModel):
             SQL(", ").join(SQL.identifier(str(name)) for name in frame.columns),
         )
         cr.copy_expert(copy.code, buffer)
+
+    @api.model
+    def _run_per_company(self, tried_field, steps, order="id", logger=_logger):
+        """The skeleton of the addon's nightly jobs: the next company not
+        tried today (``tried_field``, a date on the company, stamped before
+        the run, so that a failing company is tried once a day, not in a
+        loop), each of ``steps`` ((label, callable taking the company)) in a
+        savepoint of its own, a failure logged and the next step and company
+        going on, and the progress reported so that the scheduler calls
+        again at once while companies remain. Each step stamps its own last
+        success. ``logger``: the job's own, so that its failures keep their
+        name in the log."""
+        today = fields.Date.context_today(self)
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search(["|", (tried_field, "=", False), (tried_field, "<", today)], order=order)
+        )
+        if not companies:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return None
+        company = companies[0]
+        company[tried_field] = today
+        for label, step in steps:
+            try:
+                with self.env.cr.savepoint():
+                    step(company)
+            except Exception:
+                logger.exception("Customer Retention: %s of %s failed; the next goes on", label, company.display_name)
+        self.env["ir.cron"]._notify_progress(done=1, remaining=len(companies) - 1)
+        return company

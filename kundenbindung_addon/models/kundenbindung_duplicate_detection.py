@@ -519,31 +519,15 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
     def _cron_detect(self):
         """Scheduled action: one company per call (the one searched longest
         ago), progress reported so that the scheduler calls again at once
-        while companies remain."""
-        today = fields.Date.context_today(self)
-        companies = (
-            self.env["res.company"]
-            .sudo()
-            .search(
-                ["|", ("kundenbindung_duplicates_tried", "=", False), ("kundenbindung_duplicates_tried", "<", today)],
-                order="kundenbindung_duplicates_date asc nulls first, id",
-            )
+        while companies remain. One attempt a day; the date of the last
+        search moves only when one succeeds, so that the next search still
+        compares everything changed since the last good one."""
+        self.env["kundenbindung.bulk"]._run_per_company(
+            "kundenbindung_duplicates_tried",
+            [("duplicate search", lambda company: self.sudo()._detect_company(company))],
+            order="kundenbindung_duplicates_date asc nulls first, id",
+            logger=_logger,
         )
-        if not companies:
-            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
-            return
-        company = companies[0]
-        # one attempt a day; the date of the last search moves only when one succeeds, so that
-        # the next search still compares everything changed since the last good one
-        company.kundenbindung_duplicates_tried = today
-        try:
-            with self.env.cr.savepoint():
-                self.sudo()._detect_company(company)
-        except Exception:
-            _logger.exception(
-                "Customer Retention: duplicate search of %s failed; the next company goes on", company.display_name
-            )
-        self.env["ir.cron"]._notify_progress(done=1, remaining=len(companies) - 1)
 
     @api.model
     def action_detect(self):

@@ -367,39 +367,21 @@ class KundenbindungSegmentation(models.AbstractModel):
 
     @api.model
     def _cron_recompute(self):
-        """Scheduled action: one company per call, progress reported so that
-        the scheduler calls again at once while companies remain."""
-        today = fields.Date.context_today(self)
-        companies = (
-            self.env["res.company"]
-            .sudo()
-            .search(
-                ["|", ("kundenbindung_segments_tried", "=", False), ("kundenbindung_segments_tried", "<", today)],
-                order="id",
-            )
+        """Scheduled action: one company per call, its segments and then its
+        interest clusters (written onto the segment records), progress
+        reported so that the scheduler calls again at once while companies
+        remain."""
+        self.env["kundenbindung.bulk"]._run_per_company(
+            "kundenbindung_segments_tried",
+            [
+                ("segments", lambda company: self.sudo()._compute_company(company)),
+                (
+                    "interest clusters",
+                    lambda company: self.env["kundenbindung.clustering"].sudo()._compute_company(company),
+                ),
+            ],
+            logger=_logger,
         )
-        if not companies:
-            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
-            return
-        company = companies[0]
-        try:
-            with self.env.cr.savepoint():
-                self.sudo()._compute_company(company)
-        except Exception:
-            _logger.exception(
-                "Customer Retention: segments of %s failed; the next company goes on", company.display_name
-            )
-            # tried today (not retried in a loop), but not "computed on" today
-            company.sudo().kundenbindung_segments_tried = today
-        # the interest clusters are written onto the segment records: after them
-        try:
-            with self.env.cr.savepoint():
-                self.env["kundenbindung.clustering"].sudo()._compute_company(company)
-        except Exception:
-            _logger.exception(
-                "Customer Retention: interest clusters of %s failed; the next company goes on", company.display_name
-            )
-        self.env["ir.cron"]._notify_progress(done=1, remaining=len(companies) - 1)
 
     @api.model
     def action_recompute(self):
