@@ -173,7 +173,7 @@ def probability_no_purchase(params, t, x, t_x, T):
 # ------------------------------------------------------------------ Gamma-Gamma
 
 
-def _gg_negll(log_params, x, m, weights):
+def _gg_negll(log_params, x, m):
     p, q, gamma = np.exp(log_params)
     ll = (
         special.gammaln(p * x + q)
@@ -184,7 +184,7 @@ def _gg_negll(log_params, x, m, weights):
         + p * x * np.log(x)
         - (p * x + q) * np.log(gamma + m * x)
     )
-    return -(weights * ll).sum() / weights.sum()
+    return -ll.mean()
 
 
 def fit_gamma_gamma(x, m_x):
@@ -199,11 +199,10 @@ def fit_gamma_gamma(x, m_x):
     # a coffee or a machine) does not matter; gamma is a scale and goes back with it
     unit = float(np.median(m))
     m = m / unit
-    weights = np.ones_like(x)
     best = None
     for start in (np.log([1.0, 1.0, 1.0]), np.log([5.0, 3.0, 1.0])):
         result = optimize.minimize(
-            _gg_negll, start, args=(x, m, weights), method="L-BFGS-B", bounds=[(-LOG_BOUND, LOG_BOUND)] * 3
+            _gg_negll, start, args=(x, m), method="L-BFGS-B", bounds=[(-LOG_BOUND, LOG_BOUND)] * 3
         )
         if best is None or result.fun < best.fun:
             best = result

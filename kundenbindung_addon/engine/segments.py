@@ -80,7 +80,6 @@ DEFAULT_INTERVAL_DAYS = 90
 RANK_BY = ("revenue", "clv")
 # churn risk: the probability of no purchase in the next this many months
 CHURN_MONTHS = 6
-FORECAST_MODELS = ("bgnbd", "rhythm")
 
 
 def check_thresholds(a_share, b_share):
@@ -439,12 +438,16 @@ def segment_customers(
 
     buyers = churn.index
     # ties are ordered by the other two figures (RFM_TIES)
-    recent = -churn["recency_days"].astype("float64").to_numpy()
-    often = out.loc[buyers, "frequency"].astype("float64").to_numpy()
-    much = out.loc[buyers, "monetary"].astype("float64").to_numpy()
-    r = _quintile_scores([recent, often, much], buyers)
-    f = _quintile_scores([often, much, recent], buyers)
-    m = _quintile_scores([much, often, recent], buyers)
+    # larger is better for each figure; ties are ordered by the other two (RFM_TIES)
+    figures = {
+        "recency": -churn["recency_days"].astype("float64").to_numpy(),
+        "frequency": out.loc[buyers, "frequency"].astype("float64").to_numpy(),
+        "monetary": out.loc[buyers, "monetary"].astype("float64").to_numpy(),
+    }
+    r, f, m = (
+        _quintile_scores([figures[name], *(figures[tie] for tie in RFM_TIES[name])], buyers)
+        for name in ("recency", "frequency", "monetary")
+    )
     for name, score in (("r_score", r), ("f_score", f), ("m_score", m)):
         out[name] = score.reindex(customers).fillna(0).astype("int64")
     segment = pd.Series(rfm_segment(r, f, m), index=buyers, dtype=object)

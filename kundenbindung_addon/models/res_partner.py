@@ -420,23 +420,26 @@ class ResPartner(models.Model):
         return found
 
     @api.model
-    def _kundenbindung_balance_sql(self):
-        """The loyalty balance per commercial partner in the current company
-        (cards of loyalty programs only, contacts' cards included) as a
-        query with the columns partner_id and points: read by the partner's
-        figures and, as a subquery, by the searches on them."""
+    def _kundenbindung_balance_sql(self, all_companies=False):
+        """The loyalty balance per commercial partner and company (cards of
+        loyalty programs only, contacts' cards included; a program of no
+        company counts for every company) as a query with the columns
+        partner_id, company_id and points: for the current company, or with
+        ``all_companies`` for each. Read by the partner's figures, the
+        searches on them (as a subquery) and the loyalty analysis."""
         self.env["loyalty.card"].flush_model(["partner_id", "points", "program_id", "active"])
         self.env["loyalty.program"].flush_model(["program_type", "company_id", "active"])
         self.flush_model(["commercial_partner_id"])
         return SQL(
-            """SELECT partner.commercial_partner_id AS partner_id, SUM(card.points) AS points
+            """SELECT partner.commercial_partner_id AS partner_id, company.id AS company_id,
+                      SUM(card.points) AS points
                  FROM loyalty_card card
                  JOIN loyalty_program program ON program.id = card.program_id
                  JOIN res_partner partner ON partner.id = card.partner_id
-                WHERE program.program_type = 'loyalty' AND program.active AND card.active
-                  AND (program.company_id = %s OR program.company_id IS NULL)
-             GROUP BY partner.commercial_partner_id""",
-            self.env.company.id,
+                 JOIN res_company company ON company.id = program.company_id OR program.company_id IS NULL
+                WHERE program.program_type = 'loyalty' AND program.active AND card.active %s
+             GROUP BY partner.commercial_partner_id, company.id""",
+            SQL() if all_companies else SQL("AND company.id = %s", self.env.company.id),
         )
 
     @api.model

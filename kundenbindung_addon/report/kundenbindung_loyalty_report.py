@@ -39,22 +39,7 @@ class KundenbindungLoyaltyReport(models.Model):
         return SQL("%s %s %s", self._with(), self._select(), self._from())
 
     def _with(self):
-        return SQL(
-            """
-            WITH balance AS (
-                SELECT partner.commercial_partner_id AS partner_id,
-                       company.id AS company_id,
-                       SUM(card.points) AS points
-                  FROM loyalty_card card
-                  JOIN loyalty_program program ON program.id = card.program_id
-                  JOIN res_partner partner ON partner.id = card.partner_id
-                  JOIN res_company company
-                    ON company.id = program.company_id OR program.company_id IS NULL
-                 WHERE program.program_type = 'loyalty' AND program.active AND card.active
-              GROUP BY partner.commercial_partner_id, company.id
-            )
-            """
-        )
+        return SQL("WITH balance AS (%s)", self.env["res.partner"]._kundenbindung_balance_sql(all_companies=True))
 
     def _select(self):
         return SQL(

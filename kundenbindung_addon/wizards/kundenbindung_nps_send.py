@@ -53,6 +53,13 @@ class KundenbindungNpsSend(models.TransientModel):
         context={"active_test": False},
     )
 
+    def _commercial_ids(self, partner_ids):
+        """The commercial partners (their companies) of ``partner_ids``, in one query."""
+        self.env.cr.execute(
+            "SELECT DISTINCT commercial_partner_id FROM res_partner WHERE id = ANY(%s)", [list(partner_ids)]
+        )
+        return {row[0] for row in self.env.cr.fetchall() if row[0]}
+
     def _targets(self):
         """Ids of the customers to ask: the chosen partners' companies and the
         customers of the chosen classes, customers only (no employee, no
@@ -66,8 +73,7 @@ class KundenbindungNpsSend(models.TransientModel):
         chosen = [pid for pid in self.partner_ids._origin.ids if pid]
         ids = set()
         if chosen:
-            cr.execute("SELECT DISTINCT commercial_partner_id FROM res_partner WHERE id = ANY(%s)", [chosen])
-            ids.update(row[0] for row in cr.fetchall() if row[0])
+            ids.update(self._commercial_ids(chosen))
         classes = [c.strip().upper() for c in (self.abc_classes or "").split(",") if c.strip()]
         if classes:
             segments = self.env["kundenbindung.customer.segment"]._search(
@@ -140,8 +146,7 @@ class KundenbindungNpsSend(models.TransientModel):
         cr.execute(invited.select(SQL.identifier(invited.table, "partner_id")))
         invitees = [row[0] for row in cr.fetchall() if row[0]]
         if invitees:
-            cr.execute("SELECT DISTINCT commercial_partner_id FROM res_partner WHERE id = ANY(%s)", [invitees])
-            found.update(row[0] for row in cr.fetchall())
+            found.update(self._commercial_ids(invitees))
         return [pid for pid in partner_ids if pid in found]
 
     def action_send(self):
