@@ -4,7 +4,7 @@
     "name": "Customer Retention (Kundenbindung)",
     "summary": "Clean customer data, ABC/RFM segments, churn risk, NPS, "
     "loyalty points and targeted campaigns to keep your customers",
-    "version": "18.0.1.9.0",
+    "version": "18.0.1.10.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kundenbindung/kundenbindung_addon",
     "author": "kundenbindung_addon authors",
@@ -35,7 +35,7 @@
         "data/kundenbindung_loyalty_data.xml",
         "data/kundenbindung_occasion_data.xml",
         "views/res_config_settings_views.xml",
-        "views/kundenbindung_settings_views.xml",
+        "views/kundenbindung_config_views.xml",
         "views/res_partner_views.xml",
         "views/kundenbindung_customer_segment_views.xml",
         "views/kundenbindung_class_history_views.xml",
@@ -50,4 +50,5 @@
         "views/kundenbindung_menus.xml",
     ],
     "images": ["static/description/icon.png"],
+    "post_init_hook": "post_init_hook",
 }

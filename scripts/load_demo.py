@@ -217,19 +217,19 @@ def clusters(env, args):
     nightly recompute costs when little changed (and that identities hold)."""
     company = env.company
     if args.category_level:
-        company.kundenbindung_cluster_category_level = args.category_level
+        company.kundenbindung_config_id.cluster_category_level = args.category_level
     if args.min_invoices:
-        company.kundenbindung_cluster_min_invoices = args.min_invoices
+        company.kundenbindung_config_id.cluster_min_invoices = args.min_invoices
     # a longer window for this step only (the segments keep theirs)
-    window = company.kundenbindung_window_months
+    window = company.kundenbindung_config_id.window_months
     if args.window_months:
-        company.kundenbindung_window_months = args.window_months
+        company.kundenbindung_config_id.window_months = args.window_months
     clustering = env["kundenbindung.clustering"]
     result = {
         "company": company.name,
-        "category_level": company.kundenbindung_cluster_category_level,
-        "min_invoices": company.kundenbindung_cluster_min_invoices,
-        "window_months": company.kundenbindung_window_months,
+        "category_level": company.kundenbindung_config_id.cluster_category_level,
+        "min_invoices": company.kundenbindung_config_id.cluster_min_invoices,
+        "window_months": company.kundenbindung_config_id.window_months,
     }
     runs = []
     for _i in range(args.runs):
@@ -241,7 +241,7 @@ def clusters(env, args):
         run["kept_clusters"] = len(before & after)
         run["peak_rss_mb"] = round(_peak_rss_mb())
         runs.append(run)
-    company.kundenbindung_window_months = window
+    company.kundenbindung_config_id.window_months = window
     result["runs"] = runs
     result["clusters"] = [
         {"name": c.name, "customers": c.size, "revenue_share": round(c.revenue_share, 3)}
@@ -298,10 +298,10 @@ def nps(env, args):
     older = [v for v in vals if (today - v["date"]).days > 14]
     Response = env["kundenbindung.nps.response"]
     Response.with_context(tracking_disable=True).create(recent)
-    company_followup = company.kundenbindung_nps_followup
-    company.kundenbindung_nps_followup = False
+    company_followup = company.kundenbindung_config_id.nps_followup
+    company.kundenbindung_config_id.nps_followup = False
     Response.with_context(tracking_disable=True).create(older)
-    company.kundenbindung_nps_followup = company_followup
+    company.kundenbindung_config_id.nps_followup = company_followup
     lost = env["kundenbindung.customer.segment"].search(
         [("company_id", "=", company.id), ("churn_level", "=", "lost")], order="partner_id"
     )
@@ -333,7 +333,10 @@ def loyalty(env, args):
 
     Move = env["account.move"]
     company = env.company
-    program = company.kundenbindung_loyalty_program_id or company.action_kundenbindung_create_loyalty_program()
+    program = (
+        company.kundenbindung_config_id.loyalty_program_id
+        or company.kundenbindung_config_id.action_create_loyalty_program()
+    )
     since = odoo_fields.Date.context_today(program) - datetime.timedelta(days=30 * args.loyalty_months)
     moves = Move.search(
         [
@@ -393,7 +396,10 @@ def posting(env, args):
     program on and off, twice each, interleaved; every round is rolled
     back. Run after the loyalty step, so the customers' cards exist."""
     company = env.company
-    program = company.kundenbindung_loyalty_program_id or company.action_kundenbindung_create_loyalty_program()
+    program = (
+        company.kundenbindung_config_id.loyalty_program_id
+        or company.kundenbindung_config_id.action_create_loyalty_program()
+    )
     env.cr.commit()
     customers = env["res.partner"].search(
         [("customer_rank", ">", 0), ("company_id", "in", [False, company.id]), ("is_company", "=", True)],
@@ -403,7 +409,7 @@ def posting(env, args):
     product = env["product.product"].search([("sale_ok", "=", True)], limit=1)
     rounds = {"off": [], "on": []}
     for label in ("off", "on", "off", "on"):
-        company.kundenbindung_loyalty_program_id = program if label == "on" else False
+        company.kundenbindung_config_id.loyalty_program_id = program if label == "on" else False
         moves = env["account.move"].create(
             [
                 {
@@ -590,7 +596,7 @@ def duplicates(env, args):
         truth = pd.read_csv(args.duplicates_csv)
         entity = dict(zip(truth["duplicate_id"], truth["original_id"]))
         entity.update({o: o for o in truth["original_id"]})
-        auto = company.kundenbindung_duplicate_auto_score
+        auto = company.kundenbindung_config_id.duplicate_auto_score
         env.cr.execute(
             """SELECT g.weakest_score, array_agg(r.partner_id) FROM kundenbindung_duplicate_group g
                  JOIN kundenbindung_duplicate_group_partner_rel r ON r.group_id = g.id
@@ -651,7 +657,7 @@ def duplicates(env, args):
         [
             ("company_id", "=", company.id),
             ("state", "=", "new"),
-            ("weakest_score", ">=", company.kundenbindung_duplicate_auto_score),
+            ("weakest_score", ">=", company.kundenbindung_config_id.duplicate_auto_score),
             ("partner_count", "=", 2),
         ],
         limit=5 * args.merge_pairs,
@@ -699,7 +705,7 @@ def _first_night(env, company, args):
         [
             ("company_id", "=", company.id),
             ("state", "=", "new"),
-            ("weakest_score", ">=", company.kundenbindung_duplicate_auto_score),
+            ("weakest_score", ">=", company.kundenbindung_config_id.duplicate_auto_score),
         ],
         order="id",
         limit=args.hashed_groups,
@@ -721,7 +727,7 @@ def _first_night(env, company, args):
         )
         move.action_post()
     env.cr.commit()
-    company.kundenbindung_duplicate_auto_merge = True
+    company.kundenbindung_config_id.duplicate_auto_merge = True
     cron = env.ref("kundenbindung_addon.ir_cron_kundenbindung_duplicate_merge")
     progress = env["ir.cron.progress"].create({"cron_id": cron.id, "remaining": 0, "done": 0})
     env.cr.commit()
@@ -730,7 +736,7 @@ def _first_night(env, company, args):
         [
             ("company_id", "=", company.id),
             ("state", "=", "new"),
-            ("weakest_score", ">=", company.kundenbindung_duplicate_auto_score),
+            ("weakest_score", ">=", company.kundenbindung_config_id.duplicate_auto_score),
         ]
     )
     calls, slowest = 0, 0.0

@@ -1,4 +1,5 @@
 from . import kundenbindung_bulk
+from . import kundenbindung_config
 from . import kundenbindung_customer_segment
 from . import kundenbindung_class_history
 from . import kundenbindung_forecast_check

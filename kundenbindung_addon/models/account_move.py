@@ -129,10 +129,12 @@ class AccountMove(models.Model):
         (posted before the program was chosen) become pending: the
         scheduled catch-up gives them their points, in batches, once.
         Returns how many."""
-        program = company.kundenbindung_loyalty_program_id
+        program = company.sudo().kundenbindung_config_id.loyalty_program_id
         if not program:
             return 0
-        since = fields.Date.context_today(self) - relativedelta(months=company.kundenbindung_window_months or 12)
+        since = fields.Date.context_today(self) - relativedelta(
+            months=company.sudo().kundenbindung_config_id.window_months or 12
+        )
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -162,7 +164,7 @@ class AccountMove(models.Model):
         return self.filtered(
             lambda m: (
                 m.move_type in ("out_invoice", "out_refund")
-                and m.company_id.kundenbindung_loyalty_program_id
+                and m.company_id.sudo().kundenbindung_config_id.loyalty_program_id
                 and m.commercial_partner_id
             )
         )
@@ -301,7 +303,7 @@ class AccountMove(models.Model):
         rule_products = {}
         changes = []  # (move, program id, partner id, delta, card id or None)
         for move in moves:
-            program = move.company_id.kundenbindung_loyalty_program_id.sudo()
+            program = move.company_id.sudo().kundenbindung_config_id.loyalty_program_id
             if program not in rule_products:
                 rule_products[program] = moves._kundenbindung_loyalty_rule_products(program)
             target = move._kundenbindung_loyalty_points(program, rule_products[program])

@@ -59,7 +59,8 @@ class KundenbindungBulk(models.AbstractModel):
     @api.model
     def _run_per_company(self, tried_field, steps, order="id", logger=_logger):
         """The skeleton of the addon's nightly jobs: the next company not
-        tried today (``tried_field``, a date on the company, stamped before
+        tried today (``tried_field``, a date on its ``kundenbindung.config``,
+        ordered by ``order`` there, stamped before
         the run, so that a failing company is tried once a day, not in a
         loop), each of ``steps`` ((label, callable taking the company)) in a
         savepoint of its own, a failure logged and the next step and company
@@ -68,21 +69,24 @@ class KundenbindungBulk(models.AbstractModel):
         success. ``logger``: the job's own, so that its failures keep their
         name in the log."""
         today = fields.Date.context_today(self)
-        companies = (
-            self.env["res.company"]
+        configs = (
+            self.env["kundenbindung.config"]
             .sudo()
-            .search(["|", (tried_field, "=", False), (tried_field, "<", today)], order=order)
+            .search(
+                [("company_id.active", "=", True), "|", (tried_field, "=", False), (tried_field, "<", today)],
+                order=order,
+            )
         )
-        if not companies:
+        if not configs:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return None
-        company = companies[0]
-        company[tried_field] = today
+        configs[0][tried_field] = today
+        company = configs[0].company_id
         for label, step in steps:
             try:
                 with self.env.cr.savepoint():
                     step(company)
             except Exception:
                 logger.exception("Customer Retention: %s of %s failed; the next goes on", label, company.display_name)
-        self.env["ir.cron"]._notify_progress(done=1, remaining=len(companies) - 1)
+        self.env["ir.cron"]._notify_progress(done=1, remaining=len(configs) - 1)
         return company

@@ -60,7 +60,7 @@ class KundenbindungClustering(models.AbstractModel):
                  WHERE %s AND line.display_type = 'product'
               GROUP BY 1, 2
                 """,
-                company.kundenbindung_cluster_category_level,
+                company.kundenbindung_config_id.cluster_category_level,
                 self.env["account.move"]._kundenbindung_documents_sql(company.ids, date_from, date_to),
             ),
             dtype={"customer": "int64", "category": "int64", "amount": "float64"},
@@ -100,18 +100,18 @@ class KundenbindungClustering(models.AbstractModel):
         company.ensure_one()
         started = time.perf_counter()
         today = pd.Timestamp(today or fields.Date.context_today(self)).normalize()
-        date_from, date_to = window_bounds(today, company.kundenbindung_window_months)
+        date_from, date_to = window_bounds(today, company.kundenbindung_config_id.window_months)
         purchases = self._purchases(company, date_from.date(), date_to.date())
         invoices = self._invoice_counts(company, date_from.date(), date_to.date())
-        tags = self._tags(purchases["customer"].unique()) if company.kundenbindung_cluster_use_tags else None
+        tags = self._tags(purchases["customer"].unique()) if company.kundenbindung_config_id.cluster_use_tags else None
         extracted = time.perf_counter()
 
         categories = self.env["product.category"].browse(sorted(int(c) for c in purchases["category"].unique()))
         result = cluster_customers(
             purchases,
-            n_clusters=company.kundenbindung_cluster_count,
-            k_range=(2, company.kundenbindung_cluster_max),
-            min_documents=company.kundenbindung_cluster_min_invoices,
+            n_clusters=company.kundenbindung_config_id.cluster_count,
+            k_range=(2, company.kundenbindung_config_id.cluster_max),
+            min_documents=company.kundenbindung_config_id.cluster_min_invoices,
             documents=invoices,
             tags=tags,
             category_names={category.id: category.name for category in categories.exists()},
@@ -151,7 +151,9 @@ class KundenbindungClustering(models.AbstractModel):
         self.env["res.partner"]._kundenbindung_invalidate()
         # "computed on" only when every customer was written (the job itself is tried once a day)
         if not stats["failed_chunks"]:
-            company.sudo().kundenbindung_clusters_date = today.date()
+            company.sudo().kundenbindung_config_id.write(
+                {"clusters_date": today.date(), "clusters_count": stats["clusters"]}
+            )
         stats.update(run_timings(started, extracted, engine_done), rows=len(purchases), categories=len(categories))
         _logger.info(
             "Customer Retention: interest clusters of %s: %d clusters, %d of %d customers clustered, "

@@ -210,9 +210,9 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         cr = self.env.cr
         cr.execute("SELECT now() AT TIME ZONE 'UTC'")
         run_start = cr.fetchone()[0]
-        threshold = company.kundenbindung_duplicate_review_score if threshold is None else threshold
-        since = company.kundenbindung_duplicates_date
-        kept = {} if full or not since else company.sudo().kundenbindung_duplicate_model or {}
+        threshold = company.kundenbindung_config_id.duplicate_review_score if threshold is None else threshold
+        since = company.kundenbindung_config_id.duplicates_date
+        kept = {} if full or not since else company.sudo().kundenbindung_config_id.duplicate_model or {}
         # a model of another normalisation would meet keys of two kinds: a full search again
         model = Model.from_dict(kept) if kept.get("normalisation") == NORMALISATION else None
         normalised = self._refresh_keys(company, since - CHANGE_MARGIN if model is not None else None)
@@ -232,7 +232,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         pairs, _components = match(prepared, threshold=threshold, changed=changed, model=model, conflicts=False)
         engine_done = time.perf_counter()
         if not incremental:
-            company.sudo().kundenbindung_duplicate_model = dict(
+            company.sudo().kundenbindung_config_id.duplicate_model = dict(
                 pairs.attrs["model"].to_dict(), partners=len(prepared), normalisation=NORMALISATION
             )
         self.env["kundenbindung.duplicate.dismissal"].flush_model()
@@ -252,7 +252,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             keep &= parent.reindex(pairs["b"]).to_numpy() != pairs["a"].astype(str).to_numpy()
             pairs = pairs[keep]
         written = self._record_groups(company, pairs, None if changed is None else set(changed), prepared)
-        company.sudo().kundenbindung_duplicates_date = run_start
+        company.sudo().kundenbindung_config_id.write({"duplicates_date": run_start, "duplicates_pairs": len(pairs)})
         stats = {
             "partners": len(prepared),
             "compared": len(prepared) if changed is None else len(changed),
@@ -429,7 +429,12 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
     def _auto_merge_domain(self):
         """Groups the scheduled merge may take: new, of a company that merges
         automatically, sure at its score. Empty when no company does."""
-        companies = self.env["res.company"].sudo().search([("kundenbindung_duplicate_auto_merge", "=", True)])
+        companies = (
+            self.env["kundenbindung.config"]
+            .sudo()
+            .search([("duplicate_auto_merge", "=", True), ("company_id.active", "=", True)])
+            .company_id
+        )
         if not companies:
             return None
         return expression.AND(
@@ -439,7 +444,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
                     [
                         [
                             ("company_id", "=", company.id),
-                            ("weakest_score", ">=", company.kundenbindung_duplicate_auto_score),
+                            ("weakest_score", ">=", company.kundenbindung_config_id.duplicate_auto_score),
                         ]
                         for company in companies
                     ]
@@ -523,9 +528,9 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         search moves only when one succeeds, so that the next search still
         compares everything changed since the last good one."""
         self.env["kundenbindung.bulk"]._run_per_company(
-            "kundenbindung_duplicates_tried",
+            "duplicates_tried",
             [("duplicate search", lambda company: self.sudo()._detect_company(company))],
-            order="kundenbindung_duplicates_date asc nulls first, id",
+            order="duplicates_date asc nulls first, id",
             logger=_logger,
         )
 

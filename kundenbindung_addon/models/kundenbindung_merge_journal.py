@@ -438,7 +438,7 @@ class KundenbindungMergeJournal(models.Model):
                     ("create_date", "<", fields.Datetime.to_datetime(today - relativedelta(months=months))),
                 ]
                 for company_id, months in [
-                    (company.id, company.kundenbindung_merge_journal_months or 12)
+                    (company.id, company.sudo().kundenbindung_config_id.merge_journal_months or 12)
                     for company in self.env["res.company"].sudo().search([])
                 ]
                 + [(False, 12)]

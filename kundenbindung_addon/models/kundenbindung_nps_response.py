@@ -181,7 +181,11 @@ class KundenbindungNpsResponse(models.Model):
         todos, todo = [], []
         for response in self:
             company = response.company_id
-            if response.category != "detractor" or not response.partner_id or not company.kundenbindung_nps_followup:
+            if (
+                response.category != "detractor"
+                or not response.partner_id
+                or not company.sudo().kundenbindung_config_id.nps_followup
+            ):
                 continue
             customer = response.commercial_partner_id
             # the salesperson, else the survey's responsible, else whoever
@@ -206,7 +210,7 @@ class KundenbindungNpsResponse(models.Model):
                     user,
                     env._("Follow up NPS answer %(score)s of 10", score=response.score),
                     note,
-                    response.date + datetime.timedelta(days=company.kundenbindung_nps_followup_days),
+                    response.date + datetime.timedelta(days=company.sudo().kundenbindung_config_id.nps_followup_days),
                 )
             )
             todo.append(response)

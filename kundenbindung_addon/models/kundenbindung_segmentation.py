@@ -74,9 +74,9 @@ class KundenbindungSegmentation(models.AbstractModel):
         """The documents read: enough for the window, the previous window
         (trend), the lost-customer rule and a rhythm worth the name."""
         months = max(
-            2 * company.kundenbindung_window_months,
+            2 * company.kundenbindung_config_id.window_months,
             MIN_HISTORY_MONTHS,
-            math.ceil(company.kundenbindung_lost_days / 30) + 1,
+            math.ceil(company.kundenbindung_config_id.lost_days / 30) + 1,
         )
         return window_bounds(today, months)
 
@@ -130,11 +130,11 @@ class KundenbindungSegmentation(models.AbstractModel):
         result = segment_customers(
             docs,
             today,
-            window_months=company.kundenbindung_window_months,
-            a_share=company.kundenbindung_abc_a_share,
-            b_share=company.kundenbindung_abc_b_share,
-            rank_by=company.kundenbindung_abc_rank_by,
-            lost_days=company.kundenbindung_lost_days,
+            window_months=company.kundenbindung_config_id.window_months,
+            a_share=company.kundenbindung_config_id.abc_a_share,
+            b_share=company.kundenbindung_config_id.abc_b_share,
+            rank_by=company.kundenbindung_config_id.abc_rank_by,
+            lost_days=company.kundenbindung_config_id.lost_days,
         )
         old = self._current_classes(company)
         changes = class_changes(old, result["abc_class"])
@@ -168,7 +168,7 @@ class KundenbindungSegmentation(models.AbstractModel):
                     stats["changes"] += len(chunk_changes)
                     alarms = chunk_changes[chunk_changes.index.isin(drops)]
                     stats["drops"] += len(alarms)
-                    if company.kundenbindung_drop_activity:
+                    if company.kundenbindung_config_id.drop_activity:
                         stats["activities"] += self._drop_activities(company, chunk, alarms, today)
             except Exception:
                 stats["failed_chunks"] += 1
@@ -188,10 +188,10 @@ class KundenbindungSegmentation(models.AbstractModel):
         # the partner's figures are computed from the records written above
         self.env["res.partner"]._kundenbindung_invalidate()
         # "computed on" only when every customer's figures were written; a partial run is tried again
-        values = {"kundenbindung_segments_tried": today.date()}
+        values = {"segments_tried": today.date()}
         if not stats["failed_chunks"]:
-            values["kundenbindung_segments_date"] = today.date()
-        company.sudo().write(values)
+            values.update(segments_date=today.date(), segments_customers=stats["customers"])
+        company.sudo().kundenbindung_config_id.write(values)
         stats.update(run_timings(started, extracted, engine_done), documents=len(docs))
         _logger.info(
             "Customer Retention: segments of %s: %d customers, %d class changes, %d drops, "
@@ -322,7 +322,11 @@ class KundenbindungSegmentation(models.AbstractModel):
         if docs.empty or not (docs["date"] <= cutoff).any():
             return None
         result = backtest_clv(
-            docs, cutoff, horizon_months=CHECK_MONTHS, lost_days=company.kundenbindung_lost_days, data_end=today
+            docs,
+            cutoff,
+            horizon_months=CHECK_MONTHS,
+            lost_days=company.kundenbindung_config_id.lost_days,
+            data_end=today,
         )
         return self.env["kundenbindung.forecast.check"]._record(company, today.date(), result)
 
@@ -353,7 +357,7 @@ class KundenbindungSegmentation(models.AbstractModel):
                 customer=partner.display_name,
                 old=labels.get(old, old),
                 new=labels.get(new, new),
-                months=company.kundenbindung_window_months,
+                months=company.kundenbindung_config_id.window_months,
                 revenue=format_amount(env, revenue, company.currency_id, lang_code=user.lang),
                 trend=trend,
             )
@@ -372,7 +376,7 @@ class KundenbindungSegmentation(models.AbstractModel):
         reported so that the scheduler calls again at once while companies
         remain."""
         self.env["kundenbindung.bulk"]._run_per_company(
-            "kundenbindung_segments_tried",
+            "segments_tried",
             [
                 ("segments", lambda company: self.sudo()._compute_company(company)),
                 (

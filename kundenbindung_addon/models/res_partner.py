@@ -632,7 +632,7 @@ class ResPartner(models.Model):
         for partner in self:
             segment = by_partner.get(partner._origin.id)
             partner.kundenbindung_currency_id = company.currency_id
-            partner.kundenbindung_segments_date = company.kundenbindung_segments_date if segment else False
+            partner.kundenbindung_segments_date = company.kundenbindung_config_id.segments_date if segment else False
             for name, source in SEGMENT_FIELD_MAP.items():
                 if segment:
                     partner[name] = segment[source]

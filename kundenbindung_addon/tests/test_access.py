@@ -38,6 +38,8 @@ EXPECTED = {
     "kundenbindung.duplicate.pair": {"manager": "r"},
     "kundenbindung.duplicate.dismissal": {"manager": "rc"},
     "kundenbindung.merge.journal": {"manager": "ru"},
+    # the company's settings: read in Customer Retention, changed by its managers; created with the company
+    "kundenbindung.config": {"own": "r", "all": "r", "manager": "rw"},
     "kundenbindung.forecast.check": {"manager": "r"},
     "kundenbindung.forecast.check.line": {"manager": "r"},
     # the duplicate search's keys: the system only
@@ -73,13 +75,13 @@ MAY_CALL = {
     ("kundenbindung.nps.response", "action_open_partner"): OPENS,
     ("kundenbindung.mark.lost", "action_mark_lost"): {"own", "all", "manager"},
     ("kundenbindung.nps.send", "action_send"): {"own", "all", "manager"},
-    ("kundenbindung.settings", "action_save"): {"manager"},
-    ("kundenbindung.settings", "action_recompute"): {"manager"},
-    ("res.company", "action_kundenbindung_create_loyalty_program"): {"manager"},
+    ("kundenbindung.config", "action_create_loyalty_program"): {"manager"},
+    ("kundenbindung.config", "action_loyalty_backfill"): {"manager"},
+    ("kundenbindung.config", "action_recompute"): {"manager"},
+    # opens the settings of the caller's current company, which the form then checks
+    ("kundenbindung.config", "action_open_current"): {"own", "all", "manager", "other"},
     # Odoo's Settings: administrators only, none of the kinds here
-    ("res.config.settings", "action_kundenbindung_create_loyalty_program"): set(),
-    ("res.config.settings", "action_kundenbindung_loyalty_backfill"): set(),
-    ("res.config.settings", "action_kundenbindung_recompute"): set(),
+    ("res.config.settings", "action_kundenbindung_open_config"): set(),
     ("res.partner", "action_kundenbindung_loyalty_cards"): OPENS,
     ("res.partner", "action_kundenbindung_mark_lost"): OPENS,
     ("res.partner", "action_kundenbindung_new_campaign"): OPENS,
@@ -257,6 +259,7 @@ class TestAccessWalk(TransactionCase):
                 }
             ),
             "kundenbindung.forecast.check": check,
+            "kundenbindung.config": cls.company.kundenbindung_config_id,
             "kundenbindung.forecast.check.line": check.line_ids[:1],
             "kundenbindung.duplicate.key": env["kundenbindung.duplicate.key"].create(
                 {"partner_id": cls.mine.id, "name": "eigenkunde"}
@@ -508,7 +511,6 @@ class TestAccessWalk(TransactionCase):
                 "reason_id": self.reason.id,
             },
             "kundenbindung.nps.send": {"partner_ids": [Command.set(self.mine.ids)], "company_id": company_id},
-            "kundenbindung.settings": {"company_id": company_id},
         }
         if model in wizards:
             return self.env[model].with_user(user).create(wizards[model])

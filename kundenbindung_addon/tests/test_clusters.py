@@ -28,16 +28,16 @@ class TestClusters(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.company.write(
+        cls.company.kundenbindung_config_id.write(
             {
-                "kundenbindung_cluster_count": 3,
-                "kundenbindung_cluster_min_invoices": 2,
-                "kundenbindung_cluster_category_level": 2,
+                "cluster_count": 3,
+                "cluster_min_invoices": 2,
+                "cluster_category_level": 2,
             }
         )
         cls.company_2_data = cls.setup_other_company(name="KB Cluster Zweitfirma")
         cls.company_2 = cls.company_2_data["company"]
-        cls.company_2.write({"kundenbindung_cluster_count": 2, "kundenbindung_cluster_min_invoices": 1})
+        cls.company_2.kundenbindung_config_id.write({"cluster_count": 2, "cluster_min_invoices": 1})
         cls.taxes = {cls.company: cls.tax_sale_a, cls.company_2: cls.company_2_data["default_tax_sale"]}
 
         Category = cls.env["product.category"]
@@ -174,7 +174,7 @@ class TestClusters(AccountTestInvoicingCommon):
         furniture.with_user(self.manager).action_reset_name()
         self.assertEqual((furniture.name, furniture.name_edited), ("Möbel", False))
         # two clusters asked for: the one that no longer exists is archived
-        self.company.kundenbindung_cluster_count = 2
+        self.company.kundenbindung_config_id.cluster_count = 2
         self.compute()
         active = self.clusters()
         self.assertEqual(len(active), 2)
@@ -186,7 +186,7 @@ class TestClusters(AccountTestInvoicingCommon):
         self.assertLessEqual(members.cluster_id, active)
         # back to three: the archived clusters are revived, not duplicated,
         # and what served only for two clusters is archived
-        self.company.kundenbindung_cluster_count = 3
+        self.company.kundenbindung_config_id.cluster_count = 3
         self.compute()
         self.assertEqual(self.clusters(), before)
         self.assertFalse(any((active - before).mapped("active")))
@@ -231,28 +231,30 @@ class TestClusters(AccountTestInvoicingCommon):
         with self.assertRaises(AccessError):
             cluster.with_user(employee).read(["name"])
         # the manager's settings form writes the cluster settings
-        settings = self.env["kundenbindung.settings"].with_user(self.manager).create({})
+        settings = self.company.kundenbindung_config_id.with_user(self.manager)
         self.assertEqual((settings.cluster_count, settings.cluster_min_invoices), (3, 2))
         settings.write({"cluster_count": 0, "cluster_max": 4})
-        settings.action_save()
-        self.assertEqual((self.company.kundenbindung_cluster_count, self.company.kundenbindung_cluster_max), (0, 4))
+        self.assertEqual(
+            (self.company.kundenbindung_config_id.cluster_count, self.company.kundenbindung_config_id.cluster_max),
+            (0, 4),
+        )
         with freeze_time(TODAY):
             action = settings.action_recompute()
         self.assertEqual(action["params"]["type"], "success")
-        self.assertEqual(self.company.kundenbindung_clusters_date, TODAY)
+        self.assertEqual(self.company.kundenbindung_config_id.clusters_date, TODAY)
 
     def test_bad_settings_refused_and_nothing_changed(self):
         for vals in (
-            {"kundenbindung_cluster_count": 1},
-            {"kundenbindung_cluster_count": 51},
-            {"kundenbindung_cluster_max": 1},
-            {"kundenbindung_cluster_min_invoices": 0},
-            {"kundenbindung_cluster_category_level": 0},
+            {"cluster_count": 1},
+            {"cluster_count": 51},
+            {"cluster_max": 1},
+            {"cluster_min_invoices": 0},
+            {"cluster_category_level": 0},
         ):
             with self.subTest(vals=vals), self.assertRaises(ValidationError):
-                self.company.write(vals)
-            self.assertEqual(self.company.kundenbindung_cluster_count, 3)
-            self.assertEqual(self.company.kundenbindung_cluster_min_invoices, 2)
+                self.company.kundenbindung_config_id.write(vals)
+            self.assertEqual(self.company.kundenbindung_config_id.cluster_count, 3)
+            self.assertEqual(self.company.kundenbindung_config_id.cluster_min_invoices, 2)
 
     def test_failing_chunk_is_logged_and_the_rest_written(self):
         original = kundenbindung_clustering.KundenbindungClustering._write_chunk
@@ -263,7 +265,7 @@ class TestClusters(AccountTestInvoicingCommon):
                 raise ValueError("simulated failure")
             return original(model, company, chunk, suggestions)
 
-        self.company.kundenbindung_clusters_date = False
+        self.company.kundenbindung_config_id.clusters_date = False
         with (
             patch.object(kundenbindung_clustering, "CHUNK_SIZE", 1),
             patch.object(kundenbindung_clustering.KundenbindungClustering, "_write_chunk", write_chunk),
@@ -272,17 +274,17 @@ class TestClusters(AccountTestInvoicingCommon):
             stats = self.compute()
         self.assertEqual(stats["failed_chunks"], 1)
         # a partial run is not stamped as "computed on" (issue 19)
-        self.assertFalse(self.company.kundenbindung_clusters_date)
+        self.assertFalse(self.company.kundenbindung_config_id.clusters_date)
         self.assertFalse(self.cluster_of(self.groups["paper"][0]))
         self.assertEqual(self.cluster_of(self.groups["paper"][1]).name, "Papier")
 
     def test_scheduled_action_computes_clusters_after_segments(self):
         companies = self.env["res.company"].search([])
-        companies.write({"kundenbindung_segments_date": False, "kundenbindung_segments_tried": False})
+        companies.sudo().mapped("kundenbindung_config_id").write({"segments_date": False, "segments_tried": False})
         with freeze_time(TODAY):
             for _company in companies:
                 self.env["kundenbindung.segmentation"]._cron_recompute()
-        self.assertEqual(self.company.kundenbindung_clusters_date, TODAY)
+        self.assertEqual(self.company.kundenbindung_config_id.clusters_date, TODAY)
         segment = self.groups["paper"][0].with_company(self.company)
         self.assertEqual(segment.kundenbindung_cluster_id.name, "Papier")
         self.assertTrue(segment.kundenbindung_abc_class)

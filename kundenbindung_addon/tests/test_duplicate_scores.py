@@ -24,8 +24,8 @@ from ..engine.duplicates import (
     match,
 )
 from ..models import kundenbindung_duplicate_detection as detection_module
+from ..models.kundenbindung_config import MIN_AUTO_SCORE, MIN_REVIEW_SCORE
 from ..models.kundenbindung_duplicate import evidence_words
-from ..models.res_company import MIN_AUTO_SCORE, MIN_REVIEW_SCORE
 
 D = datetime.date
 
@@ -142,7 +142,7 @@ class TestDuplicateScores(TransactionCase):
         """``values`` written on ``partners`` after the last search, every
         other partner saved long before it (one transaction gives all one
         date)."""
-        self.company.kundenbindung_duplicates_date = fields.Datetime.now() - datetime.timedelta(hours=1)
+        self.company.kundenbindung_config_id.duplicates_date = fields.Datetime.now() - datetime.timedelta(hours=1)
         partners.write(values)
         self.env.flush_all()
         self.env.cr.execute(
@@ -201,14 +201,14 @@ class TestDuplicateScores(TransactionCase):
 
     def test_birth_date_tells_father_and_son_apart(self):
         self.detect()
-        auto = self.company.kundenbindung_duplicate_auto_score
+        auto = self.company.kundenbindung_config_id.duplicate_auto_score
         father = self.group_of(self.father)
         # not one customer: at most a candidate to review, never sure enough to merge unseen
         self.assertTrue(not father or father.weakest_score < auto, father.explanation)
         # one person entered twice, with a typo in the street: found
         greta = self.group_of(self.greta)
         self.assertEqual(greta.partner_ids, self.greta | self.greta_again)
-        self.assertGreaterEqual(greta.score, self.company.kundenbindung_duplicate_review_score)
+        self.assertGreaterEqual(greta.score, self.company.kundenbindung_config_id.duplicate_review_score)
         evidence = {field: level for field, level, _bits in json.loads(greta.evidence)}
         self.assertEqual(evidence["birthdate"], "exact")
 
@@ -228,10 +228,10 @@ class TestDuplicateScores(TransactionCase):
         group = self.group_of(third)
         self.assertEqual(group.partner_ids, self.father | self.son | third)
         # each link alone is sure, but the group holds two people: a person decides
-        self.assertGreaterEqual(group.score, self.company.kundenbindung_duplicate_auto_score)
+        self.assertGreaterEqual(group.score, self.company.kundenbindung_config_id.duplicate_auto_score)
         self.assertLessEqual(group.weakest_score, 90)
         self.assertTrue(group.holds_conflict)
-        self.company.kundenbindung_duplicate_auto_merge = True
+        self.company.kundenbindung_config_id.duplicate_auto_merge = True
         Detection = self.env["kundenbindung.duplicate.detection"]
         Detection._cron_merge()
         self.assertEqual(group.state, "new")
@@ -252,7 +252,7 @@ class TestDuplicateScores(TransactionCase):
         self.detect(full=True)
         group = self.group_of(third)
         self.assertEqual(group.partner_ids, first | second | third)
-        self.assertGreaterEqual(group.weakest_score, self.company.kundenbindung_duplicate_auto_score)
+        self.assertGreaterEqual(group.weakest_score, self.company.kundenbindung_config_id.duplicate_auto_score)
         # the second turns out to be the son: his pair with the father goes, the others stay as they were
         self.edited_since_last_search(second, {"kundenbindung_birthdate": D(1980, 7, 12)})
         self.detect()
@@ -305,14 +305,14 @@ class TestDuplicateScores(TransactionCase):
     def test_incremental_search_scores_with_the_model_of_the_last_full_one(self):
         first = self.detect()
         self.assertTrue(first["full"])
-        kept = self.company.sudo().kundenbindung_duplicate_model
+        kept = self.company.sudo().kundenbindung_config_id.duplicate_model
         self.assertTrue(Model.from_dict(kept))
         self.assertEqual(kept["partners"], first["partners"])
         # one partner edited: compared again alone, scored with the kept model
         self.edited_since_last_search(self.greta_again, {"email": "greta.oberdorfer@example.de"})
         run = self.detect()
         self.assertEqual((run["full"], run["compared"]), (False, 1))
-        self.assertEqual(self.company.sudo().kundenbindung_duplicate_model, kept)
+        self.assertEqual(self.company.sudo().kundenbindung_config_id.duplicate_model, kept)
         pair = self.pair_of(self.greta, self.greta_again)
         # as all partners compared with that model score it
         prepared, _changed_on = self.env["kundenbindung.duplicate.detection"]._keys(self.company)
@@ -327,34 +327,34 @@ class TestDuplicateScores(TransactionCase):
         self.assertEqual(self.pair_of(self.greta, self.greta_again).score, score)
         # the kept model is what scores: one in which no field says anything finds nothing
         blind = dict(kept, m=kept["u"])
-        self.company.sudo().kundenbindung_duplicate_model = blind
+        self.company.sudo().kundenbindung_config_id.duplicate_model = blind
         self.edited_since_last_search(self.greta_again, {"phone": "0761 123451"})
         self.assertFalse(self.detect()["full"])
         self.assertFalse(self.group_of(self.greta))
         # no usable model kept: the search is a full one, and keeps a new one
-        self.company.sudo().kundenbindung_duplicate_model = {"m": {}}
+        self.company.sudo().kundenbindung_config_id.duplicate_model = {"m": {}}
         self.edited_since_last_search(self.greta_again, {"phone": "0761 123450"})
         self.assertTrue(self.detect()["full"])
-        self.assertTrue(Model.from_dict(self.company.sudo().kundenbindung_duplicate_model))
+        self.assertTrue(Model.from_dict(self.company.sudo().kundenbindung_config_id.duplicate_model))
         self.assertTrue(self.group_of(self.greta))
 
     # ------------------------------------------------------------------ settings
 
     def test_score_settings_default_to_the_engine_and_are_checked(self):
-        self.assertEqual(self.company.kundenbindung_duplicate_review_score, REVIEW_THRESHOLD)
-        self.assertEqual(self.company.kundenbindung_duplicate_auto_score, AUTO_MERGE_THRESHOLD)
+        self.assertEqual(self.company.kundenbindung_config_id.duplicate_review_score, REVIEW_THRESHOLD)
+        self.assertEqual(self.company.kundenbindung_config_id.duplicate_auto_score, AUTO_MERGE_THRESHOLD)
         # automatic merging starts above the pairs that are only ever reviewed
         self.assertLess(REVIEW_ONLY_CAP, MIN_AUTO_SCORE)
         self.assertLessEqual(MIN_REVIEW_SCORE, REVIEW_THRESHOLD)
         for review, auto in ((50, 90), (40, 99.5), (99.8, 99.6), (50, 100.5)):
             with self.assertRaises(ValidationError), self.env.cr.savepoint():
-                self.company.write(
-                    {"kundenbindung_duplicate_review_score": review, "kundenbindung_duplicate_auto_score": auto}
+                self.company.kundenbindung_config_id.write(
+                    {"duplicate_review_score": review, "duplicate_auto_score": auto}
                 )
-        self.company.write({"kundenbindung_duplicate_review_score": 60, "kundenbindung_duplicate_auto_score": 95})
+        self.company.kundenbindung_config_id.write({"duplicate_review_score": 60, "duplicate_auto_score": 95})
         self.env["res.lang"]._activate_lang("de_DE")
         with self.assertRaises(ValidationError) as error, self.env.cr.savepoint():
-            self.company.with_context(lang="de_DE").kundenbindung_duplicate_auto_score = 90
+            self.company.with_context(lang="de_DE").kundenbindung_config_id.duplicate_auto_score = 90
         self.assertIn("Zusammenführen zwischen 95 und 100", str(error.exception))
 
     # ------------------------------------------------------------------ migration
@@ -364,8 +364,26 @@ class TestDuplicateScores(TransactionCase):
         self.detect()
         Group = self.env["kundenbindung.duplicate.group"]
         other = self.env["res.company"].create({"name": "KB Dublettenmodell Zwei GmbH"})
-        self.company.write({"kundenbindung_duplicate_review_score": 80, "kundenbindung_duplicate_auto_score": 95})
-        other.write({"kundenbindung_duplicate_review_score": 70, "kundenbindung_duplicate_auto_score": 99.8})
+        # the database as 18.0.1.7.0 left it: the scores on the company (moved to the
+        # configuration by the 18.0.1.10.0 migration, which runs after this one)
+        cr = self.env.cr
+        for column, sqltype in (
+            ("kundenbindung_duplicate_review_score", "float8"),
+            ("kundenbindung_duplicate_auto_score", "float8"),
+            ("kundenbindung_duplicates_date", "timestamp"),
+            ("kundenbindung_duplicate_model", "jsonb"),
+        ):
+            cr.execute(f"ALTER TABLE res_company ADD COLUMN IF NOT EXISTS {column} {sqltype}")
+        cr.execute(
+            "UPDATE res_company SET kundenbindung_duplicate_review_score = %s, kundenbindung_duplicate_auto_score = %s, "
+            "kundenbindung_duplicates_date = now(), kundenbindung_duplicate_model = '{}' WHERE id = %s",
+            [80, 95, self.company.id],
+        )
+        cr.execute(
+            "UPDATE res_company SET kundenbindung_duplicate_review_score = %s, kundenbindung_duplicate_auto_score = %s "
+            "WHERE id = %s",
+            [70, 99.8, other.id],
+        )
         sure = Group.create(
             {
                 "company_id": self.company.id,
@@ -386,17 +404,24 @@ class TestDuplicateScores(TransactionCase):
         self.assertTrue(self.env["kundenbindung.duplicate.key"].search_count([]))
         self.env.flush_all()
         migration.migrate(self.env.cr, "18.0.1.7.0")
+        load_script("kundenbindung_addon/migrations/18.0.1.10.0/post-migrate.py", "kb_post_migrate_1_10").migrate(
+            self.env.cr, "18.0.1.9.0"
+        )
         self.env.invalidate_all()
         self.assertEqual(
-            (self.company.kundenbindung_duplicate_review_score, self.company.kundenbindung_duplicate_auto_score),
+            (
+                self.company.kundenbindung_config_id.duplicate_review_score,
+                self.company.kundenbindung_config_id.duplicate_auto_score,
+            ),
             (50, 99.5),
         )
         self.assertEqual(
-            (other.kundenbindung_duplicate_review_score, other.kundenbindung_duplicate_auto_score), (70, 99.8)
+            (other.kundenbindung_config_id.duplicate_review_score, other.kundenbindung_config_id.duplicate_auto_score),
+            (70, 99.8),
         )
         self.assertFalse(self.env["kundenbindung.duplicate.key"].search_count([]))
-        self.assertFalse(self.company.kundenbindung_duplicates_date)
-        self.assertFalse(self.company.sudo().kundenbindung_duplicate_model)
+        self.assertFalse(self.company.kundenbindung_config_id.duplicates_date)
+        self.assertFalse(self.company.sudo().kundenbindung_config_id.duplicate_model)
         self.assertLessEqual(sure.weakest_score, REVIEW_ONLY_CAP)
         self.assertEqual(merged.weakest_score, 96.0)
         # the next search is a full one: it normalises everyone and scores the open groups again
@@ -405,7 +430,7 @@ class TestDuplicateScores(TransactionCase):
         self.assertEqual(stats["normalised"], stats["partners"])
         greta = self.group_of(self.greta)
         self.assertTrue(greta.evidence)
-        self.assertGreaterEqual(greta.weakest_score, self.company.kundenbindung_duplicate_review_score)
+        self.assertGreaterEqual(greta.weakest_score, self.company.kundenbindung_config_id.duplicate_review_score)
 
     def test_old_explanations_are_kept_as_legacy(self):
         migration = load_script("kundenbindung_addon/migrations/18.0.1.8.0/pre-migrate.py", "kb_pre_migrate_1_8")

@@ -24,7 +24,8 @@ class TestDuplicates(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.company.write({"kundenbindung_duplicates_date": False, "country_id": cls.env.ref("base.de").id})
+        cls.company.write({"country_id": cls.env.ref("base.de").id})
+        cls.company.kundenbindung_config_id.duplicates_date = False
         cls.company_2 = cls.setup_other_company(name="KB Dubletten Zweitfirma")["company"]
         cls.product = cls._create_product(name="Papier", lst_price=100.0)
         Partner = cls.env["res.partner"]
@@ -95,7 +96,7 @@ class TestDuplicates(AccountTestInvoicingCommon):
         group = self.groups()
         self.assertEqual(group.partner_ids, self.original | self.duplicate)
         # sure enough to be merged automatically
-        self.assertGreaterEqual(group.score, self.company.kundenbindung_duplicate_auto_score)
+        self.assertGreaterEqual(group.score, self.company.kundenbindung_config_id.duplicate_auto_score)
         self.assertEqual(group.weakest_score, group.score)
         self.assertIn("phone equal", group.explanation)
         self.assertEqual(group.state, "new")
@@ -114,15 +115,15 @@ class TestDuplicates(AccountTestInvoicingCommon):
     def test_incremental_run_compares_only_changed_partners_against_all(self):
         first = self.detect()
         self.assertEqual(first["compared"], first["partners"])
-        self.assertTrue(self.company.kundenbindung_duplicates_date)
+        self.assertTrue(self.company.kundenbindung_config_id.duplicates_date)
         group = self.groups()
         # nothing changed since: nothing compared, the group stays as it was
-        self.company.kundenbindung_duplicates_date = fields.Datetime.now() + datetime.timedelta(hours=1)
+        self.company.kundenbindung_config_id.duplicates_date = fields.Datetime.now() + datetime.timedelta(hours=1)
         quiet = self.detect()
         self.assertEqual((quiet["compared"], quiet["created"], quiet["dropped"]), (0, 0, 0))
         self.assertEqual(self.groups(), group)
         # a partner entered today joins the existing group
-        self.company.kundenbindung_duplicates_date = fields.Datetime.now() - datetime.timedelta(hours=1)
+        self.company.kundenbindung_config_id.duplicates_date = fields.Datetime.now() - datetime.timedelta(hours=1)
         third = self.env["res.partner"].create(
             {
                 "name": "Müller und Söhne GmbH & Co. KG",
@@ -142,7 +143,7 @@ class TestDuplicates(AccountTestInvoicingCommon):
         self.assertEqual(group.partner_ids, self.original | self.duplicate | third)
         self.assertEqual(len(group.pair_ids), 3)
         # a partner corrected so that it no longer looks alike leaves; a group of one is dropped
-        self.company.kundenbindung_duplicates_date = fields.Datetime.now() - datetime.timedelta(hours=1)
+        self.company.kundenbindung_config_id.duplicates_date = fields.Datetime.now() - datetime.timedelta(hours=1)
         (self.duplicate | third).write(
             {"name": "Schulze Bau KG", "street": "Am Ring 1", "zip": "01067", "city": "Dresden", "phone": "0351 999999"}
         )
@@ -182,7 +183,7 @@ class TestDuplicates(AccountTestInvoicingCommon):
             .sudo()
             .create(
                 {
-                    "program_id": self.company.action_kundenbindung_create_loyalty_program().id,
+                    "program_id": self.company.kundenbindung_config_id.action_create_loyalty_program().id,
                     "partner_id": self.duplicate.id,
                     "points": 40,
                 }
@@ -360,17 +361,17 @@ class TestDuplicates(AccountTestInvoicingCommon):
             return real_merge(wizard, partner_ids, dst_partner, extra_checks)
 
         # the other companies were searched today: this company's turn
-        self.env["res.company"].search(
-            [("id", "!=", self.company.id)]
-        ).kundenbindung_duplicates_tried = fields.Date.today()
+        self.env["res.company"].sudo().search([("id", "!=", self.company.id)]).mapped(
+            "kundenbindung_config_id"
+        ).duplicates_tried = fields.Date.today()
         detection_log = "odoo.addons.kundenbindung_addon.models.kundenbindung_duplicate_detection"
-        self.company.kundenbindung_duplicate_auto_merge = True
+        self.company.kundenbindung_config_id.duplicate_auto_merge = True
         self.env["kundenbindung.duplicate.detection"]._cron_detect()
         with patch.object(MergePartnerAutomatic, "_merge", merge), self.assertLogs(detection_log, "WARNING") as log:
             self.env["kundenbindung.duplicate.detection"]._cron_merge()
         self.assertIn("Simulated failure", log.output[0])
-        self.assertTrue(self.company.kundenbindung_duplicates_date)
-        self.assertEqual(self.company.kundenbindung_duplicates_tried, fields.Date.context_today(self.company))
+        self.assertTrue(self.company.kundenbindung_config_id.duplicates_date)
+        self.assertEqual(self.company.kundenbindung_config_id.duplicates_tried, fields.Date.context_today(self.company))
         self.assertEqual(len(sure.exists()), 1)
         merged = self.groups(sure.exists())
         self.assertEqual((merged.state, merged.auto_merged, len(merged.journal_ids)), ("merged", True, 1))
@@ -384,25 +385,25 @@ class TestDuplicates(AccountTestInvoicingCommon):
         self.assertEqual(len(failing.exists()), 2)
         self.assertFalse(failed.journal_ids)
         candidate = self.groups(unsure[0])
-        self.assertGreaterEqual(candidate.weakest_score, self.company.kundenbindung_duplicate_review_score)
-        self.assertLess(candidate.weakest_score, self.company.kundenbindung_duplicate_auto_score)
+        self.assertGreaterEqual(candidate.weakest_score, self.company.kundenbindung_config_id.duplicate_review_score)
+        self.assertLess(candidate.weakest_score, self.company.kundenbindung_config_id.duplicate_auto_score)
         self.assertEqual(candidate.state, "new")
         self.assertEqual(len(unsure.exists()), 2)
         # a failing search is logged, keeps the last good date and is not retried the same day
-        self.company.kundenbindung_duplicates_tried = False
-        searched = self.company.kundenbindung_duplicates_date
+        self.company.kundenbindung_config_id.duplicates_tried = False
+        searched = self.company.kundenbindung_config_id.duplicates_date
         Detection = type(self.env["kundenbindung.duplicate.detection"])
         with (
             patch.object(Detection, "_refresh_keys", side_effect=ValueError("Simulated search failure")),
             self.assertLogs(detection_log, "ERROR"),
         ):
             self.env["kundenbindung.duplicate.detection"]._cron_detect()
-        self.assertEqual(self.company.kundenbindung_duplicates_date, searched)
+        self.assertEqual(self.company.kundenbindung_config_id.duplicates_date, searched)
         with patch.object(Detection, "_detect_company") as detect:
             self.env["kundenbindung.duplicate.detection"]._cron_detect()
         detect.assert_not_called()
         # switched off: nothing merged
-        self.company.kundenbindung_duplicate_auto_merge = False
+        self.company.kundenbindung_config_id.duplicate_auto_merge = False
         candidate.weakest_score = 100
         self.env["kundenbindung.duplicate.detection"]._cron_merge()
         self.assertEqual(len(unsure.exists()), 2)

@@ -94,7 +94,7 @@ class TestInvoiceLines(AccountTestInvoicingCommon):
     def test_window_bounds_and_default_window(self):
         frame = self.company._kundenbindung_invoice_lines(D(2026, 4, 1), D(2026, 4, 15))
         self.assertEqual(set(frame["move_id"]), {self.inv_contact.id})
-        self.company.kundenbindung_window_months = 2
+        self.company.kundenbindung_config_id.window_months = 2
         later = {self.inv_contact.id, self.refund.id, self.inv_foreign.id}
         # 2 months ending 2026-05-09 start on 2026-03-10: the first invoice's day is in
         with freeze_time("2026-05-09"):

@@ -28,7 +28,7 @@ class TestLoyalty(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.program = cls.company.action_kundenbindung_create_loyalty_program()
+        cls.program = cls.company.kundenbindung_config_id.action_create_loyalty_program()
         cls.company_2_data = cls.setup_other_company(name="KB Treue Zweitfirma")
         cls.company_2 = cls.company_2_data["company"]
         cls.taxes = {cls.company: cls.tax_sale_a, cls.company_2: cls.company_2_data["default_tax_sale"]}
@@ -279,7 +279,7 @@ class TestLoyalty(AccountTestInvoicingCommon):
     def test_draft_invoices_earn_nothing_and_no_program_no_points(self):
         self.invoice(500.0, post=False)
         self.assertEqual(self.points(), 0.0)
-        self.company.kundenbindung_loyalty_program_id = False
+        self.company.kundenbindung_config_id.loyalty_program_id = False
         self.invoice(500.0)
         self.assertEqual(self.points(), 0.0)
 
@@ -288,7 +288,7 @@ class TestLoyalty(AccountTestInvoicingCommon):
         # company 2 has no invoice program: its invoice earns nothing
         self.invoice(900.0, company=self.company_2)
         self.assertEqual(self.points(company=self.company_2), 0.0)
-        program_2 = self.company_2.action_kundenbindung_create_loyalty_program()
+        program_2 = self.company_2.kundenbindung_config_id.action_create_loyalty_program()
         self.invoice(900.0, company=self.company_2)
         self.assertEqual(self.points(company=self.company_2), 900.0)
         self.assertEqual(self.points(), 100.0)
@@ -303,7 +303,7 @@ class TestLoyalty(AccountTestInvoicingCommon):
         self.assertEqual(self.points(), 100.0)
         # a program of another company cannot be the invoice program
         with self.assertRaises(ValidationError):
-            self.company.kundenbindung_loyalty_program_id = program_2
+            self.company.kundenbindung_config_id.loyalty_program_id = program_2
 
     def test_merge_keeps_the_total(self):
         duplicate = self.env["res.partner"].create({"name": "Treu G.m.b.H.", "is_company": True})
@@ -407,20 +407,20 @@ class TestLoyalty(AccountTestInvoicingCommon):
         """Invoices posted before the program was chosen earn nothing, until
         a manager asks for them: then the catch-up gives them their points,
         once."""
-        self.company.kundenbindung_loyalty_program_id = False
+        self.company.kundenbindung_config_id.loyalty_program_id = False
         earlier = self.invoice(300.0)
-        self.company.kundenbindung_loyalty_program_id = self.program
+        self.company.kundenbindung_config_id.loyalty_program_id = self.program
         self.assertEqual(self.points(), 0)
         manager = new_test_user(
             self.env,
             login="kb_loy_manager",
-            groups="base.group_system,kundenbindung_addon.group_kundenbindung_manager",
+            groups="sales_team.group_sale_manager",
             company_id=self.company.id,
             company_ids=[Command.set(self.company.ids)],
         )
-        settings = self.env["res.config.settings"].with_user(manager).with_company(self.company).create({})
+        settings = self.company.kundenbindung_config_id.with_user(manager)
         with freeze_time("2026-11-30"):
-            settings.action_kundenbindung_loyalty_backfill()
+            settings.action_loyalty_backfill()
             self.assertTrue(earlier.kundenbindung_loyalty_pending)
             Move = self.env["account.move"]
             Move._cron_kundenbindung_loyalty_catch_up()
@@ -428,13 +428,13 @@ class TestLoyalty(AccountTestInvoicingCommon):
             self.assertEqual(self.points(), 300)
             self.assertFalse(earlier.kundenbindung_loyalty_pending)
             # asked again, nothing is pending twice
-            settings.action_kundenbindung_loyalty_backfill()
+            settings.action_loyalty_backfill()
             self.assertFalse(earlier.kundenbindung_loyalty_pending)
         admin_only = new_test_user(
             self.env, login="kb_loy_admin_only", groups="base.group_system", company_id=self.company.id
         )
         with self.assertRaises(AccessError):
-            settings.with_user(admin_only).action_kundenbindung_loyalty_backfill()
+            settings.with_user(admin_only).action_loyalty_backfill()
 
     def test_two_tiers_of_one_company_cannot_start_at_the_same_points(self):
         """Issue 17: two tiers with one threshold were accepted."""

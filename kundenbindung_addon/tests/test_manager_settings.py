@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -29,40 +29,52 @@ class TestManagerSettings(TransactionCase):
             company_ids=[Command.set(cls.company_2.ids)],
         )
 
-    def _form(self, user):
-        return self.env["kundenbindung.settings"].with_user(user).with_company(self.company_2).create({})
+    def _open(self, user):
+        """What the menu Configuration > Settings opens for ``user``."""
+        action = self.env["kundenbindung.config"].with_user(user).with_company(self.company_2).action_open_current()
+        return self.env["kundenbindung.config"].with_user(user).browse(action["res_id"])
+
+    def test_every_company_has_one_configuration_with_the_defaults(self):
+        config = self.company_2.kundenbindung_config_id
+        self.assertEqual(config.company_id, self.company_2)
+        self.assertEqual((config.window_months, config.abc_a_share, config.lost_days), (12, 80.0, 365))
+        self.assertFalse(config.duplicate_auto_merge, "merging ships off")
+        self.assertEqual(config.nps_survey_id, self.env.ref("kundenbindung_addon.survey_nps"))
+        self.assertNotEqual(self.company_1.kundenbindung_config_id, config)
 
     def test_manager_who_is_not_admin_saves_the_window_of_their_company(self):
         self.assertFalse(self.manager.has_group("base.group_system"))
-        form = self._form(self.manager)
-        self.assertEqual(form.company_id, self.company_2)
-        self.assertEqual(form.window_months, 12)
-        form.window_months = 18
-        form.action_save()
-        self.assertEqual(self.company_2.kundenbindung_window_months, 18)
-        self.assertEqual(self.company_1.kundenbindung_window_months, 12)
-        # the form opens with the saved value
-        self.assertEqual(self._form(self.manager).window_months, 18)
+        config = self._open(self.manager)
+        self.assertEqual(config.company_id, self.company_2)
+        with Form(config) as form:
+            form.window_months = 18
+        self.assertEqual(self.company_2.kundenbindung_config_id.window_months, 18)
+        self.assertEqual(self.company_1.kundenbindung_config_id.window_months, 12)
 
     def test_manager_gets_no_general_right_to_write_companies(self):
         with self.assertRaises(AccessError):
             self.company_2.with_user(self.manager).write({"name": "Umbenannt GmbH"})
 
     def test_manager_cannot_change_another_company(self):
-        form = self._form(self.manager)
-        form.sudo().company_id = self.company_1
+        other = self.company_1.kundenbindung_config_id.with_user(self.manager)
         with self.assertRaises(AccessError):
-            form.action_save()
-        self.assertEqual(self.company_1.kundenbindung_window_months, 12)
+            other.write({"window_months": 24})
+        self.assertEqual(self.company_1.kundenbindung_config_id.window_months, 12)
 
-    def test_salesman_cannot_open_the_settings(self):
+    def test_salesman_reads_but_cannot_change_the_settings(self):
+        config = self._open(self.salesman)
+        self.assertEqual(config.window_months, 12)
         with self.assertRaises(AccessError):
-            self._form(self.salesman)
+            config.write({"window_months": 24})
 
     def test_bad_value_is_refused_and_changes_nothing(self):
-        form = self._form(self.manager)
-        form.window_months = 0
+        config = self._open(self.manager)
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
-            form.action_save()
-        self.company_2.invalidate_recordset()
-        self.assertEqual(self.company_2.kundenbindung_window_months, 12)
+            config.write({"window_months": 0})
+        config.invalidate_recordset()
+        self.assertEqual(config.window_months, 12)
+
+    def test_odoo_settings_lead_to_the_same_record(self):
+        settings = self.env["res.config.settings"].with_company(self.company_2).create({})
+        action = settings.action_kundenbindung_open_config()
+        self.assertEqual(action["res_id"], self.company_2.kundenbindung_config_id.id)

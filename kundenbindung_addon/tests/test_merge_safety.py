@@ -288,8 +288,8 @@ class TestMergeSafety(AccountTestInvoicingCommon):
         """Company 1 merges nothing automatically; company 2 does, but not
         shared customers with company 1's invoices: they go to review,
         and company 1 sees the group."""
-        self.company.kundenbindung_duplicate_auto_merge = False
-        self.company_2.kundenbindung_duplicate_auto_merge = True
+        self.company.kundenbindung_config_id.duplicate_auto_merge = False
+        self.company_2.kundenbindung_config_id.duplicate_auto_merge = True
         shared = self.pair(name="Ost Verpackung GmbH")
         invoice = self.invoice(shared[1], 200.0)
         group = self.group_of(shared, company=self.company_2)
@@ -417,7 +417,7 @@ class TestMergeSafety(AccountTestInvoicingCommon):
     # ------------------------------------------------------------------ at any size
 
     def test_scheduled_merge_works_in_batches_and_resumes(self):
-        self.company.kundenbindung_duplicate_auto_merge = True
+        self.company.kundenbindung_config_id.duplicate_auto_merge = True
         groups = self.env["kundenbindung.duplicate.group"]
         for i in range(5):
             groups |= self.group_of(self.pair(name="Stapel %s GmbH" % i))
@@ -456,7 +456,7 @@ class TestMergeSafety(AccountTestInvoicingCommon):
             self.assertEqual(progress.remaining, 0)
         self.assertEqual(set(groups.mapped("state")), {"merged"})
         # switched off (the default): the scheduled merge takes nothing
-        self.company.kundenbindung_duplicate_auto_merge = False
+        self.company.kundenbindung_config_id.duplicate_auto_merge = False
         late = self.group_of(self.pair(name="Spät GmbH"))
         Detection._cron_merge()
         self.assertEqual((late.state, progress.remaining), ("new", 0))

@@ -176,7 +176,7 @@ class TestNps(TransactionCase):
 
     @freeze_time(TODAY)
     def test_detractor_follow_up_for_the_salesperson(self):
-        self.company.kundenbindung_nps_followup_days = 2
+        self.company.kundenbindung_config_id.nps_followup_days = 2
         response = self.env["kundenbindung.nps.response"].create(
             {"partner_id": self.contact.id, "score": 3, "comment": "Zu teuer", "date": TODAY}
         )
@@ -195,7 +195,7 @@ class TestNps(TransactionCase):
         # promoters and passives get none; switched off, detractors neither
         passive = self.env["kundenbindung.nps.response"].create({"partner_id": self.other.id, "score": 8})
         self.assertFalse(passive.followup_activity_id)
-        self.company.kundenbindung_nps_followup = False
+        self.company.kundenbindung_config_id.nps_followup = False
         quiet = self.env["kundenbindung.nps.response"].create({"partner_id": self.other.id, "score": 2})
         self.assertFalse(quiet.followup_activity_id)
 
@@ -214,7 +214,7 @@ class TestNps(TransactionCase):
 
     @freeze_time(TODAY)
     def test_invitation_interval_respected(self):
-        self.company.kundenbindung_nps_interval_days = 90
+        self.company.kundenbindung_config_id.nps_interval_days = 90
         self.env["kundenbindung.nps.response"].create(
             {"partner_id": self.other.id, "score": 8, "date": TODAY - datetime.timedelta(days=10)}
         )

@@ -50,12 +50,14 @@ class TestSecurity(TransactionCase):
         self.assertNotIn(self.root_menu.id, self._visible_menus(self.clerk))
         admin_menus = self._visible_menus(self.env.ref("base.user_admin"))
         self.assertIn(self.settings_menu.id, admin_menus)
-        # sales managers configure the addon through its own form, not Odoo's Settings
-        retention_settings = self.env.ref("kundenbindung_addon.kundenbindung_menu_retention_settings")
+        # sales managers configure the addon through its one settings entry, not Odoo's Settings
         manager_menus = self._visible_menus(self.sales_manager)
-        self.assertIn(retention_settings.id, manager_menus)
-        self.assertNotIn(self.settings_menu.id, manager_menus)
-        self.assertNotIn(retention_settings.id, salesman_menus)
+        self.assertIn(self.settings_menu.id, manager_menus)
+        configuration = self.env.ref("kundenbindung_addon.kundenbindung_menu_configuration")
+        settings_entries = self.env["ir.ui.menu"].search(
+            [("parent_id", "=", configuration.id), ("name", "ilike", "Settings")]
+        )
+        self.assertEqual(settings_entries, self.settings_menu, "one settings entry in the menus")
 
     def test_customers_action_opens_for_salesman(self):
         action = self.env.ref("kundenbindung_addon.res_partner_action_kundenbindung_customers")
@@ -199,9 +201,11 @@ class TestCompaniesApart(TransactionCase):
         clerk = new_test_user(self.env, login="kb_loyalty_clerk", groups="base.group_user")
         for user in (portal, salesman, clerk, outsider):
             with self.assertRaises(AccessError, msg=user.login):
-                company.with_user(user).action_kundenbindung_create_loyalty_program()
+                company.with_user(user).kundenbindung_config_id.action_create_loyalty_program()
         self.assertEqual(Program.search_count([]), before)
-        self.assertFalse(company.kundenbindung_loyalty_program_id)
-        program = company.with_user(manager).with_company(company).action_kundenbindung_create_loyalty_program()
-        self.assertEqual(company.kundenbindung_loyalty_program_id, program)
+        self.assertFalse(company.kundenbindung_config_id.loyalty_program_id)
+        program = (
+            company.with_user(manager).with_company(company).kundenbindung_config_id.action_create_loyalty_program()
+        )
+        self.assertEqual(company.kundenbindung_config_id.loyalty_program_id, program)
         self.assertEqual(program.company_id, company)

@@ -27,7 +27,7 @@ class TestSegments(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]
-        cls.company.kundenbindung_drop_activity = True
+        cls.company.kundenbindung_config_id.drop_activity = True
         cls.product = cls._create_product(name="Aktenschrank", lst_price=100.0)
         cls.foreign = cls.setup_other_currency("CHF", rates=[("2020-01-01", 2.0)])
         cls.company_2_data = cls.setup_other_company(name="KB Zweitfirma")
@@ -99,7 +99,7 @@ class TestSegments(AccountTestInvoicingCommon):
         self.assertEqual(self.field(self.big, "kundenbindung_frequency"), 1)
         self.assertEqual(self.field(self.mid, "kundenbindung_last_invoice_date"), D(2026, 2, 1))
         self.assertEqual(self.field(self.big, "kundenbindung_segments_date"), TODAY)
-        self.assertEqual(self.company.kundenbindung_segments_date, TODAY)
+        self.assertEqual(self.company.kundenbindung_config_id.segments_date, TODAY)
         self.assertTrue(self.field(self.big, "kundenbindung_rfm_segment"))
         self.assertTrue(self.field(self.idle, "kundenbindung_churn_level"))
         self.assertGreaterEqual(self.field(self.big, "kundenbindung_clv"), 8000.0)
@@ -122,23 +122,23 @@ class TestSegments(AccountTestInvoicingCommon):
 
     def test_thresholds_change_classes_and_are_validated(self):
         self.base_invoices()
-        self.company.write({"kundenbindung_abc_a_share": 50.0, "kundenbindung_abc_b_share": 45.0})
+        self.company.kundenbindung_config_id.write({"abc_a_share": 50.0, "abc_b_share": 45.0})
         self.compute()
         self.assertEqual(self.field(self.mid, "kundenbindung_abc_class"), "B")
         for a, b in ((0.0, 15.0), (80.0, 0.0), (80.0, 25.0), (-5.0, 50.0)):
             with self.assertRaises(ValidationError), self.cr.savepoint():
-                self.company.write({"kundenbindung_abc_a_share": a, "kundenbindung_abc_b_share": b})
+                self.company.kundenbindung_config_id.write({"abc_a_share": a, "abc_b_share": b})
         self.company.invalidate_recordset()
-        self.assertEqual(self.company.kundenbindung_abc_a_share, 50.0)
+        self.assertEqual(self.company.kundenbindung_config_id.abc_a_share, 50.0)
         with self.assertRaises(ValidationError), self.cr.savepoint():
-            self.company.kundenbindung_lost_days = 0
+            self.company.kundenbindung_config_id.lost_days = 0
 
     def test_rank_by_lifetime_value(self):
         self.base_invoices()
         self.compute()
         # idle bought only before the window: no revenue, no class
         self.assertEqual(self.field(self.idle, "kundenbindung_abc_class"), "none")
-        self.company.kundenbindung_abc_rank_by = "clv"
+        self.company.kundenbindung_config_id.abc_rank_by = "clv"
         self.compute()
         # ranked by lifetime value its 900 of history count: it gets a class
         self.assertEqual(self.field(self.idle, "kundenbindung_clv"), 900.0)
@@ -166,7 +166,7 @@ class TestSegments(AccountTestInvoicingCommon):
         self.assertEqual(self.big.with_company(self.company).read(fields_read), before)
         # narrower A share: mid (77.7 % above it) becomes B, one change; its own revenue did not
         # fall, so it is kept in the history but raises no "slipped" alarm (issue 18)
-        self.company.write({"kundenbindung_abc_a_share": 70.0, "kundenbindung_abc_b_share": 25.0})
+        self.company.kundenbindung_config_id.write({"abc_a_share": 70.0, "abc_b_share": 25.0})
         stats = self.compute()
         self.assertEqual((stats["changes"], stats["drops"], stats["written"]), (1, 0, 1))
         self.assertFalse(self.field(self.mid, "kundenbindung_class_drop_date"))
@@ -213,7 +213,7 @@ class TestSegments(AccountTestInvoicingCommon):
     def test_no_todo_when_switched_off(self):
         self.base_invoices()
         self.compute()
-        self.company.kundenbindung_drop_activity = False
+        self.company.kundenbindung_config_id.drop_activity = False
         # a year later big's only invoice has left the window: A to no revenue
         self.compute(today=D(2027, 3, 31))
         self.assertEqual(self.field(self.big, "kundenbindung_abc_class"), "none")
@@ -246,7 +246,7 @@ class TestSegments(AccountTestInvoicingCommon):
         self.assertEqual(segments.company_id, self.company_2)
         self.assertEqual(segments.partner_id, self.small)
         # a change in company 1 stays in company 1
-        self.company.write({"kundenbindung_abc_a_share": 70.0, "kundenbindung_abc_b_share": 25.0})
+        self.company.kundenbindung_config_id.write({"abc_a_share": 70.0, "abc_b_share": 25.0})
         self.compute()
         self.assertTrue(self.env["kundenbindung.class.history"].search([("company_id", "=", self.company.id)]))
         self.assertFalse(self.env["kundenbindung.class.history"].with_user(user_2).search([]))
@@ -274,8 +274,8 @@ class TestSegments(AccountTestInvoicingCommon):
             stats = self.compute()
         self.assertEqual(stats["failed_chunks"], 1)
         # issue 19: a partial run is tried today, but not stamped as "computed on"
-        self.assertEqual(self.company.kundenbindung_segments_tried, TODAY)
-        self.assertFalse(self.company.kundenbindung_segments_date)
+        self.assertEqual(self.company.kundenbindung_config_id.segments_tried, TODAY)
+        self.assertFalse(self.company.kundenbindung_config_id.segments_date)
         self.assertFalse(self.field(self.mid, "kundenbindung_abc_class"))
         self.assertEqual(self.field(self.big, "kundenbindung_abc_class"), "A")
         self.assertEqual(self.field(self.swiss, "kundenbindung_abc_class"), "C")
@@ -286,7 +286,7 @@ class TestSegments(AccountTestInvoicingCommon):
         cron = self.env.ref("kundenbindung_addon.ir_cron_kundenbindung_segments")
         self.assertEqual((cron.interval_number, cron.interval_type, cron.active), (1, "days", True))
         companies = self.env["res.company"].search([])
-        companies.write({"kundenbindung_segments_date": False, "kundenbindung_segments_tried": False})
+        companies.sudo().mapped("kundenbindung_config_id").write({"segments_date": False, "segments_tried": False})
         progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "remaining": 0, "done": 0})
         Segmentation = self.env["kundenbindung.segmentation"].with_context(ir_cron_progress_id=progress.id)
         with freeze_time(TODAY):
@@ -296,7 +296,7 @@ class TestSegments(AccountTestInvoicingCommon):
             for _i in range(len(companies) - 1):
                 Segmentation._cron_recompute()
             self.assertEqual(progress.remaining, 0)
-            self.assertEqual(set(companies.mapped("kundenbindung_segments_date")), {TODAY})
+            self.assertEqual(set(companies.sudo().mapped("kundenbindung_config_id").mapped("segments_date")), {TODAY})
             # nothing left today
             Segmentation._cron_recompute()
             self.assertEqual((progress.done, progress.remaining), (0, 0))
@@ -309,26 +309,28 @@ class TestSegments(AccountTestInvoicingCommon):
         salesman_env = self.env(user=self.salesman)
         self.assertEqual(self.big.with_env(salesman_env).kundenbindung_abc_class, "A")
         with self.assertRaises(AccessError):
-            self.company.with_env(salesman_env).kundenbindung_abc_a_share = 60.0
+            self.company.with_env(salesman_env).kundenbindung_config_id.abc_a_share = 60.0
         with self.assertRaises(AccessError):
-            salesman_env["kundenbindung.settings"].create({"abc_a_share": 60.0, "abc_b_share": 30.0}).action_save()
+            self.company.kundenbindung_config_id.with_env(salesman_env).write(
+                {"abc_a_share": 60.0, "abc_b_share": 30.0}
+            )
         with self.assertRaises(AccessError):
             salesman_env["kundenbindung.segmentation"].action_recompute()
-        self.assertEqual(self.company.kundenbindung_abc_a_share, 80.0)
+        self.assertEqual(self.company.kundenbindung_config_id.abc_a_share, 80.0)
         # an employee outside Customer Retention does not see the figures
         employee = new_test_user(self.env, login="kb_seg_employee", groups="base.group_user")
         with self.assertRaises(AccessError):
             self.big.with_user(employee).read(["kundenbindung_abc_class"])
         # a manager changes the thresholds through the settings form and recomputes
         manager_env = self.env(user=self.manager)
-        settings = manager_env["kundenbindung.settings"].create({})
+        settings = self.company.kundenbindung_config_id.with_env(manager_env)
         self.assertEqual(settings.abc_a_share, 80.0)
         self.assertEqual(settings.segments_date, TODAY)
         settings.write({"abc_a_share": 50.0, "abc_b_share": 45.0})
         with freeze_time(TODAY):
             action = settings.action_recompute()
         self.assertEqual(action["params"]["type"], "success")
-        self.assertEqual(self.company.kundenbindung_abc_a_share, 50.0)
+        self.assertEqual(self.company.kundenbindung_config_id.abc_a_share, 50.0)
         self.assertEqual(self.field(self.mid, "kundenbindung_abc_class"), "B")
 
     def test_a_bad_search_value_gets_a_clear_error(self):

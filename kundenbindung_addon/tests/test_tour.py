@@ -40,7 +40,7 @@ class TestSalesmanTour(HttpCase):
             }
         )
         cls.env["kundenbindung.nps.response"].sudo().create({"partner_id": customer.id, "score": 9})
-        program = company.sudo().action_kundenbindung_create_loyalty_program()
+        program = company.sudo().kundenbindung_config_id.action_create_loyalty_program()
         cls.env["loyalty.card"].sudo().create({"program_id": program.id, "partner_id": customer.id, "points": 250})
 
     def test_salesman_round(self):

@@ -1,4 +1,3 @@
-from . import kundenbindung_settings
 from . import kundenbindung_nps_send
 from . import kundenbindung_mark_lost
 from . import base_partner_merge

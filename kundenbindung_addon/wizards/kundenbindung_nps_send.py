@@ -22,14 +22,14 @@ class KundenbindungNpsSend(models.TransientModel):
         "survey.survey",
         required=True,
         domain="[('kundenbindung_nps_question_id', '!=', False)]",
-        default=lambda self: self.env.company.kundenbindung_nps_survey_id,
+        default=lambda self: self.env.company.kundenbindung_config_id.nps_survey_id,
     )
     # archived partners are left out by the customer rule (_targets), not by a filter over each of them
     partner_ids = fields.Many2many("res.partner", string="Customers", context={"active_test": False})
     abc_classes = fields.Char(
         string="ABC Classes", help="Add the customers of these classes, e.g. A,B (current company)."
     )
-    interval_days = fields.Integer(related="company_id.kundenbindung_nps_interval_days")
+    interval_days = fields.Integer(related="company_id.kundenbindung_config_id.nps_interval_days")
     recipient_ids = fields.Many2many(
         "res.partner",
         compute="_compute_recipients",
@@ -112,7 +112,7 @@ class KundenbindungNpsSend(models.TransientModel):
         if not partner_ids:
             return []
         since = fields.Date.context_today(self) - datetime.timedelta(
-            days=self.company_id.kundenbindung_nps_interval_days
+            days=self.company_id.kundenbindung_config_id.nps_interval_days
         )
         cr = self.env.cr
         # the queries below run as SQL: what the ORM still holds goes to the database first

@@ -1,0 +1,437 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+from ..engine.clusters import check_cluster_settings
+from ..engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD
+
+MAX_WINDOW_MONTHS = 120
+MAX_MERGE_JOURNAL_MONTHS = 120
+MAX_LOST_DAYS = 3650
+MAX_CATEGORY_LEVEL = 10
+# duplicate scores are match probabilities in percent; candidates start at 50 at least, and
+# automatic merging well above the pairs that are only ever reviewed (engine REVIEW_ONLY_CAP)
+MIN_REVIEW_SCORE = 50
+MIN_AUTO_SCORE = 95
+
+
+class KundenbindungConfig(models.Model):
+    """The Customer Retention configuration of one company: its settings,
+    with their checks, and per nightly job the last attempt and the last
+    success. One record per company, created with the company; managers
+    edit it in *Configuration > Settings*, administrators reach it from
+    Odoo's settings too. Declared here only: everything else reads it."""
+
+    _name = "kundenbindung.config"
+    _description = "Customer Retention Configuration"
+    _rec_name = "company_id"
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True, ondelete="cascade")
+
+    _sql_constraints = [
+        ("company_unique", "UNIQUE(company_id)", "A company has one Customer Retention configuration."),
+    ]
+
+    window_months = fields.Integer(
+        string="Revenue Window (Months)",
+        default=12,
+        help="Customer Retention measures revenue, segments and churn over this many months up to today.",
+    )
+    abc_a_share = fields.Float(
+        string="A Customers' Revenue Share (%)",
+        default=80.0,
+        digits=(5, 2),
+        help="A customers are your best customers, who together bring this share of the revenue.",
+    )
+    abc_b_share = fields.Float(
+        string="B Customers' Revenue Share (%)",
+        default=15.0,
+        digits=(5, 2),
+        help="B customers bring the next share of the revenue; C customers the rest.",
+    )
+    abc_rank_by = fields.Selection(
+        [("revenue", "Revenue in the window"), ("clv", "Customer lifetime value")],
+        string="Rank ABC Classes By",
+        default="revenue",
+        required=True,
+    )
+    lost_days = fields.Integer(
+        string="Lost After (Days)",
+        default=365,
+        help="A customer who has not bought for this many days counts as lost.",
+    )
+    drop_activity = fields.Boolean(
+        string="To-do When a Customer Slips",
+        default=True,
+        help="When a customer drops to a lower ABC class, its salesperson gets a to-do with the figures.",
+    )
+    segments_date = fields.Date(
+        string="Segments Computed On",
+        readonly=True,
+        copy=False,
+        help="The last run that wrote every customer's figures.",
+    )
+    # the nightly job's last attempt, also when it failed: tried once a day, not in a loop
+    segments_tried = fields.Date(string="Segments Last Tried On", readonly=True, copy=False)
+    segments_customers = fields.Integer(
+        string="Customers Classified", readonly=True, copy=False, help="Customers of the last complete run."
+    )
+
+    cluster_count = fields.Integer(
+        string="Number of Interest Clusters",
+        default=0,
+        help="0: chosen automatically (the number that separates the customers best, up to the maximum); "
+        "2-50: exactly this many.",
+    )
+    cluster_max = fields.Integer(
+        string="Maximum Number of Interest Clusters",
+        default=10,
+        help="Upper bound of the automatic choice.",
+    )
+    cluster_min_invoices = fields.Integer(
+        string="Minimum Invoices for a Cluster",
+        default=3,
+        help="Customers with fewer invoices in the revenue window get no interest cluster: "
+        "too little history to tell what they like.",
+    )
+    cluster_category_level = fields.Integer(
+        string="Product Category Level",
+        default=2,
+        help="Level of the product category tree that interests are counted on: 1 = the top "
+        "categories (such as All), 2 = their subcategories (All / Office Furniture), and so on. "
+        "Products in a category above this level count on their own category.",
+    )
+    cluster_use_tags = fields.Boolean(
+        string="Tags as Interest Signals",
+        default=False,
+        help="The customers' tags count as interests too, beside what they buy.",
+    )
+    clusters_count = fields.Integer(
+        string="Interest Clusters Found", readonly=True, copy=False, help="Clusters of the last complete run."
+    )
+    clusters_date = fields.Date(
+        string="Interest Clusters Computed On",
+        readonly=True,
+        copy=False,
+    )
+
+    nps_survey_id = fields.Many2one(
+        "survey.survey",
+        string="NPS Survey",
+        default=lambda self: self.env.ref("kundenbindung_addon.survey_nps", raise_if_not_found=False),
+        domain="[('kundenbindung_nps_question_id', '!=', False)]",
+        help='The survey sent by "Send NPS Survey".',
+    )
+    nps_interval_days = fields.Integer(
+        string="Ask At Most Every (Days)",
+        default=180,
+        help="A customer who answered or was invited within this many days is not asked again.",
+    )
+    nps_followup = fields.Boolean(
+        string="Follow Up Detractors",
+        default=True,
+        help="A detractor's answer (0-6) gives the salesperson a to-do with the score and the reason.",
+    )
+    nps_followup_days = fields.Integer(
+        string="Follow Up Within (Days)",
+        default=2,
+        help="Deadline of the to-do, in days after the answer.",
+    )
+
+    loyalty_program_id = fields.Many2one(
+        "loyalty.program",
+        string="Invoice Loyalty Program",
+        domain="[('program_type', '=', 'loyalty'), ('company_id', 'in', [False, company_id])]",
+        help="Posted customer invoices earn points in this loyalty program by its rules; credit notes, "
+        "a reset to draft or a cancellation take them back. Empty: invoices earn no points.",
+    )
+
+    duplicate_review_score = fields.Float(
+        default=REVIEW_THRESHOLD,
+        string="Duplicate Candidates From (Score)",
+        help="The score is the match probability in percent (0-100): how likely two partners are one customer. "
+        "Pairs of partners scoring at least this much (50 or more) are proposed as probable duplicates.",
+    )
+    duplicate_auto_merge = fields.Boolean(
+        default=False,
+        string="Merge Sure Duplicates Automatically",
+        help="The scheduled action merges groups whose weakest link scores at least the auto-merge score "
+        "and that pass the safety checks; a journal keeps every merged partner's values. Off by default: "
+        "merging changes partners and deletes the merged ones, and Odoo ships its own automations off. "
+        "Review the duplicate candidates first, then switch it on.",
+    )
+    duplicate_auto_score = fields.Float(
+        default=AUTO_MERGE_THRESHOLD,
+        string="Merge Automatically From (Score)",
+        help="The match probability in percent (95-100) from which the scheduled action merges a group without "
+        "review. Moved customers, persons of another given name at one address and colleagues of one company "
+        "never score above 90, and so are never merged automatically.",
+    )
+    duplicate_model = fields.Json(
+        string="Duplicate Match Model",
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="The match model fitted by the last full duplicate search: later searches, which compare only the "
+        "changed partners, score with it as the full search did.",
+    )
+    merge_journal_months = fields.Integer(
+        string="Keep Merge Journal (Months)",
+        default=12,
+        help="The personal data of merged partners kept in the merge journal (name, address, email, "
+        "phone...) is deleted by a scheduled action after this many months (1-120).",
+    )
+    duplicates_date = fields.Datetime(
+        string="Duplicates Searched On",
+        readonly=True,
+        help="Start of the last search; the next scheduled search compares only the partners changed since.",
+    )
+
+    duplicates_pairs = fields.Integer(
+        string="Duplicate Pairs Found",
+        readonly=True,
+        copy=False,
+        help="Pairs of probable duplicates found by the last search (dismissed pairs left out).",
+    )
+    duplicates_tried = fields.Date(
+        string="Duplicate Search Tried On",
+        readonly=True,
+        help="Day of the scheduled search's last attempt, successful or not: one attempt per company and day.",
+    )
+
+    @api.constrains("duplicate_review_score", "duplicate_auto_score")
+    def _check_kundenbindung_duplicate_scores(self):
+        for config in self:
+            review, auto = config.duplicate_review_score, config.duplicate_auto_score
+            if not (MIN_REVIEW_SCORE <= review <= auto <= 100 and auto >= MIN_AUTO_SCORE):
+                raise ValidationError(
+                    self.env._(
+                        "The duplicate scores of %(company)s are not valid: candidates from %(review)s and "
+                        "automatic merging from %(auto)s. Candidates must start between %(min_review)s and 100, "
+                        "automatic merging between %(min_auto)s and 100 and not below the candidates.",
+                        company=config.company_id.name,
+                        review=review,
+                        auto=auto,
+                        min_review=MIN_REVIEW_SCORE,
+                        min_auto=MIN_AUTO_SCORE,
+                    )
+                )
+
+    @api.constrains("merge_journal_months")
+    def _check_kundenbindung_merge_journal_months(self):
+        for config in self:
+            if not 1 <= config.merge_journal_months <= MAX_MERGE_JOURNAL_MONTHS:
+                raise ValidationError(
+                    self.env._(
+                        "The merge journal of %(company)s must keep merged partners' data between 1 and "
+                        "%(max)s months, not %(value)s.",
+                        company=config.company_id.name,
+                        max=MAX_MERGE_JOURNAL_MONTHS,
+                        value=config.merge_journal_months,
+                    )
+                )
+
+    @api.constrains("loyalty_program_id")
+    def _check_kundenbindung_loyalty_program(self):
+        for config in self:
+            program = config.loyalty_program_id
+            if program and (
+                program.program_type != "loyalty"
+                or program.company_id not in (config.company_id, self.env["res.company"])
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The invoice loyalty program of %(company)s must be a loyalty card program of that company.",
+                        company=config.company_id.name,
+                    )
+                )
+
+    def action_create_loyalty_program(self):
+        """A loyalty program for invoices: 1 point per currency unit spent,
+        made the company's invoice program. Customer Retention managers of
+        this company only: it changes what invoices earn."""
+        self.ensure_one()
+        user = self.env.user
+        if not self.env.is_superuser() and (
+            not user.has_group("kundenbindung_addon.group_kundenbindung_manager")
+            or self.company_id not in user.company_ids
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Customer Retention managers of %(company)s can create its invoice loyalty program.",
+                    company=self.sudo().company_id.name,
+                )
+            )
+        program = (
+            self.env["loyalty.program"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("Loyalty points from invoices"),
+                    "program_type": "loyalty",
+                    "company_id": self.company_id.id,
+                    "trigger": "auto",
+                    "applies_on": "both",
+                    "rule_ids": [(0, 0, {"reward_point_mode": "money", "reward_point_amount": 1.0})],
+                    "reward_ids": [(0, 0, {"reward_type": "discount", "discount": 5.0, "required_points": 200.0})],
+                }
+            )
+        )
+        self.sudo().loyalty_program_id = program
+        return program
+
+    @api.model
+    def action_open_current(self):
+        """*Configuration > Settings*: the configuration of the company the
+        user is working in."""
+        self.browse().check_access("read")
+        company = self.env.company
+        company._kundenbindung_ensure_config()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Customer Retention Settings"),
+            "res_model": self._name,
+            "res_id": company.kundenbindung_config_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_recompute(self):
+        """Recompute the company's segments and interest clusters now."""
+        self.ensure_one()
+        return self.env["kundenbindung.segmentation"].with_company(self.company_id).action_recompute()
+
+    def action_loyalty_backfill(self):
+        """Points for the invoices of the revenue window posted before the
+        program was chosen (managers): marked pending, written by the
+        scheduled catch-up."""
+        self.ensure_one()
+        if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
+            raise AccessError(self.env._("Only Customer Retention managers can award points for earlier invoices."))
+        self.check_access("write")
+        count = self.env["account.move"].sudo()._kundenbindung_loyalty_backfill(self.company_id)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Loyalty points"),
+                "message": self.env._(
+                    "%(count)s earlier documents will earn their points with the next catch-up of loyalty points.",
+                    count=count,
+                ),
+                "type": "success",
+            },
+        }
+
+    @api.constrains("nps_interval_days", "nps_followup_days")
+    def _check_kundenbindung_nps(self):
+        for config in self:
+            if not 1 <= config.nps_interval_days <= MAX_LOST_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The days between two NPS surveys to the same customer of %(company)s must be "
+                        "between 1 and %(max)s, not %(value)s.",
+                        company=config.company_id.name,
+                        max=MAX_LOST_DAYS,
+                        value=config.nps_interval_days,
+                    )
+                )
+            if not 0 <= config.nps_followup_days <= 90:
+                raise ValidationError(
+                    self.env._(
+                        "The days to follow up a detractor of %(company)s must be between 0 and 90, not %(value)s.",
+                        company=config.company_id.name,
+                        value=config.nps_followup_days,
+                    )
+                )
+
+    @api.constrains(
+        "cluster_count",
+        "cluster_max",
+        "cluster_min_invoices",
+        "cluster_category_level",
+    )
+    def _check_kundenbindung_clusters(self):
+        for config in self:
+            try:
+                check_cluster_settings(
+                    config.cluster_count,
+                    (2, config.cluster_max),
+                    config.cluster_min_invoices,
+                )
+            except ValueError as error:
+                code = getattr(error, "code", "")
+                if code == "bad_cluster_count":
+                    message = self.env._(
+                        "The number of interest clusters of %(company)s must be 0 (automatic) or "
+                        "between 2 and 50, not %(value)s.",
+                        company=config.company_id.name,
+                        value=config.cluster_count,
+                    )
+                elif code == "bad_cluster_range":
+                    message = self.env._(
+                        "The maximum number of interest clusters of %(company)s must be between 2 "
+                        "and 50, not %(value)s.",
+                        company=config.company_id.name,
+                        value=config.cluster_max,
+                    )
+                else:
+                    message = self.env._(
+                        "The minimum number of invoices for an interest cluster of %(company)s must "
+                        "be at least 1, not %(value)s.",
+                        company=config.company_id.name,
+                        value=config.cluster_min_invoices,
+                    )
+                raise ValidationError(message) from error
+            if not 1 <= config.cluster_category_level <= MAX_CATEGORY_LEVEL:
+                raise ValidationError(
+                    self.env._(
+                        "The product category level of %(company)s must be between 1 and %(max)s, not %(value)s.",
+                        company=config.company_id.name,
+                        max=MAX_CATEGORY_LEVEL,
+                        value=config.cluster_category_level,
+                    )
+                )
+
+    @api.constrains("window_months")
+    def _check_kundenbindung_window_months(self):
+        for config in self:
+            if not 1 <= config.window_months <= MAX_WINDOW_MONTHS:
+                raise ValidationError(
+                    self.env._(
+                        "The revenue window of %(company)s must be between 1 and %(max)s months, not %(value)s.",
+                        company=config.company_id.name,
+                        max=MAX_WINDOW_MONTHS,
+                        value=config.window_months,
+                    )
+                )
+
+    @api.constrains("abc_a_share", "abc_b_share")
+    def _check_kundenbindung_abc_shares(self):
+        for config in self:
+            a, b = config.abc_a_share, config.abc_b_share
+            if not (a > 0 and b > 0 and a + b <= 100):
+                raise ValidationError(
+                    self.env._(
+                        "The ABC shares of %(company)s are not valid: A (%(a)s %%) and B "
+                        "(%(b)s %%) must both be above 0 and together at most 100 %%.",
+                        company=config.company_id.name,
+                        a=a,
+                        b=b,
+                    )
+                )
+
+    @api.constrains("lost_days")
+    def _check_kundenbindung_lost_days(self):
+        for config in self:
+            if not 1 <= config.lost_days <= MAX_LOST_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The days without purchase after which a customer of %(company)s is "
+                        "lost must be between 1 and %(max)s, not %(value)s.",
+                        company=config.company_id.name,
+                        max=MAX_LOST_DAYS,
+                        value=config.lost_days,
+                    )
+                )
