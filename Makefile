@@ -51,15 +51,16 @@ bench-clusters: $(STAMP)
 bench: $(STAMP) bench-duplicates bench-forecasts bench-clusters
 	$(PY) scripts/demo.py --db kundenbindung_bench --partners 164000 --invoice-lines 2000000 --reset --no-serve --segment-runs 3 --segment-step-days 1 --baseline --cluster-runs 2 --cluster-level 3 --cluster-min-invoices 1 --cluster-window-months 24 --duplicate-changed 1000 --merge-pairs 20 --first-night --posting-invoices 1000 --effect-recipients 50000 --nps-partners 20000
 
-# The addon as a wheel (whool, as OCA builds them): odoo-addon-kundenbindung_addon
+# The addon as a wheel (whool, as OCA builds them): odoo-addon-kundenbindung_addon,
+# without the demo tooling (kundenbindung_demo is development only, never a wheel)
 wheel: $(STAMP)
 	$(PY) -m pip wheel --no-deps -w dist ./kundenbindung_addon
 
-# ruff, ruff-format and pylint-odoo (OCA's Odoo checks, .pylintrc); the addon's README.rst
+# ruff, ruff-format and pylint-odoo (OCA's Odoo checks, .pylintrc); the addons' README.rst
 lint: dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m pylint --rcfile=.pylintrc kundenbindung_addon
+	$(PY) -m pylint --rcfile=.pylintrc kundenbindung_addon kundenbindung_demo
 	$(PY) scripts/gen_addon_readme.py --check
 
 # ruff and playwright (screenshots with Debian's chromium) for developers

@@ -23,6 +23,10 @@ from dataclasses import dataclass, field
 REPO = pathlib.Path(__file__).resolve().parent.parent
 ADDON = "kundenbindung_addon"
 ADDON_DIR = REPO / ADDON
+# development only (generator, bulk loader and their test): installed beside
+# the addon by the Odoo suite and make demo, never shipped in its wheel
+DEMO_ADDON = "kundenbindung_demo"
+ADDONS = (ADDON, DEMO_ADDON)
 ODOO_MAJOR = 18
 
 SKIP_LINE = "SKIPPED Odoo suite: no Odoo 18 found (set ODOO_PATH)"
@@ -318,6 +322,7 @@ LOG_LINE = re.compile(
     r"(?P<db>\S+) (?P<logger>[\w.]+): (?P<message>.*)$"
 )
 RESULT = re.compile(r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<tests>\d+) tests")
+STATS = re.compile(r"^(?P<module>\w+): (?P<tests>\d+) tests ")
 
 
 @dataclass
@@ -328,15 +333,17 @@ class LogReport:
     result_seen: bool = False
     error_lines: list = field(default_factory=list)
     addon_warnings: list = field(default_factory=list)
+    tests_by_module: dict = field(default_factory=dict)
 
     @property
     def passed(self):
         return max(self.tests - self.failed - self.errors, 0)
 
 
-def read_log(lines, addon=ADDON):
-    """Read Odoo's log: the test result line, every ERROR/CRITICAL line,
-    and warnings that come from or name the addon."""
+def read_log(lines, addons=ADDONS):
+    """Read Odoo's log: the test result line, the tests run per module,
+    every ERROR/CRITICAL line, and warnings that come from or name one of
+    ``addons``."""
     report = LogReport()
     for raw in lines:
         line = raw.rstrip("\n")
@@ -351,9 +358,15 @@ def read_log(lines, addon=ADDON):
                 report.tests = int(result.group("tests"))
                 report.failed = int(result.group("failed"))
                 report.errors = int(result.group("errors"))
+        elif logger == "odoo.tests.stats":
+            stats = STATS.match(message)
+            if stats:
+                report.tests_by_module[stats.group("module")] = int(stats.group("tests"))
         if level in ("ERROR", "CRITICAL"):
             report.error_lines.append(line)
-        elif level == "WARNING" and (logger.startswith("odoo.addons.%s" % addon) or addon in message):
+        elif level == "WARNING" and any(
+            logger.startswith("odoo.addons.%s" % addon) or addon in message for addon in addons
+        ):
             report.addon_warnings.append(line)
     return report
 

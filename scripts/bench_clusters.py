@@ -19,6 +19,7 @@ from sklearn.metrics import adjusted_rand_score
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "kundenbindung_addon"))
+sys.path.insert(0, str(REPO / "kundenbindung_demo"))  # tools.demo_data
 
 from engine.clusters import _pipeline, choose_k, cluster_customers  # noqa: E402
 from tools import demo_data  # noqa: E402

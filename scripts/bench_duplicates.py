@@ -50,6 +50,8 @@ from scipy.sparse.csgraph import connected_components
 REPO = pathlib.Path(__file__).resolve().parent.parent
 ADDON = REPO / "kundenbindung_addon"
 sys.path.insert(0, str(ADDON))
+# the demo tooling (tools.febrl, tools.duplicate_corruption): the development-only addon
+sys.path.insert(0, str(REPO / "kundenbindung_demo"))
 
 from engine import duplicates as dup  # noqa: E402
 from engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD, automatic_groups, find_duplicates  # noqa: E402

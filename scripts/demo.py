@@ -16,7 +16,7 @@ import time
 REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from harness.odoo_env import ADDON, Cluster, database_from_env, find_odoo, odoo_problem  # noqa: E402
+from harness.odoo_env import ADDON, DEMO_ADDON, Cluster, database_from_env, find_odoo, odoo_problem  # noqa: E402
 
 DEMO_DIR = REPO / ".demo"
 DB = "kundenbindung_demo"
@@ -175,14 +175,15 @@ def main(argv=None):
                     raise
 
             run_step("company")
-            print("Installing %s and the German chart of accounts" % ADDON)
+            # the development-only addon holds the generator and the loader the data step runs
+            print("Installing %s, %s and the German chart of accounts" % (ADDON, DEMO_ADDON))
             run(
                 odoo,
                 database,
                 "-d",
                 args.db,
                 "-i",
-                "l10n_de,%s" % ADDON,
+                "l10n_de,%s,%s" % (ADDON, DEMO_ADDON),
                 "--without-demo=all",
                 "--stop-after-init",
                 log=log,

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Write kundenbindung_addon/README.rst (the page the Apps store and OCA's
-tools read) from the manifest and the ``readme/`` fragments.
+"""Write the README.rst of kundenbindung_addon and of the development-only
+kundenbindung_demo (the page the Apps store and OCA's tools read) from each
+manifest and ``readme/`` fragments.
 
     python scripts/gen_addon_readme.py [--check]
 
-``--check`` exits 1 when README.rst is not what the fragments give.
+``--check`` exits 1 when a README.rst is not what the fragments give.
 """
 
 import ast
@@ -12,7 +13,8 @@ import pathlib
 import re
 import sys
 
-ADDON = pathlib.Path(__file__).resolve().parent.parent / "kundenbindung_addon"
+REPO = pathlib.Path(__file__).resolve().parent.parent
+ADDONS = (REPO / "kundenbindung_addon", REPO / "kundenbindung_demo")
 SECTIONS = (("DESCRIPTION.md", None), ("CONFIGURE.md", "Configuration"), ("USAGE.md", "Usage"))
 
 
@@ -26,8 +28,8 @@ def heading(text, char):
     return f"{text}\n{char * len(text)}\n"
 
 
-def render():
-    manifest = ast.literal_eval((ADDON / "__manifest__.py").read_text(encoding="utf-8"))
+def render(addon):
+    manifest = ast.literal_eval((addon / "__manifest__.py").read_text(encoding="utf-8"))
     parts = [
         "=" * len(manifest["name"]),
         manifest["name"],
@@ -43,7 +45,7 @@ def render():
         "",
     ]
     for fragment, title in SECTIONS:
-        path = ADDON / "readme" / fragment
+        path = addon / "readme" / fragment
         if not path.exists():
             continue
         if title:
@@ -61,16 +63,18 @@ def render():
 
 
 def main(argv):
-    text = render()
-    target = ADDON / "README.rst"
-    if "--check" in argv:
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            print("README.rst is out of date: run python scripts/gen_addon_readme.py")
-            return 1
-        return 0
-    target.write_text(text, encoding="utf-8")
-    print("wrote", target)
-    return 0
+    status = 0
+    for addon in ADDONS:
+        text = render(addon)
+        target = addon / "README.rst"
+        if "--check" in argv:
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                print("%s/README.rst is out of date: run python scripts/gen_addon_readme.py" % addon.name)
+                status = 1
+            continue
+        target.write_text(text, encoding="utf-8")
+        print("wrote", target)
+    return status
 
 
 if __name__ == "__main__":

@@ -120,8 +120,8 @@ def salespeople(env):
 
 
 def load_data(env, args):
-    from odoo.addons.kundenbindung_addon.tools import demo_data
-    from odoo.addons.kundenbindung_addon.tools.demo_loader import DemoLoader
+    from odoo.addons.kundenbindung_demo.tools import demo_data
+    from odoo.addons.kundenbindung_demo.tools.demo_loader import DemoLoader
 
     # German terms of modules installed before the language (country names, ...)
     env["ir.module.module"].search([("state", "=", "installed")])._update_translations(["de_DE"])

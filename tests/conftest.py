@@ -1,12 +1,16 @@
-"""Make the addon's pure packages importable without Odoo.
+"""Make the pure packages importable without Odoo.
 
-``engine`` and ``tools`` are imported as top-level packages; nothing in them
-imports ``odoo``, which ``test_engine_is_pure`` checks.
+``engine`` (from ``kundenbindung_addon/``) and ``tools`` (the demo tooling,
+from the development-only ``kundenbindung_demo/``) are imported as top-level
+packages; nothing in ``engine`` imports ``odoo``, nor does any tool but the
+loader, which ``test_engine_is_pure`` checks.
 """
 
 import os
 import sys
 
-ADDON_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "kundenbindung_addon")
-if ADDON_DIR not in sys.path:
-    sys.path.insert(0, ADDON_DIR)
+ROOT = os.path.dirname(os.path.dirname(__file__))
+for folder in ("kundenbindung_addon", "kundenbindung_demo"):
+    path = os.path.join(ROOT, folder)
+    if path not in sys.path:
+        sys.path.insert(0, path)

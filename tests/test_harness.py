@@ -33,6 +33,32 @@ def test_read_log_counts_results_errors_and_addon_warnings():
     assert all("docutils" not in line for line in report.addon_warnings)
 
 
+def test_read_log_covers_the_demo_addon_and_counts_tests_per_module():
+    log = """\
+2026-11-22 18:31:44,401 7809 WARNING db odoo.addons.kundenbindung_demo.tools.demo_loader: template not found
+2026-11-22 18:31:44,402 7809 WARNING db odoo.addons.base.models.ir_module: kundenbindung_demo: no icon
+2026-11-22 18:31:44,403 7809 WARNING db odoo.addons.base.models.ir_module: some_other_addon: no icon
+2026-11-22 18:31:46,123 7809 INFO db odoo.tests.stats: kundenbindung_addon: 20 tests 8.41s 5889 queries
+2026-11-22 18:31:46,123 7809 INFO db odoo.tests.stats: kundenbindung_demo: 5 tests 30.02s 91234 queries
+2026-11-22 18:31:46,123 7809 INFO db odoo.tests.result: 0 failed, 0 error(s) of 25 tests when loading database 'db'
+"""
+    report = odoo_env.read_log(log.splitlines())
+    assert len(report.addon_warnings) == 2
+    assert report.tests_by_module == {"kundenbindung_addon": 20, "kundenbindung_demo": 5}
+    assert odoo_env.read_log(log.splitlines(), addons=("kundenbindung_addon",)).addon_warnings == []
+
+
+def test_the_suite_installs_and_tests_both_addons():
+    import odoo_suite
+
+    assert odoo_env.ADDONS == ("kundenbindung_addon", "kundenbindung_demo")
+    assert odoo_suite.tagged_modules("/kundenbindung_addon,/kundenbindung_demo") == set(odoo_env.ADDONS)
+    assert odoo_suite.tagged_modules("post_install/kundenbindung_demo:TestDemoLoader.test_x,-/kundenbindung_addon") == {
+        "kundenbindung_demo"
+    }
+    assert odoo_suite.tagged_modules("-standard,at_install") == set()
+
+
 def test_read_log_of_a_clean_run():
     clean = "2026-11-22 18:31:46,123 1 INFO db odoo.tests.result: 0 failed, 0 error(s) of 9 tests when loading database 'db'\n"
     report = odoo_env.read_log(clean.splitlines())

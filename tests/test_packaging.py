@@ -39,6 +39,20 @@ def test_the_addon_builds_as_a_wheel_with_whool():
     assert re.fullmatch(r"18\.0\.\d+\.\d+\.\d+", manifest()["version"])
 
 
+def test_the_demo_tooling_is_a_development_addon_outside_the_wheel():
+    """Issue 19: the generator, the bulk loader and their Odoo test live in
+    kundenbindung_demo, which depends on the addon and is never built as a
+    wheel; the addon's wheel holds none of it and needs no Faker."""
+    demo = ROOT / "kundenbindung_demo"
+    demo_manifest = ast.literal_eval((demo / "__manifest__.py").read_text(encoding="utf-8"))
+    assert demo_manifest["depends"] == ["kundenbindung_addon"]
+    assert demo_manifest.get("installable", True) and not demo_manifest.get("application", False)
+    assert not (demo / "pyproject.toml").exists()
+    assert (demo / "tools" / "demo_loader.py").is_file() and (demo / "tests" / "test_demo_loader.py").is_file()
+    assert not (ADDON / "tools").exists() and not (ADDON / "tests" / "test_demo_loader.py").exists()
+    assert "faker" not in {name.lower() for name in manifest()["external_dependencies"]["python"]}
+
+
 def test_docker_compose_mounts_the_addon_on_the_official_images():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
     odoo = compose["services"]["odoo"]
