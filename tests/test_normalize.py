@@ -139,3 +139,11 @@ def test_an_e164_number_is_its_own_normal_form(number, area):
     formatted = e164(area, str(number).zfill(7))
     normal = phone_e164(formatted)
     assert phone_e164(normal) == normal
+
+
+def test_a_legal_form_after_a_dot_or_repeated_is_split_off_once():
+    # found by the property above: "0.Se" gave the core "0 se", whose own core was "0"
+    assert split_legal_form("Müller.GmbH") == ("mueller", "GmbH")
+    assert split_legal_form("0.Se") == ("0", "SE")
+    assert split_legal_form("Bau AG AG") == ("bau", "AG")
+    assert split_legal_form(split_legal_form("Bau AG AG")[0]) == ("bau", "")

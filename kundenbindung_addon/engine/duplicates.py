@@ -113,7 +113,7 @@ PREPARED_COLUMNS = (
     "is_company",
 )
 # the version of prepare()'s normalisation: keys kept by a caller are computed again when it changes
-NORMALISATION = "2026-11-30"
+NORMALISATION = "2026-11-30b"
 # a block of at most this many records is compared all-against-all; a
 # larger one with each record's WINDOW - 1 neighbours in name order
 MAX_BLOCK = 40

@@ -103,23 +103,37 @@ def fold(text):
 
 def split_legal_form(name):
     """``(core, legal form)`` of a company name: the core folded, the legal
-    form canonical ("GmbH & Co. KG") or "" when there is none.
+    form canonical ("GmbH & Co. KG") or "" when there is none. A legal form
+    written after a dot ("Müller.GmbH") counts as one, and so does a repeated
+    one ("Bau AG AG": the outer is the form), so that the core of a core is
+    itself.
 
     >>> split_legal_form("Müller & Söhne G.m.b.H. & Co. KG")
     ('mueller & soehne', 'GmbH & Co. KG')
     """
     if not name or not isinstance(name, str):
         return "", ""
+    core, form = _split_legal_form_once(name)
+    while form:
+        inner, more = _split_legal_form_once(core)
+        if not more:
+            break
+        core = inner
+    return core, form
+
+
+def _split_legal_form_once(name):
     # dots inside abbreviations go ("G.m.b.H." -> "gmbh"), words stay apart
     text = name.translate(FOLD).lower().replace(".", "")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     words = re.sub(r"[^\w&()]+|_+", " ", text).split()
-    for size in range(min(_MAX_LEGAL_WORDS, len(words) - 1), 0, -1):
-        key = "".join(words[-size:])
-        form = _LEGAL_BY_KEY.get(key)
-        if form:
-            return fold(" ".join(words[:-size])), form
+    # then the folded words, where a dot parts them ("0.SE" -> "0 se")
+    for candidate in (words, fold(name).split()):
+        for size in range(min(_MAX_LEGAL_WORDS, len(candidate) - 1), 0, -1):
+            form = _LEGAL_BY_KEY.get("".join(candidate[-size:]))
+            if form:
+                return fold(" ".join(candidate[:-size])), form
     return fold(name), ""
 
 
