@@ -3,62 +3,49 @@ import datetime
 import numpy as np
 import pandas as pd
 import pytest
-from engine import (
-    INVOICE_LINE_COLUMNS,
-    ContractError,
-    empty_invoice_lines,
-    invoice_lines_to_transactions,
-    validate_invoice_lines,
-    validate_transactions,
-    window_bounds,
-)
+from engine import TRANSACTION_COLUMNS, ContractError, validate_transactions, window_bounds
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 
-def _lines(**overrides):
+def _transactions(**overrides):
     data = {
-        "partner_id": [7, 7, 9],
-        "company_id": [1, 1, 2],
-        "move_id": [100, 101, 200],
+        "customer": [7, 7, 9],
         "date": ["2026-01-05", datetime.date(2026, 2, 1), pd.Timestamp("2026-03-01 14:30")],
         "amount": [1200.5, -200, "99.5"],
-        "category_id": [3, None, 4],
+        "category": [3, None, 4],
+        "document": [100, 101, 200],
     }
     data.update(overrides)
     return pd.DataFrame(data)
 
 
-def test_valid_lines_get_canonical_dtypes_and_order():
-    frame = _lines()
+def test_valid_transactions_get_canonical_dtypes_and_order():
+    frame = _transactions()[["amount", "document", "customer", "category", "date"]]
     frame["noise"] = 1
-    out = validate_invoice_lines(frame)
-    assert list(out.columns) == [c.name for c in INVOICE_LINE_COLUMNS]
-    assert str(out["partner_id"].dtype) == "int64"
+    out = validate_transactions(frame)
+    assert list(out.columns) == [c.name for c in TRANSACTION_COLUMNS]
     assert str(out["date"].dtype) == "datetime64[ns]"
     assert str(out["amount"].dtype) == "float64"
-    assert str(out["category_id"].dtype) == "Int64"
-    # time of day dropped, credit note stays negative, string amount parsed
+    # time of day dropped, a return stays negative, a string amount is parsed
     assert out["date"].iloc[2] == pd.Timestamp("2026-03-01")
     assert out["amount"].tolist() == [1200.5, -200.0, 99.5]
-    assert out["category_id"].isna().tolist() == [False, True, False]
+    # the optional category may be empty
+    assert out["category"].isna().tolist() == [False, True, False]
     # input untouched
     assert "noise" in frame.columns and frame["amount"].iloc[2] == "99.5"
 
 
-def test_empty_frame_satisfies_contract():
-    out = validate_invoice_lines(empty_invoice_lines())
-    assert out.empty
-    assert list(out.columns) == [c.name for c in INVOICE_LINE_COLUMNS]
+def test_optional_columns_may_be_absent():
+    out = validate_transactions(_transactions().drop(columns=["category", "document"]))
+    assert list(out.columns) == ["customer", "date", "amount"]
 
 
 @pytest.mark.parametrize(
     "overrides, code, fragment",
     [
-        ({"partner_id": [7, None, 9]}, "null_values", "partner_id"),
-        ({"partner_id": [7, 0, 9]}, "bad_ids", "partner_id"),
-        ({"move_id": [1.5, 2, 3]}, "bad_ids", "move_id"),
-        ({"category_id": [3, "office", 4]}, "bad_ids", "category_id"),
+        ({"customer": [7, None, 9]}, "null_values", "customer"),
+        ({"document": [100, None, 200]}, "null_values", "document"),
         ({"date": ["2026-01-05", "not a date", "2026-01-07"]}, "bad_dates", "date"),
         ({"amount": [1, "ten", 3]}, "bad_amounts", "amount"),
         ({"amount": [1, np.inf, 3]}, "bad_amounts", "amount"),
@@ -66,29 +53,21 @@ def test_empty_frame_satisfies_contract():
 )
 def test_bad_input_is_refused_with_a_named_column(overrides, code, fragment):
     with pytest.raises(ContractError) as err:
-        validate_invoice_lines(_lines(**overrides))
+        validate_transactions(_transactions(**overrides))
     assert err.value.code == code
     assert fragment in str(err.value)
 
 
 def test_missing_columns_are_all_named():
     with pytest.raises(ContractError) as err:
-        validate_invoice_lines(_lines().drop(columns=["date", "amount"]))
+        validate_transactions(_transactions().drop(columns=["date", "amount"]))
     assert err.value.code == "missing_columns"
     assert err.value.params["columns"] == "date, amount"
 
 
 def test_not_a_frame_is_refused():
     with pytest.raises(ContractError, match="DataFrame"):
-        validate_invoice_lines([{"partner_id": 1}])
-
-
-def test_transactions_from_lines_are_per_company():
-    tx = invoice_lines_to_transactions(_lines(), company_id=1)
-    assert list(tx.columns) == ["customer", "date", "amount", "category", "document"]
-    assert tx["customer"].tolist() == [7, 7]
-    assert tx["document"].tolist() == [100, 101]
-    assert tx["amount"].sum() == pytest.approx(1000.5)
+        validate_transactions([{"customer": 1}])
 
 
 def test_outside_transactions_accept_any_customer_keys():
@@ -129,7 +108,6 @@ def test_window_bounds_refuse_bad_months(months):
     st.lists(
         st.tuples(
             st.integers(1, 50),
-            st.integers(1, 3),
             st.dates(datetime.date(2020, 1, 1), datetime.date(2030, 12, 31)),
             st.floats(-1e7, 1e7, allow_nan=False),
             st.one_of(st.none(), st.integers(1, 20)),
@@ -138,14 +116,10 @@ def test_window_bounds_refuse_bad_months(months):
     )
 )
 def test_validation_keeps_every_row_and_total_and_is_idempotent(rows):
-    frame = pd.DataFrame(rows, columns=["partner_id", "company_id", "date", "amount", "category_id"])
-    frame.insert(2, "move_id", range(1, len(frame) + 1))
-    once = validate_invoice_lines(frame)
-    twice = validate_invoice_lines(once)
+    frame = pd.DataFrame(rows, columns=["customer", "date", "amount", "category"])
+    frame["document"] = range(1, len(frame) + 1)
+    once = validate_transactions(frame)
+    twice = validate_transactions(once)
     assert len(once) == len(frame)
     assert once["amount"].sum() == pytest.approx(frame["amount"].astype(float).sum())
     pd.testing.assert_frame_equal(once, twice)
-    # per company the transactions add up to the lines
-    for company in set(frame["company_id"]):
-        tx = invoice_lines_to_transactions(once, company_id=company)
-        assert len(tx) == int((frame["company_id"] == company).sum())

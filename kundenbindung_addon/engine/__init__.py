@@ -6,12 +6,8 @@ without a database and can be run on outside data sets.
 """
 
 from .contracts import (
-    INVOICE_LINE_COLUMNS,
     TRANSACTION_COLUMNS,
     ContractError,
-    empty_invoice_lines,
-    invoice_lines_to_transactions,
-    validate_invoice_lines,
     validate_transactions,
     window_bounds,
 )
@@ -47,12 +43,8 @@ __all__ = [
     "rfm",
     "segment_customers",
     "slip_alarms",
-    "INVOICE_LINE_COLUMNS",
     "TRANSACTION_COLUMNS",
     "ContractError",
-    "empty_invoice_lines",
-    "invoice_lines_to_transactions",
-    "validate_invoice_lines",
     "validate_transactions",
     "window_bounds",
 ]

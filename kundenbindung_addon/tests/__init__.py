@@ -1,6 +1,6 @@
 from . import test_security
 from . import test_settings
-from . import test_invoice_lines
+from . import test_customer_documents
 from . import test_manager_settings
 from . import test_segments
 from . import test_clusters

@@ -146,13 +146,20 @@ class TestDemoLoader(AccountTestInvoicingCommon):
         self.assertEqual(report(self.company_b), report(self.company_a))
         self.assertTrue(report(self.company_a))
 
-        def frame(company):
-            lines = company._kundenbindung_invoice_lines(datetime.date(2020, 1, 1), datetime.date(2030, 1, 1))
-            return sorted(
-                zip(lines["partner_id"], lines["date"], lines["amount"].round(2), lines["category_id"].fillna(0))
-            )
+        bounds = (datetime.date(2020, 1, 1), datetime.date(2030, 1, 1))
 
-        self.assertEqual(frame(self.company_b), frame(self.company_a))
+        def documents(company):
+            docs = self.env["kundenbindung.segmentation"]._documents(company, *bounds)
+            return sorted(zip(docs["customer"], docs["date"], docs["amount"].round(2)))
+
+        def purchases(company):
+            rows = self.env["kundenbindung.clustering"]._purchases(company, *bounds)
+            return sorted(zip(rows["customer"], rows["category"], rows["amount"].round(2)))
+
+        # the addon reads both companies' documents alike
+        self.assertTrue(documents(self.company_a))
+        self.assertEqual(documents(self.company_b), documents(self.company_a))
+        self.assertEqual(purchases(self.company_b), purchases(self.company_a))
 
         partners = self.env["res.partner"].browse(list(self.orm.partner_ids.values()))
         for partner in partners.filtered(lambda p: p.parent_id == p.browse()):
