@@ -252,19 +252,36 @@ class TestNps(TransactionCase):
         self.assertEqual(self.responses(user_input_id=invited.id).company_id, self.company)
 
     @freeze_time(TODAY)
-    def test_send_form_shows_who_is_left_out(self):
-        # as in the web client: the form's onchange, not a bare create
+    def test_send_form_from_a_list_selection_shows_who_is_left_out(self):
+        # as in the web client: opened from a list of contacts (the selection in the
+        # context), the form's onchange, then saved and sent
         self.env["kundenbindung.nps.response"].create(
             {"partner_id": self.other.id, "score": 7, "date": TODAY - datetime.timedelta(days=30)}
         )
-        wizard = Form(
+        selection = self.customer | self.other | self.mute | self.customer.child_ids
+        form = Form(
             self.env["kundenbindung.nps.send"]
             .with_user(self.salesman)
-            .with_context(default_partner_ids=(self.customer | self.other).ids)
+            .with_context(active_model="res.partner", active_ids=selection.ids)
         )
-        self.assertEqual(wizard.interval_days, 180)
-        self.assertEqual(wizard.recipient_ids[:], self.customer)
-        self.assertEqual(wizard.skipped_ids[:], self.other)
+        self.assertEqual(form.interval_days, 180)
+        self.assertEqual(form.selection_count, len(selection))
+        self.assertEqual((form.recipient_count, form.skipped_count, form.no_email_count), (1, 1, 1))
+        self.assertEqual(form.recipient_preview, self.customer.display_name)
+        wizard = form.save()
+        self.assertEqual(wizard.recipient_ids, self.customer)
+        self.assertEqual(wizard.skipped_ids, self.other)
+        wizard.action_send()
+        self.assertEqual(
+            self.env["survey.user_input"].search_count([("survey_id", "=", self.survey.id)]),
+            1,
+        )
+
+    def test_a_selection_that_is_not_a_list_of_ids_is_refused(self):
+        wizard = self.env["kundenbindung.nps.send"].with_user(self.salesman).create({"selection": "[1, 'x']"})
+        with self.assertRaises(UserError):
+            wizard.action_send()
+        self.assertFalse(self.env["survey.user_input"].search_count([("survey_id", "=", self.survey.id)]))
 
     def test_two_companies_kept_apart(self):
         Response = self.env["kundenbindung.nps.response"]
