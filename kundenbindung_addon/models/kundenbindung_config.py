@@ -6,10 +6,15 @@ from odoo.exceptions import AccessError, ValidationError
 from ..engine.clusters import check_cluster_settings
 from ..engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD
 
-MAX_WINDOW_MONTHS = 120
-MAX_MERGE_JOURNAL_MONTHS = 120
-MAX_LOST_DAYS = 3650
-MAX_CATEGORY_LEVEL = 10
+# the settings that are a whole number in a range: field -> (lowest, highest)
+RANGES = {
+    "window_months": (1, 120),
+    "lost_days": (1, 3650),
+    "cluster_category_level": (1, 10),
+    "nps_interval_days": (1, 3650),
+    "nps_followup_days": (0, 90),
+    "merge_journal_months": (1, 120),
+}
 # duplicate scores are match probabilities in percent; candidates start at 50 at least, and
 # automatic merging well above the pairs that are only ever reviewed (engine REVIEW_ONLY_CAP)
 MIN_REVIEW_SCORE = 50
@@ -218,20 +223,6 @@ class KundenbindungConfig(models.Model):
                     )
                 )
 
-    @api.constrains("merge_journal_months")
-    def _check_kundenbindung_merge_journal_months(self):
-        for config in self:
-            if not 1 <= config.merge_journal_months <= MAX_MERGE_JOURNAL_MONTHS:
-                raise ValidationError(
-                    self.env._(
-                        "The merge journal of %(company)s must keep merged partners' data between 1 and "
-                        "%(max)s months, not %(value)s.",
-                        company=config.company_id.name,
-                        max=MAX_MERGE_JOURNAL_MONTHS,
-                        value=config.merge_journal_months,
-                    )
-                )
-
     @api.constrains("loyalty_program_id")
     def _check_kundenbindung_loyalty_program(self):
         for config in self:
@@ -324,34 +315,7 @@ class KundenbindungConfig(models.Model):
             },
         }
 
-    @api.constrains("nps_interval_days", "nps_followup_days")
-    def _check_kundenbindung_nps(self):
-        for config in self:
-            if not 1 <= config.nps_interval_days <= MAX_LOST_DAYS:
-                raise ValidationError(
-                    self.env._(
-                        "The days between two NPS surveys to the same customer of %(company)s must be "
-                        "between 1 and %(max)s, not %(value)s.",
-                        company=config.company_id.name,
-                        max=MAX_LOST_DAYS,
-                        value=config.nps_interval_days,
-                    )
-                )
-            if not 0 <= config.nps_followup_days <= 90:
-                raise ValidationError(
-                    self.env._(
-                        "The days to follow up a detractor of %(company)s must be between 0 and 90, not %(value)s.",
-                        company=config.company_id.name,
-                        value=config.nps_followup_days,
-                    )
-                )
-
-    @api.constrains(
-        "cluster_count",
-        "cluster_max",
-        "cluster_min_invoices",
-        "cluster_category_level",
-    )
+    @api.constrains("cluster_count", "cluster_max", "cluster_min_invoices")
     def _check_kundenbindung_clusters(self):
         for config in self:
             try:
@@ -384,54 +348,20 @@ class KundenbindungConfig(models.Model):
                         value=config.cluster_min_invoices,
                     )
                 raise ValidationError(message) from error
-            if not 1 <= config.cluster_category_level <= MAX_CATEGORY_LEVEL:
-                raise ValidationError(
-                    self.env._(
-                        "The product category level of %(company)s must be between 1 and %(max)s, not %(value)s.",
-                        company=config.company_id.name,
-                        max=MAX_CATEGORY_LEVEL,
-                        value=config.cluster_category_level,
-                    )
-                )
 
-    @api.constrains("window_months")
-    def _check_kundenbindung_window_months(self):
+    @api.constrains(*RANGES)
+    def _check_kundenbindung_ranges(self):
         for config in self:
-            if not 1 <= config.window_months <= MAX_WINDOW_MONTHS:
-                raise ValidationError(
-                    self.env._(
-                        "The revenue window of %(company)s must be between 1 and %(max)s months, not %(value)s.",
-                        company=config.company_id.name,
-                        max=MAX_WINDOW_MONTHS,
-                        value=config.window_months,
+            for name, (low, high) in RANGES.items():
+                value = config[name]
+                if not low <= value <= high:
+                    raise ValidationError(
+                        self.env._(
+                            '"%(setting)s" of %(company)s must be between %(min)s and %(max)s, not %(value)s.',
+                            setting=self._fields[name]._description_string(self.env),
+                            company=config.company_id.name,
+                            min=low,
+                            max=high,
+                            value=value,
+                        )
                     )
-                )
-
-    @api.constrains("abc_a_share", "abc_b_share")
-    def _check_kundenbindung_abc_shares(self):
-        for config in self:
-            a, b = config.abc_a_share, config.abc_b_share
-            if not (a > 0 and b > 0 and a + b <= 100):
-                raise ValidationError(
-                    self.env._(
-                        "The ABC shares of %(company)s are not valid: A (%(a)s %%) and B "
-                        "(%(b)s %%) must both be above 0 and together at most 100 %%.",
-                        company=config.company_id.name,
-                        a=a,
-                        b=b,
-                    )
-                )
-
-    @api.constrains("lost_days")
-    def _check_kundenbindung_lost_days(self):
-        for config in self:
-            if not 1 <= config.lost_days <= MAX_LOST_DAYS:
-                raise ValidationError(
-                    self.env._(
-                        "The days without purchase after which a customer of %(company)s is "
-                        "lost must be between 1 and %(max)s, not %(value)s.",
-                        company=config.company_id.name,
-                        max=MAX_LOST_DAYS,
-                        value=config.lost_days,
-                    )
-                )
