@@ -349,6 +349,21 @@ class KundenbindungConfig(models.Model):
                     )
                 raise ValidationError(message) from error
 
+    @api.constrains("abc_a_share", "abc_b_share")
+    def _check_kundenbindung_abc_shares(self):
+        for config in self:
+            a, b = config.abc_a_share, config.abc_b_share
+            if not (a > 0 and b > 0 and a + b <= 100):
+                raise ValidationError(
+                    self.env._(
+                        "The ABC shares of %(company)s are not valid: A (%(a)s %%) and B "
+                        "(%(b)s %%) must both be above 0 and together at most 100 %%.",
+                        company=config.company_id.name,
+                        a=a,
+                        b=b,
+                    )
+                )
+
     @api.constrains(*RANGES)
     def _check_kundenbindung_ranges(self):
         for config in self:

@@ -3,6 +3,36 @@
 """Shared fixtures of the addon's Odoo tests."""
 
 from odoo import Command
+from odoo.tests import new_test_user
+
+# the kinds of users the tests act as, by the groups Odoo's own apps give them
+ROLES = {
+    "employee": "base.group_user",
+    # Sales "Own Documents Only" and "All Documents", and the Sales administrator
+    "salesman": "base.group_user,sales_team.group_sale_salesman",
+    "salesman_all": "base.group_user,sales_team.group_sale_salesman_all_leads",
+    "sales_manager": "base.group_user,sales_team.group_sale_manager",
+    # the addon's own groups, without Sales
+    "kb_user": "base.group_user,kundenbindung_addon.group_kundenbindung_user",
+    "kb_user_all": "base.group_user,kundenbindung_addon.group_kundenbindung_user_all",
+    "kb_manager": "base.group_user,kundenbindung_addon.group_kundenbindung_manager",
+    # a manager who may also edit contacts, as merging needs
+    "kb_merger": "base.group_user,base.group_partner_manager,kundenbindung_addon.group_kundenbindung_manager",
+}
+
+
+def make_user(env, login, role, company, companies=None, **values):
+    """A user working in ``company`` (allowed in ``companies``, by default
+    that one only) with the groups of ``role``: a key of ``ROLES`` or a
+    comma-separated list of group xml ids."""
+    return new_test_user(
+        env,
+        login=login,
+        groups=ROLES.get(role, role),
+        company_id=company.id,
+        company_ids=[Command.set((companies or company).ids)],
+        **values,
+    )
 
 
 def make_invoice(env, company, partner, date, lines, taxes, move_type="out_invoice", currency=None, post=True):

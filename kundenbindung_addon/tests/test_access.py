@@ -8,7 +8,9 @@ import inspect
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
+
+from .common import make_user
 
 ADDON = "odoo.addons.kundenbindung_addon"
 KINDS = ("clerk", "portal", "own", "all", "manager", "other")
@@ -122,9 +124,7 @@ class TestAccessWalk(TransactionCase):
         cls.company_2 = env["res.company"].create({"name": "KB Zugriff Zweitfirma"})
 
         def user(login, groups, company=cls.company):
-            return new_test_user(
-                env, login=login, groups=groups, company_id=company.id, company_ids=[Command.set(company.ids)]
-            )
+            return make_user(env, login, groups, company)
 
         cls.users = {
             "clerk": user("kb_walk_clerk", "base.group_user"),

@@ -10,7 +10,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from .common import make_invoice
+from .common import make_invoice, make_user
 
 D = datetime.date
 
@@ -27,21 +27,9 @@ class TestCampaigns(AccountTestInvoicingCommon):
         cls.company_2 = cls.setup_other_company(name="KB Kampagnen Zweitfirma")["company"]
         cls.product = cls._create_product(name="Toner", lst_price=100.0)
         # Sales "All Documents": sees and targets every customer of the company
-        cls.salesman = new_test_user(
-            cls.env,
-            login="kb_camp_salesman",
-            groups="base.group_user,sales_team.group_sale_salesman_all_leads",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.salesman = make_user(cls.env, "kb_camp_salesman", "salesman_all", cls.company)
         # Sales "Own Documents Only"
-        cls.other_salesman = new_test_user(
-            cls.env,
-            login="kb_camp_salesman_2",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.other_salesman = make_user(cls.env, "kb_camp_salesman_2", "salesman", cls.company)
         Partner = cls.env["res.partner"]
         Segment = cls.env["kundenbindung.customer.segment"].sudo()
         cls.customers = {}
@@ -240,13 +228,7 @@ class TestCampaigns(AccountTestInvoicingCommon):
 
     def test_access_and_companies(self):
         campaign = self.campaign(abc_a=True)
-        user_2 = new_test_user(
-            self.env,
-            login="kb_camp_user_2",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user",
-            company_id=self.company_2.id,
-            company_ids=[Command.set(self.company_2.ids)],
-        )
+        user_2 = make_user(self.env, "kb_camp_user_2", "kb_user", self.company_2)
         self.assertFalse(self.env["kundenbindung.campaign"].with_user(user_2).search([]))
         with self.assertRaises(AccessError):
             campaign.with_user(user_2).read(["name"])
@@ -357,12 +339,6 @@ class TestCampaigns(AccountTestInvoicingCommon):
         with self.assertRaises(AccessError):
             theirs.with_user(self.salesman).write({"name": "Übernommen"})
         self.assertEqual(theirs.with_user(self.salesman).name, "Kampagne")  # read, not changed
-        manager = new_test_user(
-            self.env,
-            login="kb_camp_manager",
-            groups="base.group_user,sales_team.group_sale_manager",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        manager = make_user(self.env, "kb_camp_manager", "sales_manager", self.company)
         theirs.with_user(manager).write({"name": "Vom Manager"})
         self.assertEqual(theirs.name, "Vom Manager")

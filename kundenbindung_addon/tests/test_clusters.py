@@ -5,7 +5,6 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -13,7 +12,7 @@ from odoo.tools import mute_logger
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from ..models import kundenbindung_clustering
-from .common import make_invoice
+from .common import make_invoice, make_user
 
 D = datetime.date
 TODAY = D(2026, 6, 30)
@@ -52,20 +51,8 @@ class TestClusters(AccountTestInvoicingCommon):
         cls.ream = cls._create_product(name="Kopierpapier", lst_price=50.0, categ_id=cls.paper.id)
         cls.beans = cls._create_product(name="Kaffeebohnen", lst_price=20.0, categ_id=cls.coffee.id)
 
-        cls.salesman = new_test_user(
-            cls.env,
-            login="kb_cl_salesman",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="kb_cl_manager",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.salesman = make_user(cls.env, "kb_cl_salesman", "salesman", cls.company)
+        cls.manager = make_user(cls.env, "kb_cl_manager", "kb_manager", cls.company)
         Partner = cls.env["res.partner"]
         cls.groups = {}
         for key, count in (("furniture", 5), ("paper", 4), ("coffee", 4)):
@@ -203,13 +190,7 @@ class TestClusters(AccountTestInvoicingCommon):
         self.assertEqual(self.cluster_of(furniture, self.company_2).name, "Kaffee")
         self.assertEqual(self.cluster_of(paper, self.company_2).name, "Möbel")
         self.assertEqual(len(self.clusters()), 3)
-        user_2 = new_test_user(
-            self.env,
-            login="kb_cl_user_2",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user_all",
-            company_id=self.company_2.id,
-            company_ids=[Command.set(self.company_2.ids)],
-        )
+        user_2 = make_user(self.env, "kb_cl_user_2", "kb_user_all", self.company_2)
         visible = self.env["kundenbindung.interest.cluster"].with_user(user_2).search([])
         self.assertEqual(visible, self.clusters(self.company_2))
         with self.assertRaises(AccessError):

@@ -3,14 +3,14 @@
 import datetime
 from unittest.mock import patch
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.base.wizard.base_partner_merge import MergePartnerAutomatic
 
-from .common import make_duplicate_group, make_invoice
+from .common import make_duplicate_group, make_invoice, make_user
 
 D = datetime.date
 
@@ -60,19 +60,12 @@ class TestDuplicates(AccountTestInvoicingCommon):
                 "phone": "040 555111",
             }
         )
-        cls.manager = new_test_user(
+        cls.manager = make_user(cls.env, "kb_dup_manager", "kb_merger", cls.company)
+        cls.salesman = make_user(
             cls.env,
-            login="kb_dup_manager",
-            groups="base.group_user,base.group_partner_manager,kundenbindung_addon.group_kundenbindung_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.salesman = new_test_user(
-            cls.env,
-            login="kb_dup_salesman",
-            groups="base.group_user,sales_team.group_sale_salesman,kundenbindung_addon.group_kundenbindung_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+            "kb_dup_salesman",
+            "base.group_user,sales_team.group_sale_salesman,kundenbindung_addon.group_kundenbindung_user",
+            cls.company,
         )
 
     def detect(self, **kwargs):
@@ -164,13 +157,7 @@ class TestDuplicates(AccountTestInvoicingCommon):
         self.assertTrue(self.duplicate.exists())
         action = self.env["kundenbindung.duplicate.detection"].with_user(self.manager).action_detect()
         self.assertEqual(action["params"]["type"], "success")
-        manager_2 = new_test_user(
-            self.env,
-            login="kb_dup_manager_2",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_manager",
-            company_id=self.company_2.id,
-            company_ids=[Command.set(self.company_2.ids)],
-        )
+        manager_2 = make_user(self.env, "kb_dup_manager_2", "kb_manager", self.company_2)
         self.assertFalse(self.env["kundenbindung.duplicate.group"].with_user(manager_2).search([]))
         self.assertFalse(self.env["kundenbindung.merge.journal"].with_user(manager_2).search([]))
 

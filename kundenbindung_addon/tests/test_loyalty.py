@@ -6,14 +6,13 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from .common import make_invoice
+from .common import make_invoice, make_user
 
 D = datetime.date
 LOGGER = "odoo.addons.kundenbindung_addon.models.account_move"
@@ -36,13 +35,7 @@ class TestLoyalty(AccountTestInvoicingCommon):
         cls.product = cls._create_product(name="Toner", lst_price=100.0)
         cls.customer = cls.env["res.partner"].create({"name": "Treu GmbH", "is_company": True})
         cls.contact = cls.env["res.partner"].create({"name": "Tina Treu", "parent_id": cls.customer.id})
-        cls.salesman = new_test_user(
-            cls.env,
-            login="kb_loy_salesman",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.salesman = make_user(cls.env, "kb_loy_salesman", "salesman", cls.company)
 
     def invoice(self, amount, partner=None, move_type="out_invoice", company=None, currency=None, post=True):
         company = company or self.company
@@ -391,12 +384,11 @@ class TestLoyalty(AccountTestInvoicingCommon):
         line = card.history_ids.filtered(lambda h: h.order_id == invoice.id)
         self.assertFalse(line.with_user(self.salesman).kundenbindung_order_readable)
         self.assertIn(invoice.name, line.with_user(self.salesman).description)
-        accountant = new_test_user(
+        accountant = make_user(
             self.env,
-            login="kb_loy_accountant",
-            groups="base.group_user,sales_team.group_sale_salesman,account.group_account_invoice",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
+            "kb_loy_accountant",
+            "base.group_user,sales_team.group_sale_salesman,account.group_account_invoice",
+            self.company,
         )
         self.assertTrue(line.with_user(accountant).kundenbindung_order_readable)
         # the card form shows the link only where it may be opened
@@ -411,13 +403,7 @@ class TestLoyalty(AccountTestInvoicingCommon):
         earlier = self.invoice(300.0)
         self.company.kundenbindung_config_id.loyalty_program_id = self.program
         self.assertEqual(self.points(), 0)
-        manager = new_test_user(
-            self.env,
-            login="kb_loy_manager",
-            groups="sales_team.group_sale_manager",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        manager = make_user(self.env, "kb_loy_manager", "sales_team.group_sale_manager", self.company)
         settings = self.company.kundenbindung_config_id.with_user(manager)
         with freeze_time("2026-11-30"):
             settings.action_loyalty_backfill()

@@ -1,7 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, tagged
+
+from .common import make_user
 
 
 @tagged("post_install", "-at_install")
@@ -14,20 +15,8 @@ class TestManagerSettings(TransactionCase):
         super().setUpClass()
         cls.company_1 = cls.env.company
         cls.company_2 = cls.env["res.company"].create({"name": "KB Filiale Nord GmbH"})
-        cls.manager = new_test_user(
-            cls.env,
-            login="kb_manager",
-            groups="base.group_user,sales_team.group_sale_manager",
-            company_id=cls.company_2.id,
-            company_ids=[Command.set(cls.company_2.ids)],
-        )
-        cls.salesman = new_test_user(
-            cls.env,
-            login="kb_salesman_settings",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=cls.company_2.id,
-            company_ids=[Command.set(cls.company_2.ids)],
-        )
+        cls.manager = make_user(cls.env, "kb_manager", "sales_manager", cls.company_2)
+        cls.salesman = make_user(cls.env, "kb_salesman_settings", "salesman", cls.company_2)
 
     def _open(self, user):
         """What the menu Configuration > Settings opens for ``user``."""

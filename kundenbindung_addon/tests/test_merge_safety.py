@@ -17,7 +17,7 @@ from odoo.tools import SQL, mute_logger
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from ..models import kundenbindung_duplicate_detection
-from .common import make_duplicate_group, make_invoice
+from .common import make_duplicate_group, make_invoice, make_user
 
 D = datetime.date
 
@@ -40,20 +40,8 @@ class TestMergeSafety(AccountTestInvoicingCommon):
         cls.company = cls.company_data["company"]
         cls.company_2 = cls.setup_other_company(name="KB Merge Zweitfirma")["company"]
         cls.product = cls._create_product(name="Toner", lst_price=50.0)
-        cls.manager = new_test_user(
-            cls.env,
-            login="kb_merge_manager",
-            groups="base.group_user,base.group_partner_manager,kundenbindung_addon.group_kundenbindung_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.manager_2 = new_test_user(
-            cls.env,
-            login="kb_merge_manager_2",
-            groups="base.group_user,base.group_partner_manager,kundenbindung_addon.group_kundenbindung_manager",
-            company_id=cls.company_2.id,
-            company_ids=[Command.set(cls.company_2.ids)],
-        )
+        cls.manager = make_user(cls.env, "kb_merge_manager", "kb_merger", cls.company)
+        cls.manager_2 = make_user(cls.env, "kb_merge_manager_2", "kb_merger", cls.company_2)
 
     def pair(self, name="Kern Druck GmbH", **values):
         return self.env["res.partner"].create(
@@ -263,13 +251,7 @@ class TestMergeSafety(AccountTestInvoicingCommon):
         with self.assertRaises(ValidationError):
             group.with_user(self.manager).write({"survivor_id": stranger.id})
         # a manager who may not edit partners may not merge them either
-        no_contacts = new_test_user(
-            self.env,
-            login="kb_merge_no_contacts",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_manager",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        no_contacts = make_user(self.env, "kb_merge_no_contacts", "kb_manager", self.company)
         with self.assertRaises(AccessError):
             group.with_user(no_contacts).action_merge()
         self.assertEqual(len((first | second).exists()), 2)
@@ -492,13 +474,7 @@ class TestMergeSafety(AccountTestInvoicingCommon):
         with self.assertRaises(UserError):
             journal.with_user(self.manager).action_restore()
         # managers delete entries, users cannot
-        user = new_test_user(
-            self.env,
-            login="kb_merge_user",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        user = make_user(self.env, "kb_merge_user", "kb_user", self.company)
         with self.assertRaises(AccessError):
             recent.journal_ids.with_user(user).unlink()
         recent.journal_ids.with_user(self.manager).unlink()

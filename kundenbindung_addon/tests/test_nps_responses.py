@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import make_user
+
 D = datetime.date
 TODAY = D(2026, 6, 30)
 
@@ -26,20 +28,8 @@ class TestNps(TransactionCase):
         cls.survey = cls.env.ref("kundenbindung_addon.survey_nps")
         cls.score_q = cls.env.ref("kundenbindung_addon.survey_nps_question_score")
         cls.reason_q = cls.env.ref("kundenbindung_addon.survey_nps_question_reason")
-        cls.salesman = new_test_user(
-            cls.env,
-            login="kb_nps_salesman",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="kb_nps_manager",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.salesman = make_user(cls.env, "kb_nps_salesman", "salesman", cls.company)
+        cls.manager = make_user(cls.env, "kb_nps_manager", "kb_manager", cls.company)
         Partner = cls.env["res.partner"]
         cls.customer = Partner.create(
             {"name": "Kunde GmbH", "is_company": True, "email": "info@kunde.example", "user_id": cls.salesman.id}
@@ -289,13 +279,7 @@ class TestNps(TransactionCase):
         Response.create({"partner_id": self.customer.id, "score": 2, "company_id": self.company_2.id})
         self.assertEqual(self.customer.with_company(self.company).kundenbindung_nps_score, 10)
         self.assertEqual(self.customer.with_company(self.company_2).kundenbindung_nps_score, 2)
-        user_2 = new_test_user(
-            self.env,
-            login="kb_nps_user_2",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user_all",
-            company_id=self.company_2.id,
-            company_ids=[Command.set(self.company_2.ids)],
-        )
+        user_2 = make_user(self.env, "kb_nps_user_2", "kb_user_all", self.company_2)
         visible = Response.with_user(user_2).search([("partner_id", "=", self.customer.id)])
         self.assertEqual(visible.mapped("score"), [2])
         report = self.env["kundenbindung.nps.report"].with_user(user_2).search([])

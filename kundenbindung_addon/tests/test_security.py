@@ -3,6 +3,8 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from .common import make_user
+
 
 @tagged("post_install", "-at_install")
 class TestSecurity(TransactionCase):
@@ -151,13 +153,7 @@ class TestCompaniesApart(TransactionCase):
         cls.records["kundenbindung.campaign.recipient"] = cls.env["kundenbindung.campaign.recipient"].create(
             {"campaign_id": cls.records["kundenbindung.campaign"].id, "partner_id": customer.id}
         )
-        cls.manager_2 = new_test_user(
-            cls.env,
-            login="kb_apart_manager",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_manager",
-            company_id=cls.company_2.id,
-            company_ids=[Command.set(cls.company_2.ids)],
-        )
+        cls.manager_2 = make_user(cls.env, "kb_apart_manager", "kb_manager", cls.company_2)
 
     def test_company_two_sees_and_changes_nothing_of_company_one(self):
         for model, record in self.records.items():
@@ -175,29 +171,11 @@ class TestCompaniesApart(TransactionCase):
         company = self.env["res.company"].create({"name": "KB Treue GmbH"})
         other = self.env["res.company"].create({"name": "KB Andere GmbH"})
         portal = new_test_user(self.env, login="kb_portal_loyalty", groups="base.group_portal")
-        outsider = new_test_user(
-            self.env,
-            login="kb_other_manager",
-            groups="base.group_user,sales_team.group_sale_manager",
-            company_id=other.id,
-            company_ids=[Command.set(other.ids)],
-        )
-        manager = new_test_user(
-            self.env,
-            login="kb_loyalty_manager",
-            groups="base.group_user,sales_team.group_sale_manager",
-            company_id=company.id,
-            company_ids=[Command.set(company.ids)],
-        )
+        outsider = make_user(self.env, "kb_other_manager", "sales_manager", other)
+        manager = make_user(self.env, "kb_loyalty_manager", "sales_manager", company)
         Program = self.env["loyalty.program"].sudo()
         before = Program.search_count([])
-        salesman = new_test_user(
-            self.env,
-            login="kb_loyalty_salesman",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=company.id,
-            company_ids=[Command.set(company.ids)],
-        )
+        salesman = make_user(self.env, "kb_loyalty_salesman", "salesman", company)
         clerk = new_test_user(self.env, login="kb_loyalty_clerk", groups="base.group_user")
         for user in (portal, salesman, clerk, outsider):
             with self.assertRaises(AccessError, msg=user.login):

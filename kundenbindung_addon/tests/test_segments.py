@@ -5,7 +5,6 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -13,7 +12,7 @@ from odoo.tools import mute_logger
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from ..models import kundenbindung_segmentation
-from .common import make_invoice
+from .common import make_invoice, make_user
 
 D = datetime.date
 TODAY = D(2026, 6, 30)
@@ -34,20 +33,8 @@ class TestSegments(AccountTestInvoicingCommon):
         cls.company_2 = cls.company_2_data["company"]
         cls.taxes = {cls.company: cls.tax_sale_a, cls.company_2: cls.company_2_data["default_tax_sale"]}
 
-        cls.salesman = new_test_user(
-            cls.env,
-            login="kb_seg_salesman",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=cls.company.id,
-            company_ids=[Command.set((cls.company | cls.company_2).ids)],
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="kb_seg_manager",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.salesman = make_user(cls.env, "kb_seg_salesman", "salesman", cls.company, cls.company | cls.company_2)
+        cls.manager = make_user(cls.env, "kb_seg_manager", "kb_manager", cls.company)
         Partner = cls.env["res.partner"]
         cls.big = Partner.create({"name": "Groß GmbH", "is_company": True, "user_id": cls.salesman.id})
         cls.mid = Partner.create({"name": "Mittel KG", "is_company": True, "user_id": cls.salesman.id})
@@ -235,12 +222,11 @@ class TestSegments(AccountTestInvoicingCommon):
         self.assertEqual(self.field(self.small, "kundenbindung_revenue", self.company_2), 50.0)
         self.assertEqual(self.field(self.big, "kundenbindung_abc_class", self.company_2), False)
         # a user of company 2 only sees company 2's history
-        user_2 = new_test_user(
+        user_2 = make_user(
             self.env,
-            login="kb_seg_user_2",
-            groups="base.group_user,kundenbindung_addon.group_kundenbindung_user_all,account.group_account_invoice",
-            company_id=self.company_2.id,
-            company_ids=[Command.set(self.company_2.ids)],
+            "kb_seg_user_2",
+            "base.group_user,kundenbindung_addon.group_kundenbindung_user_all,account.group_account_invoice",
+            self.company_2,
         )
         segments = self.env["kundenbindung.customer.segment"].with_user(user_2).search([])
         self.assertEqual(segments.company_id, self.company_2)

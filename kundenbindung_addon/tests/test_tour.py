@@ -1,7 +1,8 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import make_user
 
 
 @tagged("post_install", "-at_install")
@@ -14,12 +15,11 @@ class TestSalesmanTour(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         company = cls.env.company
-        cls.salesman = new_test_user(
+        cls.salesman = make_user(
             cls.env,
-            login="kb_tour_salesman",
-            groups="base.group_user,sales_team.group_sale_salesman,kundenbindung_addon.group_kundenbindung_user",
-            company_id=company.id,
-            company_ids=[Command.set(company.ids)],
+            "kb_tour_salesman",
+            "base.group_user,sales_team.group_sale_salesman,kundenbindung_addon.group_kundenbindung_user",
+            company,
         )
         customer = cls.env["res.partner"].create(
             {"name": "Tour Kunde B GmbH", "is_company": True, "email": "tour@example.de", "user_id": cls.salesman.id}
