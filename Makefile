@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: test test-engine test-odoo demo demo-check bench bench-duplicates bench-forecasts bench-clusters lint dev venv clean wheel
+.PHONY: test test-engine test-odoo demo demo-check bench bench-duplicates bench-forecasts bench-clusters lint format-xml dev venv clean wheel
 
 venv: $(STAMP)
 
@@ -57,11 +57,20 @@ wheel: $(STAMP)
 	$(PY) -m pip wheel --no-deps -w dist ./kundenbindung_addon
 
 # ruff, ruff-format and pylint-odoo (OCA's Odoo checks, .pylintrc); the addons' README.rst
-lint: dev
+lint: dev node_modules/.package-lock.json
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pylint --rcfile=.pylintrc kundenbindung_addon kundenbindung_demo
 	$(PY) scripts/gen_addon_readme.py --check
+	npx --no-install prettier --check "kundenbindung_addon/**/*.xml"
+
+# prettier with its XML plugin, at the versions of package-lock.json (development only)
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# the XML formatted as OCA formats it
+format-xml: node_modules/.package-lock.json
+	npx --no-install prettier --write "kundenbindung_addon/**/*.xml"
 
 # ruff and playwright (screenshots with Debian's chromium) for developers
 dev: $(STAMP)
