@@ -184,6 +184,10 @@ class KundenbindungCustomerSegment(models.Model):
             action["context"][f"default_abc_{classes.pop().lower()}"] = True
         return action
 
+    def action_send_nps(self):
+        """ "Send NPS Survey" from a selection of segment records: their customers."""
+        return self.partner_id.action_kundenbindung_send_nps()
+
     def action_open_partner(self):
         self.ensure_one()
         return {

@@ -1,5 +1,6 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import operator as op
 
 import pandas as pd
@@ -616,7 +617,8 @@ class ResPartner(models.Model):
             "res_model": "kundenbindung.nps.send",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_partner_ids": [Command.set(self.commercial_partner_id.ids)]},
+            # the wizard's selection, not a many2many default (slow for thousands)
+            "context": {"default_selection": json.dumps(self.commercial_partner_id.ids)},
         }
 
     # what the user may read decides (own customers' figures only, for some)

@@ -63,6 +63,7 @@ MAY_CALL = {
     ("kundenbindung.campaign", "action_draft"): {"own", "manager"},
     ("kundenbindung.campaign", "action_update_effect"): {"own", "manager"},
     ("kundenbindung.customer.segment", "action_new_campaign"): OPENS,
+    ("kundenbindung.customer.segment", "action_send_nps"): OPENS,
     ("kundenbindung.customer.segment", "action_open_partner"): OPENS,
     # for the caller's current company: the other company's manager searches their own
     ("kundenbindung.duplicate.detection", "action_detect"): {"manager", "other"},

@@ -267,6 +267,20 @@ class TestNps(TransactionCase):
             1,
         )
 
+    def test_send_from_a_selection_in_the_customer_retention_list(self):
+        # the customers list shows segment records: its "Send NPS Survey" asks their customers
+        segments = (
+            self.env["kundenbindung.customer.segment"]
+            .sudo()
+            .create([{"partner_id": p.id, "company_id": self.company.id} for p in (self.customer, self.mute)])
+        )
+        action = segments.with_user(self.salesman).action_send_nps()
+        form = Form(self.env[action["res_model"]].with_user(self.salesman).with_context(**action["context"]))
+        self.assertEqual((form.selection_count, form.recipient_count, form.no_email_count), (2, 1, 1))
+        form.save().action_send()
+        invited = self.env["survey.user_input"].search([("survey_id", "=", self.survey.id)])
+        self.assertEqual(invited.partner_id, self.customer)
+
     def test_a_selection_that_is_not_a_list_of_ids_is_refused(self):
         wizard = self.env["kundenbindung.nps.send"].with_user(self.salesman).create({"selection": "[1, 'x']"})
         with self.assertRaises(UserError):

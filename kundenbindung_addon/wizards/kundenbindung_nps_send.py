@@ -35,7 +35,10 @@ class KundenbindungNpsSend(models.TransientModel):
     selection_count = fields.Integer(compute="_compute_selection_count", string="Selected Customers")
     # archived partners are left out by the customer rule (_targets), not by a filter over each of them
     partner_ids = fields.Many2many(
-        "res.partner", string="Customers", context={"active_test": False}, help="Customers to ask."
+        "res.partner",
+        string="Further Customers",
+        context={"active_test": False},
+        help="Customers to ask besides the selection.",
     )
     abc_classes = fields.Char(
         string="ABC Classes", help="Add the customers of these classes, e.g. A,B (current company)."
