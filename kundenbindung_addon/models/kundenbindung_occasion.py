@@ -10,6 +10,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -84,7 +85,8 @@ class KundenbindungOccasion(models.Model):
     def _due_partners(self, today):
         """Customers of this occasion's ABC classes whose occasion is
         ``days_before`` days after ``today`` and who were not served for it
-        this year."""
+        this year. Found by the database: only the few whose day it is
+        are read, whatever the number of partners."""
         self.ensure_one()
         day = today + datetime.timedelta(days=self.days_before)
         Partner = self.env["res.partner"].with_company(self.company_id).sudo()
@@ -93,32 +95,47 @@ class KundenbindungOccasion(models.Model):
         domain = [("company_id", "in", [self.company_id.id, False])]
         if classes:
             domain.append(("kundenbindung_abc_class", "in", classes))
+        # the yearly (month, day) pairs that fall on ``day``: 29 February on 28 February in other years
+        days = [(day.month, day.day)]
+        if (day.month, day.day) == (2, 28) and not _leap(day.year):
+            days.append((2, 29))
         if self.kind == "fixed":
             if not occurs_on(self.fixed_month, self.fixed_day, day):
                 return Partner.browse()
             partners = Partner.search(domain + [("parent_id", "=", False)])
         elif self.kind == "birthday":
             # persons with a birth date: a customer themselves or the contact of one
-            people = Partner.search(
+            Partner.flush_model(["kundenbindung_birthdate"])
+            query = Partner._search(
                 [
                     ("kundenbindung_birthdate", "!=", False),
                     ("is_company", "=", False),
                     ("company_id", "in", [self.company_id.id, False]),
                 ]
             )
-            people = people.filtered(
-                lambda p: occurs_on(p.kundenbindung_birthdate.month, p.kundenbindung_birthdate.day, day)
+            birthdate = SQL.identifier(query.table, "kundenbindung_birthdate")
+            query.add_where(
+                SQL("(EXTRACT(MONTH FROM %s), EXTRACT(DAY FROM %s)) IN %s", birthdate, birthdate, tuple(days))
             )
+            people = Partner.browse(query)
             customers = Partner.search(domain + [("id", "in", people.commercial_partner_id.ids)])
             partners = people.filtered(lambda p: p.commercial_partner_id in customers)
         else:
-            partners = Partner.search(domain + [("parent_id", "=", False)])
-            since = partners._kundenbindung_customer_since(self.company_id)
-            partners = partners.filtered(
-                lambda p: (
-                    p.id in since and since[p.id].year < day.year and occurs_on(since[p.id].month, since[p.id].day, day)
+            # the first invoice's day, in an earlier year
+            self.env.cr.execute(
+                SQL(
+                    """SELECT move.commercial_partner_id FROM account_move move WHERE %s
+                     GROUP BY move.commercial_partner_id
+                    HAVING MIN(move.invoice_date) < %s
+                       AND (EXTRACT(MONTH FROM MIN(move.invoice_date)), EXTRACT(DAY FROM MIN(move.invoice_date)))
+                           IN %s""",
+                    self.env["account.move"]._kundenbindung_documents_sql(self.company_id.ids, refunds=False),
+                    datetime.date(day.year, 1, 1),
+                    tuple(days),
                 )
             )
+            since = [row[0] for row in self.env.cr.fetchall()]
+            partners = Partner.search(domain + [("parent_id", "=", False), ("id", "in", since)])
         done = set(
             self.env["kundenbindung.occasion.log"]
             .sudo()
@@ -147,9 +164,8 @@ class KundenbindungOccasion(models.Model):
                 ]
             )
         else:
-            template = self.mail_template_id.sudo()
-            for partner in partners:
-                template.send_mail(partner.id)
+            # rendered and queued in one batch; Odoo's mail queue sends them
+            self.mail_template_id.sudo().send_mail_batch(partners.ids)
         self.env["kundenbindung.occasion.log"].sudo().create(
             [{"occasion_id": self.id, "partner_id": partner.id, "year": day.year} for partner in partners]
         )

@@ -302,6 +302,50 @@ class TestCampaigns(AccountTestInvoicingCommon):
                 {"name": "Falsch", "company_id": self.company.id, "kind": "fixed", "fixed_day": 31, "fixed_month": 2}
             )
 
+    def test_a_leap_day_birthday_falls_on_28_february_in_other_years(self):
+        leap = self.env["res.partner"].create(
+            {"name": "Lea Schalt", "parent_id": self.customers["A0"].id, "kundenbindung_birthdate": D(1992, 2, 29)}
+        )
+        occasion = self.env["kundenbindung.occasion"].create(
+            {"name": "Geburtstag", "company_id": self.company.id, "kind": "birthday", "days_before": 0}
+        )
+        self.assertEqual(occasion._due_partners(D(2026, 2, 28)), leap)
+        self.assertFalse(occasion._due_partners(D(2026, 3, 1)))
+        # in a leap year on its own day only
+        self.assertFalse(occasion._due_partners(D(2028, 2, 28)))
+        self.assertEqual(occasion._due_partners(D(2028, 2, 29)), leap)
+
+    def test_an_email_occasion_writes_to_each_due_customer_once(self):
+        template = self.env["mail.template"].create(
+            {
+                "name": "Weihnachtsgruß",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "subject": "Frohe Weihnachten, {{ object.name }}",
+                "email_to": "{{ object.email }}",
+            }
+        )
+        christmas = self.env["kundenbindung.occasion"].create(
+            {
+                "name": "Weihnachten",
+                "company_id": self.company.id,
+                "kind": "fixed",
+                "fixed_day": 24,
+                "fixed_month": 12,
+                "days_before": 0,
+                "action": "email",
+                "mail_template_id": template.id,
+            }
+        )
+        due = christmas._due_partners(D(2026, 12, 24))
+        self.assertTrue(due)
+        Mail = self.env["mail.mail"].sudo()
+        before = Mail.search_count([])
+        self.assertEqual(christmas._serve(due, D(2026, 12, 24)), len(due))
+        mails = Mail.search([], order="id desc", limit=len(due))
+        self.assertEqual(Mail.search_count([]) - before, len(due))
+        self.assertEqual(set(mails.mapped("subject")), {f"Frohe Weihnachten, {p.name}" for p in due})
+        self.assertFalse(christmas._due_partners(D(2026, 12, 24)))
+
     def test_employees_and_company_partners_are_never_recipients(self):
         """Issue 17: a campaign without filter reached employees and the
         company's own partner."""
