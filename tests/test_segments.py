@@ -13,6 +13,8 @@ from engine import (
     customer_lifetime_value,
     rfm,
     segment_customers,
+    slip_alarms,
+    value_at_stake,
 )
 from engine.segments import rfm_segment
 from hypothesis import given, settings
@@ -310,6 +312,46 @@ def test_clv_beats_the_naive_predictor_on_the_demo_holdout(seed):
 
 
 # ---------------------------------------------------------------- class changes
+
+
+def test_slip_alarms_only_for_own_decline_and_for_the_chosen_classes():
+    changes = class_changes(
+        pd.Series({"a": "A", "b": "B", "c": "C", "r": "A"}), pd.Series({"a": "B", "b": "none", "c": "none", "r": "B"})
+    )
+    segments = pd.DataFrame(
+        # r only lost rank: its own revenue grew
+        {"revenue": [100.0, 0.0, 0.0, 900.0], "previous_revenue": [500.0, 300.0, 9.0, 800.0]},
+        index=["a", "b", "c", "r"],
+    )
+    assert sorted(slip_alarms(changes, segments)) == ["a", "b", "c"]
+    # a C customer's slip raises no alarm unless its class is asked for
+    assert sorted(slip_alarms(changes, segments, classes=("A", "B"))) == ["a", "b"]
+    assert list(slip_alarms(changes, segments, classes=())) == []
+    # nobody classified before: no change, no alarm
+    first = class_changes(pd.Series(dtype=object), pd.Series({"a": "A"}))
+    assert list(slip_alarms(first, segments, classes=("A", "B"))) == []
+
+
+def test_value_at_stake_ranks_a_slipping_big_customer_above_a_small_one():
+    got = value_at_stake(
+        pd.Series([0.0, 50.0, 1000.0, 200.0, 80.0]),
+        pd.Series([40000.0, 60.0, 1000.0, np.nan, -10.0]),
+        pd.Series([0.9, 0.9, 0.05, np.nan, 1.5]),
+    )
+    # a customer who stopped buying still stands for its previous revenue; no forecast, nothing at stake;
+    # the risk is a probability
+    assert got.tolist() == [36000.0, 54.0, 50.0, 0.0, 80.0]
+
+
+def test_segments_carry_the_value_at_stake():
+    transactions = tx(
+        [("big", f"2025-{m:02d}-05", 1000.0, f"b{m}") for m in range(1, 13)]
+        + [("small", "2026-06-01", 10.0, "s1"), ("small", "2026-06-20", 10.0, "s2")]
+    )
+    out = segment_customers(transactions, REF, window_months=12)
+    expected = value_at_stake(out["revenue"], out["previous_revenue"], out["churn_score"])
+    pd.testing.assert_series_equal(out["value_at_stake"], expected, check_names=False)
+    assert out.loc["big", "value_at_stake"] > out.loc["small", "value_at_stake"]
 
 
 def test_class_changes_only_on_change_and_drops_flagged():

@@ -26,6 +26,7 @@ from .segments import (
     rfm,
     segment_customers,
     slip_alarms,
+    value_at_stake,
 )
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "rfm",
     "segment_customers",
     "slip_alarms",
+    "value_at_stake",
     "TRANSACTION_COLUMNS",
     "ContractError",
     "validate_transactions",

@@ -399,7 +399,8 @@ def segment_customers(
       ``r_score``, ``f_score``, ``m_score`` (0 for customers without any
       purchase) and ``rfm_segment`` (None without purchase);
     * ``interval_days``, ``churn_score``, ``churn_level``;
-    * ``historical_value``, ``predicted_value``, ``clv``.
+    * ``historical_value``, ``predicted_value``, ``clv``;
+    * ``value_at_stake`` (see :func:`value_at_stake`).
 
     ``rank_by="clv"`` ranks the ABC classes by lifetime value instead of
     window revenue.
@@ -467,6 +468,7 @@ def segment_customers(
     )
 
     out["abc_class"] = abc_classes(out["clv"] if rank_by == "clv" else out["revenue"], a_share, b_share)
+    out["value_at_stake"] = value_at_stake(out["revenue"], out["previous_revenue"], out["churn_score"])
     out["revenue"] = out["revenue"].round(2)
     out["previous_revenue"] = out["previous_revenue"].round(2)
     out["monetary"] = out["monetary"].round(2)
@@ -493,17 +495,36 @@ def class_changes(old, new):
     new = new.where(new.notna(), NO_REVENUE)
     changed = old.notna() & (old != new)
     out = pd.DataFrame({"old": old[changed].astype(object), "new": new[changed].astype(object)})
-    out["is_drop"] = [CLASS_RANK[n] < CLASS_RANK[o] for o, n in zip(out["old"], out["new"])]
+    out["is_drop"] = pd.Series(
+        [CLASS_RANK[n] < CLASS_RANK[o] for o, n in zip(out["old"], out["new"])], index=out.index, dtype=bool
+    )
     return out
 
 
-def slip_alarms(changes, segments):
+def value_at_stake(revenue, previous_revenue, churn_score):
+    """What a customer's loss would cost in a year: the larger of its
+    revenue in the window and in the window before (a customer who has
+    already stopped buying still stands for what it bought), times the
+    probability that it buys nothing in the churn horizon. The order of a
+    salesperson's list: an A customer slipping away comes before a C
+    customer worth a few euros. Rounded to cents; 0 without a forecast."""
+    revenue = pd.to_numeric(revenue, errors="coerce").fillna(0.0)
+    previous = pd.to_numeric(previous_revenue, errors="coerce").fillna(0.0)
+    risk = pd.to_numeric(churn_score, errors="coerce").fillna(0.0).clip(0.0, 1.0)
+    return (np.maximum(revenue, previous).clip(lower=0.0) * risk).round(2)
+
+
+def slip_alarms(changes, segments, classes=None):
     """The class drops that are a slip worth an alarm (``changes`` from
     ``class_changes``, ``segments`` from ``segment_customers``): the class
     fell *and* the customer's own revenue fell against the previous window.
     A customer who only lost rank because others grew keeps its history
-    entry but raises no alarm. Returns the index of those customers."""
-    drops = changes[changes["is_drop"]]
+    entry but raises no alarm. With ``classes`` only customers who were of
+    one of them (a C customer's slip is not worth a personal call unless
+    the company says so). Returns the index of those customers."""
+    drops = changes.loc[changes["is_drop"].astype(bool)]
+    if classes is not None:
+        drops = drops[drops["old"].isin(list(classes))]
     revenue = pd.to_numeric(segments["revenue"].reindex(drops.index), errors="coerce").fillna(0.0)
     previous = pd.to_numeric(segments["previous_revenue"].reindex(drops.index), errors="coerce").fillna(0.0)
     return drops.index[(revenue < previous).to_numpy()]

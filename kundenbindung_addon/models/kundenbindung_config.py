@@ -71,6 +71,11 @@ class KundenbindungConfig(models.Model):
         default=True,
         help="When a customer drops to a lower ABC class, its salesperson gets a to-do with the figures.",
     )
+    drop_activity_c = fields.Boolean(
+        string="To-dos for C Customers Too",
+        help="A C customer who slips gets a to-do as well. Off by default: personal time goes to the A and B "
+        "customers, not to the C customers.",
+    )
     segments_date = fields.Date(
         string="Segments Computed On",
         readonly=True,
@@ -348,6 +353,14 @@ class KundenbindungConfig(models.Model):
                         value=config.cluster_min_invoices,
                     )
                 raise ValidationError(message) from error
+
+    def _drop_activity_classes(self):
+        """The classes whose customers get a to-do when they slip (none when
+        the to-dos are off)."""
+        self.ensure_one()
+        if not self.drop_activity:
+            return ()
+        return ("A", "B", "C") if self.drop_activity_c else ("A", "B")
 
     @api.constrains("abc_a_share", "abc_b_share")
     def _check_kundenbindung_abc_shares(self):

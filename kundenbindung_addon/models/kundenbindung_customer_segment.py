@@ -114,6 +114,12 @@ class KundenbindungCustomerSegment(models.Model):
     class_drop_date = fields.Date(
         string="Slipped On", readonly=True, help="Date of the last drop to a lower ABC class."
     )
+    value_at_stake = fields.Monetary(
+        string="Value at Stake",
+        readonly=True,
+        help="What losing the customer would cost in a year: the larger of its revenue in the window and in the "
+        "window before, times its churn risk. Today's list is ordered by it.",
+    )
 
     cluster_id = fields.Many2one(
         "kundenbindung.interest.cluster",

@@ -48,6 +48,7 @@ SEGMENT_COLUMNS = (
     ("expected_purchases", "expected_purchases", "float8"),
     ("churn_level", "churn_level", "varchar"),
     ("drop_date", "class_drop_date", "date"),
+    ("value_at_stake", "value_at_stake", "numeric"),
 )
 
 
@@ -151,6 +152,8 @@ class KundenbindungSegmentation(models.AbstractModel):
         # "slipped" (the date, the to-do) only where the customer's own revenue fell too
         drops = slip_alarms(changes, result)
         result.loc[drops, "drop_date"] = today
+        # a to-do only for the classes the company spends personal time on
+        todo_drops = slip_alarms(changes, result, classes=company.kundenbindung_config_id._drop_activity_classes())
         engine_done = time.perf_counter()
 
         result = self._sql_ready(result)
@@ -166,10 +169,9 @@ class KundenbindungSegmentation(models.AbstractModel):
                     stats["written"] += self._write_chunk(company, chunk)
                     self._record_changes(company, chunk, chunk_changes, today)
                     stats["changes"] += len(chunk_changes)
-                    alarms = chunk_changes[chunk_changes.index.isin(drops)]
-                    stats["drops"] += len(alarms)
-                    if company.kundenbindung_config_id.drop_activity:
-                        stats["activities"] += self._drop_activities(company, chunk, alarms, today)
+                    stats["drops"] += int(chunk_changes.index.isin(drops).sum())
+                    alarms = chunk_changes[chunk_changes.index.isin(todo_drops)]
+                    stats["activities"] += self._drop_activities(company, chunk, alarms, today)
             except Exception:
                 stats["failed_chunks"] += 1
                 _logger.exception(

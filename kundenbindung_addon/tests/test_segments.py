@@ -211,6 +211,34 @@ class TestSegments(AccountTestInvoicingCommon):
             self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", self.big.id)])
         )
 
+    def test_a_slipping_c_customer_gets_no_todo_unless_the_company_asks(self):
+        self.swiss.user_id = self.salesman
+        self.base_invoices()
+        self.compute()
+        self.assertEqual(self.field(self.swiss, "kundenbindung_abc_class"), "C")
+
+        def todos(partner):
+            return self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id)])
+
+        # in April 2027 the invoices of big (A) and swiss (C) have left the window
+        with self.env.cr.savepoint() as savepoint:
+            self.compute(today=D(2027, 4, 15))
+            self.assertEqual(self.field(self.swiss, "kundenbindung_abc_class"), "none")
+            self.assertEqual(self.field(self.swiss, "kundenbindung_class_drop_date"), D(2027, 4, 15))
+            self.assertTrue(todos(self.big))
+            self.assertFalse(todos(self.swiss))
+            # the lost A customer is worth more than the C customer in the salesperson's list
+            segments = self.env["kundenbindung.customer.segment"].search(
+                [("company_id", "=", self.company.id), ("partner_id", "in", (self.big | self.swiss).ids)],
+                order="value_at_stake desc",
+            )
+            self.assertEqual(segments.partner_id, self.big | self.swiss)
+            self.assertGreater(segments[0].value_at_stake, 10 * segments[1].value_at_stake)
+            savepoint.rollback()
+        self.company.kundenbindung_config_id.drop_activity_c = True
+        self.compute(today=D(2027, 4, 15))
+        self.assertTrue(todos(self.swiss))
+
     def test_two_companies_kept_apart(self):
         self.base_invoices()
         # in company 2, small is the only and so the best customer
