@@ -14,9 +14,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine.campaigns import control_split, effect
+from .groups import USER_ALL
 from .kundenbindung_customer_segment import CHURN_SELECTION, RFM_SEGMENT_SELECTION
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
-from .res_partner import USER_ALL
 
 _logger = logging.getLogger(__name__)
 

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..engine.clusters import check_cluster_settings
 from ..engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD
+from .groups import MANAGER
 
 # the settings that are a whole number in a range: field -> (lowest, highest)
 RANGES = {
@@ -249,10 +250,7 @@ class KundenbindungConfig(models.Model):
         this company only: it changes what invoices earn."""
         self.ensure_one()
         user = self.env.user
-        if not self.env.is_superuser() and (
-            not user.has_group("kundenbindung_addon.group_kundenbindung_manager")
-            or self.company_id not in user.company_ids
-        ):
+        if not self.env.is_superuser() and (not user.has_group(MANAGER) or self.company_id not in user.company_ids):
             raise AccessError(
                 self.env._(
                     "Only Customer Retention managers of %(company)s can create its invoice loyalty program.",
@@ -303,7 +301,7 @@ class KundenbindungConfig(models.Model):
         program was chosen (managers): marked pending, written by the
         scheduled catch-up."""
         self.ensure_one()
-        if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
+        if not self.env.user.has_group(MANAGER):
             raise AccessError(self.env._("Only Customer Retention managers can award points for earlier invoices."))
         self.check_access("write")
         count = self.env["account.move"].sudo()._kundenbindung_loyalty_backfill(self.company_id)

@@ -1,6 +1,10 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from .groups import MANAGER
 
 ABC_SELECTION = [("A", "A"), ("B", "B"), ("C", "C"), ("none", "No revenue")]
 RFM_SEGMENT_SELECTION = [
@@ -114,6 +118,18 @@ class KundenbindungCustomerSegment(models.Model):
     class_drop_date = fields.Date(
         string="Slipped On", readonly=True, help="Date of the last drop to a lower ABC class."
     )
+    next_activity_id = fields.Many2one(
+        "mail.activity",
+        string="Next Step",
+        compute="_compute_next_activity",
+        help="The first open activity of the customer or one of its contacts.",
+    )
+    next_activity_date = fields.Date(
+        string="Next Step Due",
+        compute="_compute_next_activity",
+        search="_search_next_activity_date",
+    )
+    next_activity_late = fields.Boolean(compute="_compute_next_activity")
     value_at_stake = fields.Monetary(
         string="Value at Stake",
         readonly=True,
@@ -160,6 +176,56 @@ class KundenbindungCustomerSegment(models.Model):
         # as heap-only updates, without new index entries
         self.env.cr.execute("ALTER TABLE kundenbindung_customer_segment SET (fillfactor = 70)")
 
+    @api.model
+    def _activities_sql(self):
+        """Open activities on partners, each with the customer (commercial
+        partner) it belongs to."""
+        return SQL(
+            """SELECT contact.commercial_partner_id AS partner_id, activity.id, activity.date_deadline
+                 FROM mail_activity activity JOIN res_partner contact ON contact.id = activity.res_id
+                WHERE activity.res_model = 'res.partner' AND activity.active"""
+        )
+
+    def _compute_next_activity(self):
+        """The customer's first open activity by due date, in one query for
+        all records (activities on its contacts count for it)."""
+        self.env["mail.activity"].flush_model(["res_model", "res_id", "date_deadline", "active"])
+        partner_ids = list({segment.partner_id.id for segment in self if segment.partner_id})
+        first = {}
+        if partner_ids:
+            self.env.cr.execute(
+                SQL(
+                    """SELECT DISTINCT ON (partner_id) partner_id, id, date_deadline FROM (%s) open
+                        WHERE partner_id = ANY(%s) ORDER BY partner_id, date_deadline, id""",
+                    self._activities_sql(),
+                    partner_ids,
+                )
+            )
+            first = {partner_id: (activity_id, date) for partner_id, activity_id, date in self.env.cr.fetchall()}
+        today = fields.Date.context_today(self)
+        Activity = self.env["mail.activity"]
+        for segment in self:
+            activity_id, date = first.get(segment.partner_id.id, (False, False))
+            segment.next_activity_id = Activity.browse(activity_id)
+            segment.next_activity_date = date
+            segment.next_activity_late = bool(date and date < today)
+
+    def _search_next_activity_date(self, operator, value):
+        if operator not in ("<", "<=", ">", ">=", "=", "!="):
+            return expression.FALSE_DOMAIN
+        if value is False:
+            # "is set" / "is not set"
+            subquery = SQL("(SELECT partner_id FROM (%s) open)", self._activities_sql())
+            return [("partner_id", "in" if operator == "!=" else "not in", subquery)]
+        value = fields.Date.to_date(value)
+        subquery = SQL(
+            "(SELECT partner_id FROM (%s) open GROUP BY partner_id HAVING MIN(date_deadline) %s %s)",
+            self._activities_sql(),
+            SQL(operator),
+            value,
+        )
+        return [("partner_id", "in", subquery)]
+
     def _compute_loyalty(self):
         for company in self.company_id:
             segments = self.filtered(lambda s, c=company: s.company_id == c)
@@ -194,12 +260,27 @@ class KundenbindungCustomerSegment(models.Model):
         """ "Send NPS Survey" from a selection of segment records: their customers."""
         return self.partner_id.action_kundenbindung_send_nps()
 
+    @api.model
+    def action_open_customers(self):
+        """*Customer Retention > Customers*: a salesperson lands on their
+        own customers (as Sales and CRM open on "my" records), a manager on
+        all; the filter can be removed."""
+        self.browse().check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kundenbindung_addon.res_partner_action_kundenbindung_customers"
+        )
+        if not self.env.user.has_group(MANAGER):
+            action["context"] = {"search_default_my_customers": 1}
+        return action
+
     def action_open_partner(self):
+        """The customer's form, on its Customer Retention tab."""
         self.ensure_one()
+        view = self.env.ref("kundenbindung_addon.res_partner_view_form_kundenbindung_focus")
         return {
             "type": "ir.actions.act_window",
             "res_model": "res.partner",
             "res_id": self.partner_id.id,
             "view_mode": "form",
-            "views": [(False, "form")],
+            "views": [(view.id, "form")],
         }

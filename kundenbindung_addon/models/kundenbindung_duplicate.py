@@ -13,6 +13,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine.duplicates import explain_evidence
+from .groups import MANAGER
 
 _logger = logging.getLogger(__name__)
 
@@ -230,7 +231,7 @@ class KundenbindungDuplicateGroup(models.Model):
     def _check_manager(self):
         """Managers of the group's company act on it; the other companies
         that see a group of shared partners only read it."""
-        if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
+        if not self.env.user.has_group(MANAGER):
             raise AccessError(self.env._("Only Customer Retention managers can review duplicates."))
         others = self.company_id - self.env.user.company_ids
         if others and not self.env.su:

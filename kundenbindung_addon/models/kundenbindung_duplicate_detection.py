@@ -27,6 +27,7 @@ from ..engine.duplicates import (
     prepare,
 )
 from ..engine.duplicates import groups as connected_groups
+from .groups import MANAGER
 from .kundenbindung_duplicate import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
@@ -538,7 +539,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
     def action_detect(self):
         """ "Find duplicates now" for the current company (managers only):
         compares all partners, merges nothing."""
-        if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
+        if not self.env.user.has_group(MANAGER):
             raise AccessError(self.env._("Only Customer Retention managers can look for duplicates."))
         stats = self.sudo()._detect_company(self.env.company, full=True)
         return {

@@ -11,6 +11,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, mute_logger, plaintext2html
 
+from .groups import MANAGER
 from .res_partner import REFERENCE_KEYS
 
 # plain values a user entered; relations to many records are moved by the merge itself
@@ -113,7 +114,7 @@ class KundenbindungMergeJournal(models.Model):
         companies that see an entry of shared partners only read it."""
         if self.env.su:
             return
-        if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
+        if not self.env.user.has_group(MANAGER):
             raise AccessError(self.env._("Only Customer Retention managers can restore merged partners."))
         others = self.company_id - self.env.user.company_ids
         if others:

@@ -4,8 +4,10 @@ import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import format_date
 
 from ..engine.nps import nps_category
+from .groups import MANAGER
 
 NPS_CATEGORY_SELECTION = [("promoter", "Promoter"), ("passive", "Passive"), ("detractor", "Detractor")]
 # value of one answer whose average over any group is that group's NPS
@@ -145,7 +147,7 @@ class KundenbindungNpsResponse(models.Model):
     def _kundenbindung_check_salesperson(self, vals_list):
         """The salesperson of an answer is its customer's; only managers set
         another one (it decides who sees and changes the answer)."""
-        if self.env.su or self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
+        if self.env.su or self.env.user.has_group(MANAGER):
             return
         if any("user_id" in vals for vals in vals_list):
             raise AccessError(
@@ -201,7 +203,7 @@ class KundenbindungNpsResponse(models.Model):
                 "%(customer)s answered %(score)s of 10 (detractor) on %(date)s. Reason: %(reason)s",
                 customer=response.partner_id.display_name,
                 score=response.score,
-                date=response.date,
+                date=format_date(env, response.date, lang_code=user.lang),
                 reason=response.comment or env._("none given"),
             )
             todos.append(

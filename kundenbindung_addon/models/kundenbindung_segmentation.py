@@ -20,6 +20,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_amount
 
 from ..engine import backtest_clv, class_changes, segment_customers, slip_alarms, window_bounds
+from .groups import MANAGER
 from .kundenbindung_forecast_check import CHECK_MONTHS
 
 _logger = logging.getLogger(__name__)
@@ -392,7 +393,7 @@ class KundenbindungSegmentation(models.AbstractModel):
     @api.model
     def action_recompute(self):
         """ "Recompute now" for the current company (managers only)."""
-        if not self.env.user.has_group("kundenbindung_addon.group_kundenbindung_manager"):
+        if not self.env.user.has_group(MANAGER):
             raise AccessError(self.env._("Only Customer Retention managers can recompute the segments."))
         company = self.env.company
         stats = self.sudo()._compute_company(company)

@@ -12,13 +12,11 @@ from odoo.tools import SQL, Query
 
 from ..engine.loyalty import tier_for, tier_ranges
 from ..engine.nps import respondent_summary
+from .groups import MANAGER, USER_ALL
+from .groups import USER as GROUP
 from .kundenbindung_customer_segment import ABC_SELECTION, CHURN_SELECTION, RFM_SEGMENT_SELECTION
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
 
-GROUP = "kundenbindung_addon.group_kundenbindung_user"
-# sees the figures, answers and campaigns of all customers, not only of their own
-USER_ALL = "kundenbindung_addon.group_kundenbindung_user_all"
-MANAGER = "kundenbindung_addon.group_kundenbindung_manager"
 # the kinds of records a duplicate's merge moves (kundenbindung_ref_<kind>)
 REFERENCE_KEYS = ("invoices", "orders", "cards", "answers", "messages", "activities", "contacts")
 

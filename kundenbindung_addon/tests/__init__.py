@@ -12,3 +12,4 @@ from . import test_tour
 from . import test_merge_safety
 from . import test_duplicate_scores
 from . import test_access
+from . import test_salesperson_day

@@ -64,6 +64,8 @@ MAY_CALL = {
     ("kundenbindung.campaign", "action_update_effect"): {"own", "manager"},
     ("kundenbindung.customer.segment", "action_new_campaign"): OPENS,
     ("kundenbindung.customer.segment", "action_send_nps"): OPENS,
+    # the customers list of the caller's current company (its own customers for salespeople)
+    ("kundenbindung.customer.segment", "action_open_customers"): {"own", "all", "manager", "other"},
     ("kundenbindung.customer.segment", "action_open_partner"): OPENS,
     # for the caller's current company: the other company's manager searches their own
     ("kundenbindung.duplicate.detection", "action_detect"): {"manager", "other"},

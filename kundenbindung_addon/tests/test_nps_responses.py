@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import format_date, mute_logger
 
 from .common import make_user
 
@@ -175,6 +175,9 @@ class TestNps(TransactionCase):
         self.assertEqual((activity.res_id, activity.user_id), (self.customer.id, self.salesman))
         self.assertEqual(activity.date_deadline, TODAY + datetime.timedelta(days=2))
         self.assertIn("Zu teuer", activity.note)
+        # the date as the salesperson reads dates, not the database's ISO form
+        self.assertNotIn(TODAY.isoformat(), activity.note)
+        self.assertIn(format_date(self.env, TODAY, lang_code=self.salesman.lang), activity.note)
         self.assertIn("3", activity.summary)
         # the salesperson records the outcome
         response_as_salesman = response.with_user(self.salesman)

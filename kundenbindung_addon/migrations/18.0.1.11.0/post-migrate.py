@@ -1,0 +1,23 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""From 18.0.1.11.0 on, each customer's segment carries its value at stake
+(the order of the salesperson's list for today). The engine computes it: the
+segments of every company are recomputed by the scheduled action right after
+the update instead of waiting for the night."""
+
+import logging
+
+from odoo import SUPERUSER_ID, api
+
+_logger = logging.getLogger("odoo.addons.kundenbindung_addon.migrations")
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    configs = env["kundenbindung.config"].search([])
+    # tried today already: the scheduled action would skip them until tomorrow
+    configs.write({"segments_tried": False})
+    env.ref("kundenbindung_addon.ir_cron_kundenbindung_segments")._trigger()
+    _logger.info("Customer Retention: segments of %s companies recomputed next by the scheduled action", len(configs))

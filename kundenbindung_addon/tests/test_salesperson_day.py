@@ -1,0 +1,125 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A salesperson's day: landing on their own customers, today's list ranked
+by what is at stake, a customer opened on its retention tab."""
+
+import datetime
+
+from freezegun import freeze_time
+from lxml import etree
+
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, tagged
+
+from .common import make_user
+
+TODAY = datetime.date(2026, 11, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestSalespersonDay(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.katrin = make_user(cls.env, "kb_day_katrin", "salesman", cls.company)
+        cls.joerg = make_user(cls.env, "kb_day_joerg", "salesman", cls.company)
+        cls.manager = make_user(cls.env, "kb_day_manager", "sales_manager", cls.company)
+        Partner = cls.env["res.partner"]
+        Segment = cls.env["kundenbindung.customer.segment"]
+        cls.customers = {}
+        # name: (salesperson, ABC class, value at stake)
+        for name, user, abc, stake in (
+            ("Adler A-Kunde GmbH", cls.katrin, "A", 36000.0),
+            ("Berg B-Kunde KG", cls.katrin, "B", 4200.0),
+            ("Clemens C-Kunde e.K.", cls.katrin, "C", 9.0),
+            ("Ruhig Ohne-Termin AG", cls.katrin, "A", 50000.0),
+            ("Jörgs Kunde GmbH", cls.joerg, "A", 90000.0),
+        ):
+            partner = Partner.create({"name": name, "is_company": True, "user_id": user.id})
+            Segment.create(
+                {"partner_id": partner.id, "company_id": cls.company.id, "abc_class": abc, "value_at_stake": stake}
+            )
+            cls.customers[name] = partner
+        cls.contact = Partner.create({"name": "Anna Adler", "parent_id": cls.customers["Adler A-Kunde GmbH"].id})
+
+        def todo(partner, summary, days, user=cls.katrin):
+            return partner.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=TODAY + datetime.timedelta(days=days),
+                summary=summary,
+                user_id=user.id,
+            )
+
+        # the A customer's step is on its contact, and late; a later one on the company itself
+        cls.late = todo(cls.contact, "Anrufen wegen Rückgang", -2)
+        todo(cls.customers["Adler A-Kunde GmbH"], "Angebot nachfassen", 5)
+        todo(cls.customers["Berg B-Kunde KG"], "Besuch planen", 0)
+        todo(cls.customers["Clemens C-Kunde e.K."], "Katalog schicken", 0)
+        todo(cls.customers["Jörgs Kunde GmbH"], "Jahresgespräch", 0, cls.joerg)
+
+    def test_a_salesperson_lands_on_their_own_customers_a_manager_on_all(self):
+        Segment = self.env["kundenbindung.customer.segment"]
+        action = Segment.with_user(self.katrin).action_open_customers()
+        self.assertEqual(action["res_model"], "kundenbindung.customer.segment")
+        self.assertEqual(action["context"], {"search_default_my_customers": 1})
+        manager_action = Segment.with_user(self.manager).action_open_customers()
+        self.assertNotIn("search_default_my_customers", str(manager_action.get("context") or ""))
+        # the menu runs it, for a salesperson who may not write segments too
+        menu = self.env.ref("kundenbindung_addon.kundenbindung_menu_customers")
+        server_action = self.env.ref("kundenbindung_addon.kundenbindung_customer_segment_action_open")
+        self.assertEqual(menu.action, server_action)
+        self.assertEqual(server_action.with_user(self.katrin).run()["context"], {"search_default_my_customers": 1})
+        clerk = make_user(self.env, "kb_day_clerk", "employee", self.company)
+        with self.assertRaises(AccessError):
+            server_action.with_user(clerk).run()
+
+    @freeze_time(TODAY)
+    def test_todays_list_is_her_due_steps_the_most_at_stake_first(self):
+        action = self.env.ref("kundenbindung_addon.kundenbindung_customer_segment_action_today")
+        self.assertIn("search_default_due", action.context)
+        self.assertIn("search_default_my_customers", action.context)
+        Segment = self.env["kundenbindung.customer.segment"].with_user(self.katrin)
+        # the two default filters are in different groups of the search view, so both apply (AND, not OR)
+        search = etree.fromstring(Segment.get_views([(False, "search")])["views"]["search"]["arch"])
+        group_of, group = {}, 0
+        for node in search.iter("filter", "separator"):
+            if node.tag == "separator":
+                group += 1
+            else:
+                group_of[node.get("name")] = group
+        self.assertNotEqual(group_of["my_customers"], group_of["due"])
+        # the two default filters of the action, as the search view defines them
+        today_list = Segment.search(
+            [("user_id", "=", self.katrin.id), ("next_activity_date", "<=", TODAY)],
+            order="value_at_stake desc, id",
+        )
+        self.assertEqual(
+            today_list.partner_id.mapped("name"),
+            ["Adler A-Kunde GmbH", "Berg B-Kunde KG", "Clemens C-Kunde e.K."],
+        )
+        adler = today_list[0]
+        # the first open step, on its contact, is late
+        self.assertEqual(adler.next_activity_id, self.late)
+        self.assertEqual(adler.next_activity_date, TODAY - datetime.timedelta(days=2))
+        self.assertTrue(adler.next_activity_late)
+        # a customer without a step is not in the list, and has none
+        quiet = Segment.search([("partner_id", "=", self.customers["Ruhig Ohne-Termin AG"].id)])
+        self.assertFalse(quiet.next_activity_id)
+        self.assertNotIn(quiet, Segment.search([("next_activity_date", "!=", False)]))
+        # once done, the step leaves the list
+        self.late.action_feedback(feedback="erledigt")
+        adler.invalidate_recordset()
+        self.assertEqual(adler.next_activity_date, TODAY + datetime.timedelta(days=5))
+        self.assertNotIn(adler, Segment.search([("next_activity_date", "<=", TODAY)]))
+
+    def test_a_customer_opens_on_its_retention_tab(self):
+        segment = self.env["kundenbindung.customer.segment"].search(
+            [("partner_id", "=", self.customers["Berg B-Kunde KG"].id)]
+        )
+        action = segment.with_user(self.katrin).action_open_partner()
+        self.assertEqual((action["res_model"], action["res_id"]), ("res.partner", segment.partner_id.id))
+        view_id = action["views"][0][0]
+        arch = self.env["res.partner"].with_user(self.katrin).get_views([(view_id, "form")])["views"]["form"]["arch"]
+        page = etree.fromstring(arch).xpath("//page[@name='kundenbindung']")
+        self.assertEqual(len(page), 1)
+        self.assertEqual(page[0].get("autofocus"), "autofocus")
