@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 from engine import ContractError
-from engine.campaigns import control_split, effect
+from engine.campaigns import control_split, effect, min_customers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,12 +11,32 @@ from hypothesis import strategies as st
 @settings(max_examples=200, deadline=None)
 @given(st.sets(st.integers(1, 10**6), max_size=300), st.integers(0, 50), st.integers(0, 10**6))
 def test_control_group_has_its_share_and_never_overlaps(customers, share, seed):
+    if share and round(len(customers) * share / 100) == 0:
+        # too few customers for the share: refused, never silently without a control group
+        with pytest.raises(ContractError) as error:
+            control_split(customers, share, seed)
+        assert error.value.code == "control_empty"
+        assert len(customers) < min_customers(share)
+        return
     targeted, control = control_split(customers, share, seed)
     assert not set(targeted) & set(control)
     assert set(targeted) | set(control) == customers
     assert len(control) == round(len(customers) * share / 100)
     # the same campaign draws the same control group
     assert control_split(customers, share, seed) == (targeted, control)
+
+
+def test_the_smallest_target_for_a_control_group_holds_one():
+    for share in (1, 10, 20, 33, 50):
+        minimum = min_customers(share)
+        assert len(control_split(range(minimum), share, 7)[1]) >= 1
+        if minimum > 1:
+            with pytest.raises(ContractError):
+                control_split(range(minimum - 1), share, 7)
+    # the case of issue 20: two customers, 20 %
+    with pytest.raises(ContractError) as error:
+        control_split([1, 2], 20, 1)
+    assert error.value.params == {"share": 20, "count": 2, "minimum": 3}
 
 
 def test_control_share_out_of_range_is_refused():

@@ -4,6 +4,7 @@ the campaign's effect on revenue against it.
 Nothing here imports ``odoo``.
 """
 
+import math
 import random
 
 import pandas as pd
@@ -11,14 +12,31 @@ import pandas as pd
 from .contracts import ContractError
 
 
+def min_customers(share):
+    """The fewest customers for which a control group of ``share`` % holds
+    at least one customer (1 without a control group)."""
+    # the group is round(customers x share / 100), and round(0.5) is 0
+    return math.floor(50 / share) + 1 if share > 0 else 1
+
+
 def control_split(customers, share, seed):
     """``(targeted, control)``: a random ``share`` (0-50 %) of
     ``customers`` kept out as a control group, the same for the same seed.
-    The two lists are disjoint and together are ``customers``."""
+    The two lists are disjoint and together are ``customers``. A control
+    group that would hold nobody is refused (``control_empty``), never
+    silently dropped: an effect without one cannot be told from chance."""
     if not 0 <= share <= 50:
         raise ContractError("bad_share", "the control group must be 0-50 %% of the target, not %(share)s", share=share)
     ordered = sorted(customers)
     size = round(len(ordered) * share / 100)
+    if share > 0 and size == 0:
+        raise ContractError(
+            "control_empty",
+            "a %(share)s %% control group of %(count)s customers holds nobody: %(minimum)s are needed",
+            share=share,
+            count=len(ordered),
+            minimum=min_customers(share),
+        )
     control = set(random.Random(seed).sample(ordered, size)) if size else set()
     return [c for c in ordered if c not in control], sorted(control)
 

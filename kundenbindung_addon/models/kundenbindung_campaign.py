@@ -14,6 +14,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine.campaigns import control_split, effect
+from ..engine.contracts import ContractError
 from .groups import USER_ALL
 from .kundenbindung_customer_segment import CHURN_SELECTION, RFM_SEGMENT_SELECTION
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
@@ -281,6 +282,8 @@ class KundenbindungCampaign(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # the defaults too: a default_state of the context (a kanban column's "+") is a value set by hand
+        vals_list = [self._add_missing_default_values(vals) for vals in vals_list]
         for vals in vals_list:
             self.browse()._check_protected(vals)
         return super().create(vals_list)
@@ -392,7 +395,20 @@ class KundenbindungCampaign(models.Model):
             target = target.filtered(lambda p: p.email_normalized and not p.is_blacklisted)
         if not target:
             raise UserError(self.env._("The target of %(campaign)s is empty: nobody to reach.", campaign=self.name))
-        reached, control = control_split(target.ids, self.control_share, seed=self.id)
+        try:
+            reached, control = control_split(target.ids, self.control_share, seed=self.id)
+        except ContractError as error:
+            if error.code != "control_empty":
+                raise
+            raise UserError(
+                self.env._(
+                    "%(campaign)s reaches %(count)s customers: a %(share)s %% control group would hold nobody, "
+                    "and its effect could not be told from chance. Choose at least %(minimum)s customers, or set the "
+                    "control group to 0 %%.",
+                    campaign=self.name,
+                    **error.params,
+                )
+            ) from None
         Recipient = self.env["kundenbindung.campaign.recipient"].sudo()
         Recipient.create(
             [{"campaign_id": self.id, "partner_id": pid, "control": False} for pid in reached]

@@ -64,6 +64,29 @@ class TestCampaigns(AccountTestInvoicingCommon):
             .create({"name": "Kampagne", "company_id": self.company.id, **values})
         )
 
+    def test_a_control_group_is_never_silently_empty(self):
+        two = self.customers["A0"] | self.customers["B2"]
+        campaign = self.campaign(partner_ids=[Command.set(two.ids)], channel="call_list", control_share=20)
+        with self.assertRaises(UserError) as error:
+            campaign.action_launch()
+        self.assertIn("at least 3 customers", str(error.exception))
+        self.assertEqual(campaign.state, "draft")
+        self.assertFalse(campaign.sudo().recipient_ids)
+        # without a control group it goes out
+        campaign.control_share = 0
+        campaign.action_launch()
+        self.assertEqual((campaign.recipient_count, campaign.control_count), (2, 0))
+
+    def test_no_campaign_is_born_done(self):
+        # the kanban's "+" in the Done column sends its state as a default
+        Campaign = self.env["kundenbindung.campaign"].with_user(self.salesman).with_context(default_state="done")
+        before = Campaign.search_count([])
+        with self.assertRaises(AccessError):
+            Campaign.create({"name": "Nie gestartet", "company_id": self.company.id})
+        self.assertEqual(Campaign.search_count([]), before)
+        arch = Campaign.get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        self.assertIn('quick_create="0"', arch)
+
     def test_target_by_class_churn_salesperson_and_selection(self):
         slipping_b = self.campaign(abc_b=True, churn_level="high")
         self.assertEqual(slipping_b._target(), self.customers["B2"] | self.customers["B3"])
