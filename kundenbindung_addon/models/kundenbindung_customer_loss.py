@@ -35,7 +35,7 @@ class KundenbindungCustomerLoss(models.Model):
         compute="_compute_segment",
         store=True,
         readonly=True,
-        help="The customer's ABC class when it was marked lost.",
+        help="The customer's ABC class when it was marked lost, or the class it had before it fell to no revenue.",
     )
     cluster_id = fields.Many2one(
         "kundenbindung.interest.cluster",
@@ -46,11 +46,14 @@ class KundenbindungCustomerLoss(models.Model):
         help="The customer's interest cluster when it was marked lost.",
     )
     revenue = fields.Monetary(
+        string="Yearly Revenue Lost",
         compute="_compute_segment",
         store=True,
         readonly=True,
-        help="The customer's window revenue when it was marked lost.",
+        help="What the customer bought in a year when it was marked lost: its window revenue, or the window's "
+        "before when it had already stopped buying.",
     )
+    last_purchase = fields.Date(compute="_compute_segment", store=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
 
     @api.depends("partner_id", "company_id")
@@ -67,9 +70,27 @@ class KundenbindungCustomerLoss(models.Model):
                     limit=1,
                 )
             )
-            loss.abc_class = segment.abc_class
+            abc_class = segment.abc_class
+            if abc_class == "none":
+                # fallen to no revenue before it was marked lost: the class it had
+                fall = (
+                    self.env["kundenbindung.class.history"]
+                    .sudo()
+                    .search(
+                        [
+                            ("partner_id", "=", segment.partner_id.id),
+                            ("company_id", "=", loss.company_id.id),
+                            ("new_class", "=", "none"),
+                        ],
+                        order="date desc, id desc",
+                        limit=1,
+                    )
+                )
+                abc_class = fall.old_class or abc_class
+            loss.abc_class = abc_class
             loss.cluster_id = segment.cluster_id
-            loss.revenue = segment.revenue
+            loss.revenue = max(segment.revenue, segment.previous_revenue)
+            loss.last_purchase = segment.last_purchase
             loss.salesperson_id = loss.partner_id.commercial_partner_id.user_id
 
     def write(self, vals):

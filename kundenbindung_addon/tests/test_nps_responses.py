@@ -339,6 +339,33 @@ class TestNps(TransactionCase):
         with self.assertRaises(AccessError):
             self.env.ref("kundenbindung_addon.churn_reason_price").with_user(self.salesman).name = "Preis!"
 
+    def test_a_lost_customer_shows_what_was_lost(self):
+        # it stopped buying before it was marked lost: no revenue in the window, fallen from A
+        self.env["kundenbindung.customer.segment"].sudo().create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "abc_class": "none",
+                "revenue": 0.0,
+                "previous_revenue": 18000.0,
+                "last_purchase": "2025-06-02",
+            }
+        )
+        self.env["kundenbindung.class.history"].sudo().create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "date": "2026-07-01",
+                "old_class": "A",
+                "new_class": "none",
+                "is_drop": True,
+            }
+        )
+        loss = self.env["kundenbindung.customer.loss"].create(
+            {"partner_id": self.customer.id, "reason_id": self.env.ref("kundenbindung_addon.churn_reason_price").id}
+        )
+        self.assertEqual((loss.abc_class, loss.revenue, str(loss.last_purchase)), ("A", 18000.0, "2025-06-02"))
+
     def test_the_follow_up_to_do_is_not_set_by_hand(self):
         """Issue 17: an answer could be pointed at any activity, which "followed up" closed with sudo."""
         foreign = self.env["mail.activity"].create(
