@@ -30,3 +30,4 @@ from . import kundenbindung_campaign
 from . import kundenbindung_campaign_recipient
 from . import kundenbindung_occasion
 from . import kundenbindung_occasion_log
+from . import mail_activity

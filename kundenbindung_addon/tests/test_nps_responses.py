@@ -339,6 +339,22 @@ class TestNps(TransactionCase):
         with self.assertRaises(AccessError):
             self.env.ref("kundenbindung_addon.churn_reason_price").with_user(self.salesman).name = "Preis!"
 
+    def test_a_follow_up_done_in_the_activity_menu_follows_the_answer_up(self):
+        response = self.env["kundenbindung.nps.response"].create(
+            {"partner_id": self.customer.id, "score": 2, "comment": "Lieferung zu spät"}
+        )
+        self.assertEqual(response.followup_state, "todo")
+        # as the salesperson does it from Odoo's activity menu, not from the answer
+        response.followup_activity_id.with_user(self.salesman).action_feedback(feedback="Angerufen, Rabatt")
+        self.assertEqual(response.followup_state, "done")
+        # another to-do of the customer done leaves other answers as they are
+        other = self.env["kundenbindung.nps.response"].create(
+            {"partner_id": self.contact.id, "score": 1, "user_id": self.salesman.id}
+        )
+        self.assertEqual(other.followup_state, "todo")
+        self.customer.activity_schedule("mail.mail_activity_data_todo", user_id=self.salesman.id).action_feedback()
+        self.assertEqual(other.followup_state, "todo")
+
     def test_a_lost_customer_shows_what_was_lost(self):
         # it stopped buying before it was marked lost: no revenue in the window, fallen from A
         self.env["kundenbindung.customer.segment"].sudo().create(
