@@ -7,6 +7,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -368,6 +369,16 @@ class TestCampaigns(AccountTestInvoicingCommon):
         self.assertEqual(Mail.search_count([]) - before, len(due))
         self.assertEqual(set(mails.mapped("subject")), {f"Frohe Weihnachten, {p.name}" for p in due})
         self.assertFalse(christmas._due_partners(D(2026, 12, 24)))
+
+    def test_the_shipped_occasions_are_shown_switched_off(self):
+        action = self.env.ref("kundenbindung_addon.kundenbindung_occasion_action")
+        context = dict(self.env.context, **safe_eval(action.context))
+        shown = self.env["kundenbindung.occasion"].sudo().with_context(context).search([])
+        examples = self.env.ref("kundenbindung_addon.occasion_birthday") | self.env.ref(
+            "kundenbindung_addon.occasion_christmas"
+        )
+        self.assertEqual((shown & examples).ids, examples.ids)
+        self.assertFalse(any(examples.sudo().mapped("active")))
 
     def test_employees_and_company_partners_are_never_recipients(self):
         """Issue 17: a campaign without filter reached employees and the
