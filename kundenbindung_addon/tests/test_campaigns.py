@@ -372,8 +372,7 @@ class TestCampaigns(AccountTestInvoicingCommon):
 
     def test_the_shipped_occasions_are_shown_switched_off(self):
         action = self.env.ref("kundenbindung_addon.kundenbindung_occasion_action")
-        context = dict(self.env.context, **safe_eval(action.context))
-        shown = self.env["kundenbindung.occasion"].sudo().with_context(context).search([])
+        shown = self.env["kundenbindung.occasion"].sudo().with_context(**safe_eval(action.context)).search([])
         examples = self.env.ref("kundenbindung_addon.occasion_birthday") | self.env.ref(
             "kundenbindung_addon.occasion_christmas"
         )
