@@ -46,30 +46,22 @@ class KundenbindungCustomerLoss(models.Model):
         help="The customer's interest cluster when it was marked lost.",
     )
     revenue = fields.Monetary(
-        string="Yearly Revenue Lost",
+        string="Revenue Lost",
         compute="_compute_segment",
         store=True,
         readonly=True,
-        help="What the customer bought in a year when it was marked lost: its window revenue, or the window's "
-        "before when it had already stopped buying.",
+        help="What the customer bought in the revenue window when it was marked lost, or in the window before "
+        "when it had already stopped buying.",
     )
-    last_purchase = fields.Date(compute="_compute_segment", store=True, readonly=True)
+    # its own compute: added in 18.0.1.11.0, filled for earlier losses without rewriting what they recorded
+    last_purchase = fields.Date(compute="_compute_last_purchase", store=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
 
     @api.depends("partner_id", "company_id")
     def _compute_segment(self):
+        segments = self._segments()
         for loss in self:
-            segment = (
-                self.env["kundenbindung.customer.segment"]
-                .sudo()
-                .search(
-                    [
-                        ("partner_id", "=", loss.partner_id.commercial_partner_id.id),
-                        ("company_id", "=", loss.company_id.id),
-                    ],
-                    limit=1,
-                )
-            )
+            segment = segments[loss.id]
             abc_class = segment.abc_class
             if abc_class == "none":
                 # fallen to no revenue before it was marked lost: the class it had
@@ -90,8 +82,31 @@ class KundenbindungCustomerLoss(models.Model):
             loss.abc_class = abc_class
             loss.cluster_id = segment.cluster_id
             loss.revenue = max(segment.revenue, segment.previous_revenue)
-            loss.last_purchase = segment.last_purchase
             loss.salesperson_id = loss.partner_id.commercial_partner_id.user_id
+
+    def _segments(self):
+        """Each loss's segment record (its customer in its company)."""
+        segments = (
+            self.env["kundenbindung.customer.segment"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.partner_id.commercial_partner_id.ids),
+                    ("company_id", "in", self.company_id.ids),
+                ]
+            )
+        )
+        by_key = {(s.partner_id.id, s.company_id.id): s for s in segments}
+        empty = self.env["kundenbindung.customer.segment"].sudo()
+        return {
+            loss.id: by_key.get((loss.partner_id.commercial_partner_id.id, loss.company_id.id), empty) for loss in self
+        }
+
+    @api.depends("partner_id", "company_id")
+    def _compute_last_purchase(self):
+        segments = self._segments()
+        for loss in self:
+            loss.last_purchase = segments[loss.id].last_purchase
 
     def write(self, vals):
         res = super().write(vals)

@@ -133,7 +133,7 @@ class KundenbindungCustomerSegment(models.Model):
     value_at_stake = fields.Monetary(
         string="Value at Stake",
         readonly=True,
-        help="What losing the customer would cost in a year: the larger of its revenue in the window and in the "
+        help="What losing the customer would cost: the larger of its revenue in the revenue window and in the "
         "window before, times its churn risk. Today's list is ordered by it.",
     )
 
@@ -213,6 +213,8 @@ class KundenbindungCustomerSegment(models.Model):
     def _search_next_activity_date(self, operator, value):
         if operator not in ("<", "<=", ">", ">=", "=", "!="):
             return expression.FALSE_DOMAIN
+        self.env["mail.activity"].flush_model(["res_model", "res_id", "date_deadline", "active"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         if value is False:
             # "is set" / "is not set"
             subquery = SQL("(SELECT partner_id FROM (%s) open)", self._activities_sql())

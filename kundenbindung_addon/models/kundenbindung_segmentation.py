@@ -144,7 +144,7 @@ class KundenbindungSegmentation(models.AbstractModel):
         # "no revenue"
         gone = old.index.difference(result.index)
         if len(gone):
-            lost = pd.DataFrame({"abc_class": "none"}, index=gone)
+            lost = pd.DataFrame({"abc_class": "none", "value_at_stake": 0.0}, index=gone)
             # no documents at all: only the lost ones (pandas will stop typing a concat by its empty parts)
             result = (
                 pd.concat([result, lost]) if len(result) else lost.reindex(columns=result.columns.union(lost.columns))

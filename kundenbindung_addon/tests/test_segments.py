@@ -239,6 +239,25 @@ class TestSegments(AccountTestInvoicingCommon):
         self.compute(today=D(2027, 4, 15))
         self.assertTrue(todos(self.swiss))
 
+    def test_a_customer_without_documents_has_nothing_at_stake_and_sorts_last(self):
+        self.base_invoices()
+        gone = self.env["res.partner"].create({"name": "Fort GmbH", "is_company": True})
+        self.env["kundenbindung.customer.segment"].sudo().create(
+            {"partner_id": gone.id, "company_id": self.company.id, "abc_class": "A"}
+        )
+        self.compute()
+        segments = self.env["kundenbindung.customer.segment"].search(
+            [("company_id", "=", self.company.id)], order="value_at_stake desc, id"
+        )
+        mine = segments.filtered(lambda s: s.partner_id == gone)
+        self.assertEqual((mine.abc_class, mine.value_at_stake), ("none", 0.0))
+        # stored as 0, not empty: an empty value would come first in the descending order of Today
+        self.env.cr.execute(
+            "SELECT value_at_stake IS NULL FROM kundenbindung_customer_segment WHERE id = %s", [mine.id]
+        )
+        self.assertFalse(self.env.cr.fetchone()[0])
+        self.assertGreater(segments[0].value_at_stake, 0.0)
+
     def test_two_companies_kept_apart(self):
         self.base_invoices()
         # in company 2, small is the only and so the best customer

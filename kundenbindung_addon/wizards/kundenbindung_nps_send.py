@@ -87,7 +87,9 @@ class KundenbindungNpsSend(models.TransientModel):
             selected = json.loads(self.selection or "[]")
         except ValueError:
             selected = None
-        if not isinstance(selected, list) or not all(isinstance(pid, int) for pid in selected):
+        if not isinstance(selected, list) or not all(
+            isinstance(pid, int) and not isinstance(pid, bool) for pid in selected
+        ):
             raise UserError(self.env._("The selection of customers is not a list of customers."))
         return list(dict.fromkeys([*selected, *(pid for pid in self.partner_ids._origin.ids if pid)]))
 

@@ -15,9 +15,13 @@ _logger = logging.getLogger("odoo.addons.kundenbindung_addon.migrations")
 def migrate(cr, version):
     if not version:
         return
+    # until the recompute has run: nothing at stake, not an empty value sorted first
+    cr.execute("UPDATE kundenbindung_customer_segment SET value_at_stake = 0 WHERE value_at_stake IS NULL")
     env = api.Environment(cr, SUPERUSER_ID, {})
     configs = env["kundenbindung.config"].search([])
     # tried today already: the scheduled action would skip them until tomorrow
     configs.write({"segments_tried": False})
-    env.ref("kundenbindung_addon.ir_cron_kundenbindung_segments")._trigger()
+    cron = env.ref("kundenbindung_addon.ir_cron_kundenbindung_segments", raise_if_not_found=False)
+    if cron:
+        cron._trigger()
     _logger.info("Customer Retention: segments of %s companies recomputed next by the scheduled action", len(configs))
