@@ -47,6 +47,7 @@
         "views/kundenbindung_duplicate_views.xml",
         "views/kundenbindung_campaign_views.xml",
         "views/kundenbindung_revenue_report_views.xml",
+        "views/kundenbindung_dashboard_views.xml",
         "views/kundenbindung_menus.xml",
     ],
     "images": ["static/description/icon.png"],

@@ -80,6 +80,12 @@ MAY_CALL = {
     ("kundenbindung.nps.response", "action_open_partner"): OPENS,
     ("kundenbindung.mark.lost", "action_mark_lost"): {"own", "all", "manager"},
     ("kundenbindung.nps.send", "action_send"): {"own", "all", "manager"},
+    # the overview opens the lists of the caller's current company, which check the rest
+    **{
+        ("kundenbindung.dashboard", f"action_open_{name}"): {"own", "all", "manager", "other"}
+        for name in ("today", "at_risk", "slipped", "lost", "nps", "followups", "campaigns")
+    },
+    ("kundenbindung.dashboard", "action_open_duplicates"): {"manager", "other"},
     ("kundenbindung.config", "action_create_loyalty_program"): {"manager"},
     ("kundenbindung.config", "action_loyalty_backfill"): {"manager"},
     ("kundenbindung.config", "action_recompute"): {"manager"},
@@ -514,6 +520,8 @@ class TestAccessWalk(TransactionCase):
                 "reason_id": self.reason.id,
             },
             "kundenbindung.nps.send": {"partner_ids": [Command.set(self.mine.ids)], "company_id": company_id},
+            # the overview of the caller's current company
+            "kundenbindung.dashboard": {},
         }
         if model in wizards:
             return self.env[model].with_user(user).create(wizards[model])

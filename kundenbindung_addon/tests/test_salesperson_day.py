@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, tagged
 
 from .common import make_user
 
@@ -123,3 +123,98 @@ class TestSalespersonDay(TransactionCase):
         page = etree.fromstring(arch).xpath("//page[@name='kundenbindung']")
         self.assertEqual(len(page), 1)
         self.assertEqual(page[0].get("autofocus"), "autofocus")
+
+
+@tagged("post_install", "-at_install")
+class TestOverview(TransactionCase):
+    """The manager's and the salesperson's overview: each figure against the
+    period before, with the rights of the reader."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company_2 = cls.env["res.company"].create({"name": "KB Übersicht Zweitfirma"})
+        cls.katrin = make_user(cls.env, "kb_ov_katrin", "salesman", cls.company)
+        cls.joerg = make_user(cls.env, "kb_ov_joerg", "salesman", cls.company)
+        cls.manager = make_user(cls.env, "kb_ov_manager", "sales_manager", cls.company)
+        cls.outsider = make_user(cls.env, "kb_ov_outsider", "sales_manager", cls.company_2)
+        Partner = cls.env["res.partner"]
+        Segment = cls.env["kundenbindung.customer.segment"]
+        History = cls.env["kundenbindung.class.history"]
+        Response = cls.env["kundenbindung.nps.response"]
+        cls.mine = Partner.create({"name": "Meine Kundin GmbH", "is_company": True, "user_id": cls.katrin.id})
+        cls.theirs = Partner.create({"name": "Seine Kundin AG", "is_company": True, "user_id": cls.joerg.id})
+        for partner, stake, level in ((cls.mine, 1000.0, "high"), (cls.theirs, 5000.0, "medium")):
+            Segment.create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": cls.company.id,
+                    "abc_class": "B",
+                    "churn_level": level,
+                    "value_at_stake": stake,
+                }
+            )
+        # a slip this month and one last month for her customer, one this month for his; and a fall in
+        # rank of hers while her own revenue grew, which is no slip
+        for partner, date, revenue in (
+            (cls.mine, "2026-11-03", 100.0),
+            (cls.mine, "2026-10-20", 100.0),
+            (cls.theirs, "2026-11-10", 100.0),
+            (cls.mine, "2026-11-20", 900.0),
+        ):
+            History.create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": cls.company.id,
+                    "date": date,
+                    "old_class": "A",
+                    "new_class": "B",
+                    "is_drop": True,
+                    "revenue": revenue,
+                    "previous_revenue": 500.0,
+                }
+            )
+        # NPS: this quarter her customer 10 and 9, his 2; last quarter her customer 5
+        cls.env["kundenbindung.config"].search([]).write({"nps_followup": False})
+        for partner, score, date in (
+            (cls.mine, 10, "2026-10-05"),
+            (cls.mine, 9, "2026-11-05"),
+            (cls.theirs, 2, "2026-11-06"),
+            (cls.mine, 5, "2026-08-01"),
+        ):
+            Response.create({"partner_id": partner.id, "score": score, "date": date, "company_id": cls.company.id})
+
+    def figures(self, user):
+        # as the web client opens it: a new record's onchange
+        form = Form(self.env["kundenbindung.dashboard"].with_user(user))
+        names = ["at_risk_count", "at_risk_value", "slipped", "slipped_before", "nps", "nps_answers", "nps_before"]
+        return {name: form[name] for name in names}
+
+    @freeze_time(TODAY)
+    def test_a_salesperson_sees_her_own_figures_a_manager_all(self):
+        mine = self.figures(self.katrin)
+        self.assertEqual(
+            (mine["at_risk_count"], mine["at_risk_value"], mine["slipped"], mine["slipped_before"]), (1, 1000.0, 1, 1)
+        )
+        self.assertEqual((mine["nps"], mine["nps_answers"], mine["nps_before"]), (100.0, 2, -100.0))
+        everyone = self.figures(self.manager)
+        self.assertEqual((everyone["at_risk_count"], everyone["at_risk_value"], everyone["slipped"]), (2, 6000.0, 2))
+        # promoters 2, detractors 1 of 3
+        self.assertEqual((everyone["nps"], everyone["nps_answers"]), (33.3, 3))
+        # another company's manager sees none of it
+        other = self.figures(self.outsider)
+        self.assertEqual((other["at_risk_count"], other["slipped"], other["nps_answers"]), (0, 0, 0))
+
+    @freeze_time(TODAY)
+    def test_each_figure_opens_the_list_behind_it(self):
+        dashboard = self.env["kundenbindung.dashboard"].with_user(self.katrin).create({})
+        self.assertFalse(dashboard.may_review_duplicates)
+        slipped = dashboard.action_open_slipped()
+        self.assertEqual(slipped["res_model"], "kundenbindung.class.history")
+        found = self.env[slipped["res_model"]].with_user(self.katrin).search(slipped["domain"])
+        self.assertEqual(found.partner_id, self.mine)
+        at_risk = dashboard.action_open_at_risk()
+        self.assertEqual(at_risk["context"], {"search_default_at_risk": 1})
+        nps = dashboard.action_open_nps()
+        self.assertEqual(len(self.env[nps["res_model"]].with_user(self.katrin).search(nps["domain"])), 2)
