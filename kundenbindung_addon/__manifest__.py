@@ -30,6 +30,7 @@
         "security/kundenbindung_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "data/kundenbindung_nps_data.xml",
         "data/kundenbindung_churn_reason_data.xml",
         "data/kundenbindung_loyalty_data.xml",

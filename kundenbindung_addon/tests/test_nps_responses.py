@@ -226,6 +226,13 @@ class TestNps(TransactionCase):
         )
         self.assertEqual(len(invited), 1)
         self.assertEqual(invited.kundenbindung_company_id, self.company)
+        # the invitation asks the NPS question, with the link to this customer's answer
+        mail = (
+            self.env["mail.mail"].sudo().search([("recipient_ids", "in", self.customer.ids)], order="id desc", limit=1)
+        )
+        self.assertIn("would you recommend us", mail.subject)
+        self.assertIn("recommend us to a friend or colleague", mail.body_html)
+        self.assertIn(invited.access_token, mail.body_html)
         # asked again at once: nobody left to ask
         again = (
             self.env["kundenbindung.nps.send"]

@@ -248,7 +248,7 @@ class KundenbindungNpsSend(models.TransientModel):
                 {
                     "survey_id": self.survey_id.id,
                     "partner_ids": [Command.set(recipients.ids)],
-                    "template_id": self.env.ref("survey.mail_template_user_input_invite").id,
+                    "template_id": self.env.ref("kundenbindung_addon.mail_template_nps_invite").id,
                     "existing_mode": "new",
                 }
             )
