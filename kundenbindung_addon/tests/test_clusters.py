@@ -4,10 +4,12 @@ import datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -122,6 +124,25 @@ class TestClusters(AccountTestInvoicingCommon):
             self.env["res.partner"].with_company(self.company).search([("kundenbindung_cluster_id", "=", furniture.id)])
         )
         self.assertEqual(found, self.groups["furniture"])
+
+    def test_categories_are_shown_by_their_name_without_the_root(self):
+        """Issue 20: the next best categories read "All / Reinigung & Hygiene"."""
+        cleaning = self.env["product.category"].create(
+            {"name": "Reinigung & Hygiene", "parent_id": self.env.ref("product.product_category_all").id}
+        )
+        checked = 0
+        for model, view_type, name in (
+            ("res.partner", "form", "kundenbindung_next_category_ids"),
+            ("kundenbindung.customer.segment", "form", "next_category_ids"),
+            ("kundenbindung.interest.cluster", "form", "category_id"),
+        ):
+            arch = self.env[model].get_views([(False, view_type)])["views"][view_type]["arch"]
+            for node in etree.fromstring(arch).iter("field"):
+                if node.get("name") == name:
+                    context = safe_eval(node.get("context") or "{}")
+                    self.assertEqual(cleaning.with_context(**context).display_name, "Reinigung & Hygiene")
+                    checked += 1
+        self.assertGreaterEqual(checked, 3)
 
     def test_suggestions_exclude_categories_already_bought(self):
         self.compute()
