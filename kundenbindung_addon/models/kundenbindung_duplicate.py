@@ -125,13 +125,16 @@ class KundenbindungDuplicateGroup(models.Model):
     detected_date = fields.Date(string="Found On", readonly=True)
     survivor_id = fields.Many2one(
         "res.partner",
-        string="Keep",
+        string="Keep Instead",
         domain="[('id', 'in', partner_ids)]",
         help="The partner that stays; the others are merged into it. Empty: the one with the most revenue, "
         "then the most references (invoices, orders, cards, answers, messages, contacts), then the oldest.",
     )
     proposed_survivor_id = fields.Many2one(
-        "res.partner", string="Kept", compute="_compute_proposed_survivor_id", help="The partner that stays."
+        "res.partner",
+        string="Proposed to Stay",
+        compute="_compute_proposed_survivor_id",
+        help="The partner that stays unless another is chosen to keep instead.",
     )
     journal_ids = fields.One2many("kundenbindung.merge.journal", "group_id", string="Merge Journal", readonly=True)
     merge_note = fields.Text(readonly=True, help="Why the scheduled action did not merge this group.")
