@@ -75,3 +75,35 @@ def test_without_control_group_the_uplift_is_the_change():
 def test_recipients_checked():
     with pytest.raises(ContractError):
         effect(pd.DataFrame({"control": [True]}))
+
+
+def test_the_uplift_comes_with_its_margin_of_chance():
+    recipients = pd.DataFrame(
+        {
+            "control": [False, False, False, False, True, True],
+            "before": [100.0, 200.0, 0.0, 300.0, 100.0, 300.0],
+            "after": [300.0, 200.0, 100.0, 400.0, 150.0, 250.0],
+        }
+    )
+    result = effect(recipients)
+    # changes: targeted 200, 0, 100, 100 (variance 6666.7), control 50, -50 (variance 5000)
+    expected = 1.6449 * ((6666.6667 / 4 + 5000.0 / 2) ** 0.5)
+    assert result["uplift_margin"] == pytest.approx(expected, rel=1e-4)
+    # the uplift of 100 is within its margin of about 105: it cannot be told from chance
+    assert abs(result["uplift"]) < result["uplift_margin"]
+    # no control group, or one customer in it: no margin
+    assert effect(recipients[recipients["control"] == False])["uplift_margin"] is None  # noqa: E712
+    assert effect(recipients.drop(index=5))["uplift_margin"] is None
+
+
+def test_a_real_effect_on_many_customers_is_outside_its_margin():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n = 400
+    before = rng.gamma(2.0, 500.0, n)
+    control = np.arange(n) % 5 == 0
+    after = before * rng.normal(1.0, 0.2, n) + np.where(control, 0.0, 150.0)
+    result = effect(pd.DataFrame({"control": control, "before": before, "after": after}))
+    assert result["uplift"] - result["uplift_margin"] > 0
+    assert abs(result["uplift"] - 150.0) < result["uplift_margin"]

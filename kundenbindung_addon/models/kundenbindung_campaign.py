@@ -56,6 +56,9 @@ PROTECTED_FIELDS = (
     "revenue_after",
     "uplift",
     "incremental_revenue",
+    "control_before",
+    "control_after",
+    "uplift_margin",
     "effect_date",
     "sent",
     "opened",
@@ -165,7 +168,40 @@ class KundenbindungCampaign(models.Model):
         aggregator="sum",
         help="Uplift per customer times the reached customers.",
     )
+    control_before = fields.Monetary(
+        string="Control Group Before",
+        readonly=True,
+        currency_field="currency_id",
+        aggregator="sum",
+        help="Revenue of the control group in the days before the launch.",
+    )
+    control_after = fields.Monetary(
+        string="Control Group After",
+        readonly=True,
+        currency_field="currency_id",
+        aggregator="sum",
+        help="Revenue of the control group in the days after the launch (so far).",
+    )
+    uplift_margin = fields.Monetary(
+        string="Margin of Chance",
+        readonly=True,
+        currency_field="currency_id",
+        help="The uplift per customer lies within plus or minus this much in 9 of 10 campaigns like this one "
+        "(90 % interval of the difference between the two groups). Empty without a control group of two or more.",
+    )
+    effect_uncertain = fields.Boolean(
+        compute="_compute_effect_uncertain",
+        help="The uplift is within its margin of chance: it cannot be told from chance yet.",
+    )
     effect_date = fields.Date(string="Effect Measured On", readonly=True)
+
+    @api.depends("effect_date", "uplift", "uplift_margin", "recipient_count", "control_count")
+    def _compute_effect_uncertain(self):
+        for campaign in self:
+            too_few = campaign.recipient_count < 2 or campaign.control_count < 2
+            campaign.effect_uncertain = bool(
+                campaign.effect_date and (too_few or abs(campaign.uplift) <= campaign.uplift_margin)
+            )
 
     @api.model
     def _expand_states(self, states, domain):
@@ -501,6 +537,9 @@ class KundenbindungCampaign(models.Model):
                 "revenue_after": result["targeted_after"],
                 "uplift": result["uplift"],
                 "incremental_revenue": result["incremental_revenue"],
+                "control_before": result["control_before"],
+                "control_after": result["control_after"],
+                "uplift_margin": result["uplift_margin"] or 0.0,
                 "effect_date": today,
             }
             if campaign.mailing_id:

@@ -223,6 +223,16 @@ class TestCampaigns(AccountTestInvoicingCommon):
         # +300 per reached customer, +100 per control customer: +200 from the campaign, 600 in all
         self.assertEqual(campaign.uplift, 200.0)
         self.assertEqual(campaign.incremental_revenue, 600.0)
+        # the control group's figures beside: 2 customers, 100 each before, 200 each after
+        self.assertEqual((campaign.control_before, campaign.control_after), (200.0, 400.0))
+        # every reached customer +300, every control +100: no spread, the uplift is no chance
+        self.assertEqual(campaign.uplift_margin, 0.0)
+        self.assertFalse(campaign.effect_uncertain)
+        # one reached customer bought much more: now the spread hides the uplift
+        make_invoice(self.env, self.company, reached[1], D(2026, 3, 12), [(self.product, 1, 3000.0)], self.tax_sale_a)
+        campaign._update_effect(today=D(2026, 5, 1))
+        self.assertGreater(campaign.uplift_margin, abs(campaign.uplift))
+        self.assertTrue(campaign.effect_uncertain)
         # each recipient's own figures, written in one statement (issue 19)
         recipient = campaign.recipient_ids.filtered(lambda r: r.partner_id == reached[0])
         self.assertEqual((recipient.revenue_before, recipient.revenue_after), (100.0, 400.0))
