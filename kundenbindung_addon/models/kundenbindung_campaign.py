@@ -132,6 +132,7 @@ class KundenbindungCampaign(models.Model):
     target_revenue = fields.Monetary(string="Revenue Covered", compute="_compute_target", currency_field="currency_id")
     target_c_count = fields.Integer(string="C Customers in Target", compute="_compute_target")
     cost_warning = fields.Char(compute="_compute_target")
+    overlap_warning = fields.Char(compute="_compute_target")
 
     # launch and effect
     recipient_ids = fields.One2many("kundenbindung.campaign.recipient", "campaign_id", string="Recipients")
@@ -260,7 +261,7 @@ class KundenbindungCampaign(models.Model):
         company = self.company_id or self.env.company
         return self.env["res.partner"].with_company(company).search(self._target_domain())
 
-    @api.depends(*TARGET_FIELDS, "company_id", "cost_per_customer", "channel")
+    @api.depends(*TARGET_FIELDS, "company_id", "cost_per_customer", "channel", "state")
     def _compute_target(self):
         for campaign in self:
             target = campaign._target()
@@ -280,6 +281,27 @@ class KundenbindungCampaign(models.Model):
                     count=campaign.target_c_count,
                 )
                 if campaign.target_c_count and campaign.cost_per_customer
+                else False
+            )
+            # customers a running campaign of the company is measuring already: a second one blurs both effects
+            Recipient = self.env["kundenbindung.campaign.recipient"].sudo()
+            busy = Recipient._read_group(
+                [
+                    ("partner_id", "in", target.ids),
+                    ("campaign_id.company_id", "=", company.id),
+                    ("campaign_id.state", "=", "running"),
+                    ("campaign_id", "not in", campaign._origin.ids),
+                ],
+                [],
+                ["partner_id:count_distinct"],
+            )[0][0]
+            campaign.overlap_warning = (
+                self.env._(
+                    "%(count)s customers of the target are already in a running campaign: their effect is "
+                    "measured there, and both campaigns' results blur.",
+                    count=busy,
+                )
+                if busy and campaign.state in ("draft", "scheduled")
                 else False
             )
 

@@ -80,6 +80,18 @@ class TestCampaigns(AccountTestInvoicingCommon):
         campaign.action_launch()
         self.assertEqual((campaign.recipient_count, campaign.control_count), (2, 0))
 
+    def test_a_campaign_warns_of_customers_already_in_a_running_one(self):
+        running = self.campaign(abc_a=True, channel="call_list")
+        running.action_launch()
+        overlapping = self.campaign(abc_a=True, abc_b=True, channel="call_list")
+        a_customers = len(running.recipient_ids)
+        self.assertIn(f"{a_customers} customers of the target", overlapping.overlap_warning)
+        # its own recipients do not count, nor customers of a campaign that is over
+        self.assertFalse(running.overlap_warning)
+        running.sudo().state = "done"
+        overlapping.invalidate_recordset(["overlap_warning"])
+        self.assertFalse(overlapping.overlap_warning)
+
     def test_no_campaign_is_born_done(self):
         # the kanban's "+" in the Done column sends its state as a default
         Campaign = self.env["kundenbindung.campaign"].with_user(self.salesman).with_context(default_state="done")
