@@ -45,14 +45,19 @@ def test_control_share_out_of_range_is_refused():
     assert error.value.code == "bad_share"
 
 
-def test_uplift_on_a_hand_made_example():
-    recipients = pd.DataFrame(
+def hand_made():
+    """Four reached customers and a control group of two."""
+    return pd.DataFrame(
         {
             "control": [False, False, False, False, True, True],
             "before": [100.0, 200.0, 0.0, 300.0, 100.0, 300.0],
             "after": [300.0, 200.0, 100.0, 400.0, 150.0, 250.0],
         }
     )
+
+
+def test_uplift_on_a_hand_made_example():
+    recipients = hand_made()
     result = effect(recipients)
     # targeted: +200, 0, +100, +100 -> +100 per customer; control: +50, -50 -> 0
     assert result["targeted_count"] == 4 and result["control_count"] == 2
@@ -78,13 +83,7 @@ def test_recipients_checked():
 
 
 def test_the_uplift_comes_with_its_margin_of_chance():
-    recipients = pd.DataFrame(
-        {
-            "control": [False, False, False, False, True, True],
-            "before": [100.0, 200.0, 0.0, 300.0, 100.0, 300.0],
-            "after": [300.0, 200.0, 100.0, 400.0, 150.0, 250.0],
-        }
-    )
+    recipients = hand_made()
     result = effect(recipients)
     # changes: targeted 200, 0, 100, 100 (variance 6666.7), control 50, -50 (variance 5000)
     expected = 1.6449 * ((6666.6667 / 4 + 5000.0 / 2) ** 0.5)
