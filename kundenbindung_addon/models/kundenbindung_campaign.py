@@ -35,7 +35,10 @@ TARGET_FIELDS = (
     "abc_b",
     "abc_c",
     "rfm_segment",
-    "churn_level",
+    "churn_low",
+    "churn_medium",
+    "churn_high",
+    "churn_lost",
     "cluster_ids",
     "nps_category",
     "tier_ids",
@@ -111,7 +114,11 @@ class KundenbindungCampaign(models.Model):
     abc_b = fields.Boolean(string="B Customers")
     abc_c = fields.Boolean(string="C Customers")
     rfm_segment = fields.Selection(RFM_SEGMENT_SELECTION, string="RFM Segment")
-    churn_level = fields.Selection(CHURN_SELECTION, string="Churn Risk")
+    # several churn levels at once ("medium or high"), as the ABC classes
+    churn_low = fields.Boolean(string="Low Churn Risk")
+    churn_medium = fields.Boolean(string="Medium Churn Risk")
+    churn_high = fields.Boolean(string="High Churn Risk")
+    churn_lost = fields.Boolean(string="Lost Customers")
     cluster_ids = fields.Many2many("kundenbindung.interest.cluster", string="Interest Clusters")
     nps_category = fields.Selection(NPS_CATEGORY_SELECTION, string="NPS Category")
     tier_ids = fields.Many2many("kundenbindung.loyalty.tier", string="Loyalty Tiers")
@@ -237,8 +244,9 @@ class KundenbindungCampaign(models.Model):
             domain.append(("kundenbindung_abc_class", "in", classes))
         if self.rfm_segment:
             domain.append(("kundenbindung_rfm_segment", "=", self.rfm_segment))
-        if self.churn_level:
-            domain.append(("kundenbindung_churn_level", "=", self.churn_level))
+        levels = [level for level, _label in CHURN_SELECTION if self[f"churn_{level}"]]
+        if levels:
+            domain.append(("kundenbindung_churn_level", "in", levels))
         if self.cluster_ids:
             domain.append(("kundenbindung_cluster_id", "in", self.cluster_ids.ids))
         if self.nps_category:
@@ -264,7 +272,9 @@ class KundenbindungCampaign(models.Model):
     @api.depends(*TARGET_FIELDS, "company_id", "cost_per_customer", "channel", "state")
     def _compute_target(self):
         for campaign in self:
-            target = campaign._target()
+            # without a filter a campaign is for nobody (it never goes to everyone): it shows none
+            has_filter = any(campaign[name] for name in TARGET_FIELDS)
+            target = campaign._target() if has_filter else self.env["res.partner"]
             company = campaign.company_id or self.env.company
             segments = self.env["kundenbindung.customer.segment"]._read_group(
                 [("partner_id", "in", target.ids), ("company_id", "=", company.id)],

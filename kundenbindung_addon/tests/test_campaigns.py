@@ -103,10 +103,13 @@ class TestCampaigns(AccountTestInvoicingCommon):
         self.assertIn('quick_create="0"', arch)
 
     def test_target_by_class_churn_salesperson_and_selection(self):
-        slipping_b = self.campaign(abc_b=True, churn_level="high")
+        slipping_b = self.campaign(abc_b=True, churn_high=True)
         self.assertEqual(slipping_b._target(), self.customers["B2"] | self.customers["B3"])
         self.assertEqual(slipping_b.target_count, 2)
         self.assertEqual(slipping_b.target_revenue, 16000.0)
+        # several churn levels at once (issue 20: "medium or high" could not be chosen)
+        low_or_high_b = self.campaign(abc_b=True, churn_low=True, churn_high=True)
+        self.assertEqual(low_or_high_b._target(), slipping_b._target() | self.customers["B4"])
         a_and_b = self.campaign(abc_a=True, abc_b=True, salesperson_ids=[Command.set(self.salesman.ids)])
         self.assertEqual(a_and_b._target(), self.customers["A0"] | self.customers["B2"] | self.customers["B4"])
         chosen = self.campaign(partner_ids=[Command.set((self.customers["A0"] | self.customers["C5"]).ids)], abc_a=True)
@@ -257,7 +260,7 @@ class TestCampaigns(AccountTestInvoicingCommon):
             campaign.action_schedule()
             self.env["kundenbindung.campaign"]._cron_campaigns()
             self.assertEqual(campaign.state, "scheduled")
-            empty = self.campaign(abc_c=True, churn_level="low", launch_date=D(2026, 6, 3))
+            empty = self.campaign(abc_c=True, churn_low=True, launch_date=D(2026, 6, 3))
             empty.action_schedule()
         with (
             freeze_time("2026-06-03"),
@@ -418,9 +421,11 @@ class TestCampaigns(AccountTestInvoicingCommon):
         self.assertFalse(everyone._target())
         self.assertNotIn(employee.partner_id, self.campaign()._target())
         self.assertNotIn(self.company.partner_id, self.campaign()._target())
-        # a campaign without any filter is for nobody, not for everyone
+        # a campaign without any filter is for nobody, not for everyone, and says so before launching
+        unfiltered = self.campaign(channel="call_list")
+        self.assertEqual((unfiltered.target_count, unfiltered.target_c_count), (0, 0))
         with self.assertRaises(UserError):
-            self.campaign(channel="call_list").action_launch()
+            unfiltered.action_launch()
 
     def test_an_occasion_writes_only_with_a_template_for_contacts(self):
         """Issue 17: an occasion accepted a mail template of another model."""
