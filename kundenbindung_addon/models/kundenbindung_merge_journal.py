@@ -410,6 +410,18 @@ class KundenbindungMergeJournal(models.Model):
                 author_id=self.env.user.partner_id.id,
             )
             journal.sudo().restored_partner_id = partner
+            # the survivor says so too: whoever opens it sees why a partner of that name is back
+            if journal.survivor_id:
+                journal.survivor_id.sudo().message_post(
+                    body=self.env._(
+                        "%(partner)s, merged into this partner, was restored from the merge journal as a partner of "
+                        "its own (%(restored)s). Its invoices, orders, cards and messages stay here.",
+                        partner=journal.source_name,
+                        restored=partner.display_name,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                    author_id=self.env.user.partner_id.id,
+                )
             # restored means "not the same customer": never proposed, nor merged, with its survivor again
             if journal.survivor_id:
                 low, high = sorted((journal.survivor_id.id, partner.id))

@@ -228,6 +228,10 @@ class TestDuplicates(AccountTestInvoicingCommon):
             (restored.name, restored.street, restored.ref, restored.comment, restored.user_id),
             ("MUELLER & SOEHNE G.m.b.H. & Co KG", "Hauptstr. 12", "K-4711", comment, self.salesman),
         )
+        # the survivor's chatter says why a partner of that name is back, and where the invoices stayed
+        note = self.original.message_ids[:1]
+        self.assertIn("was restored from the merge journal", str(note.body))
+        self.assertIn("MUELLER &amp; SOEHNE G.m.b.H. &amp; Co KG", str(note.body))
         # restored means "not the same customer": not proposed again
         self.detect(full=True)
         self.assertFalse(self.groups(restored).filtered(lambda g: g.state in ("new", "review")))
