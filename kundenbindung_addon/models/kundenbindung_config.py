@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..engine.clusters import check_cluster_settings
 from ..engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD
+from .client_actions import notification
 from .groups import MANAGER
 
 # the settings that are a whole number in a range: field -> (lowest, highest)
@@ -305,18 +306,13 @@ class KundenbindungConfig(models.Model):
             raise AccessError(self.env._("Only Customer Retention managers can award points for earlier invoices."))
         self.check_access("write")
         count = self.env["account.move"].sudo()._kundenbindung_loyalty_backfill(self.company_id)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Loyalty points"),
-                "message": self.env._(
-                    "%(count)s earlier documents will earn their points with the next catch-up of loyalty points.",
-                    count=count,
-                ),
-                "type": "success",
-            },
-        }
+        return notification(
+            self.env._("Loyalty points"),
+            self.env._(
+                "%(count)s earlier documents will earn their points with the next catch-up of loyalty points.",
+                count=count,
+            ),
+        )
 
     @api.constrains("cluster_count", "cluster_max", "cluster_min_invoices")
     def _check_kundenbindung_clusters(self):

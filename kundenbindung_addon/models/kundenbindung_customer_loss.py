@@ -60,25 +60,29 @@ class KundenbindungCustomerLoss(models.Model):
     @api.depends("partner_id", "company_id")
     def _compute_segment(self):
         segments = self._segments()
+        # fallen to no revenue before they were marked lost: the class each had, in one query
+        fallen = [s for s in segments.values() if s.abc_class == "none"]
+        falls = (
+            self.env["kundenbindung.class.history"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", [s.partner_id.id for s in fallen]),
+                    ("company_id", "in", self.company_id.ids),
+                    ("new_class", "=", "none"),
+                ],
+                order="date, id",
+            )
+            if fallen
+            else []
+        )
+        # the latest fall per customer and company wins
+        class_before = {(fall.partner_id.id, fall.company_id.id): fall.old_class for fall in falls}
         for loss in self:
             segment = segments[loss.id]
             abc_class = segment.abc_class
             if abc_class == "none":
-                # fallen to no revenue before it was marked lost: the class it had
-                fall = (
-                    self.env["kundenbindung.class.history"]
-                    .sudo()
-                    .search(
-                        [
-                            ("partner_id", "=", segment.partner_id.id),
-                            ("company_id", "=", loss.company_id.id),
-                            ("new_class", "=", "none"),
-                        ],
-                        order="date desc, id desc",
-                        limit=1,
-                    )
-                )
-                abc_class = fall.old_class or abc_class
+                abc_class = class_before.get((segment.partner_id.id, segment.company_id.id)) or abc_class
             loss.abc_class = abc_class
             loss.cluster_id = segment.cluster_id
             loss.revenue = max(segment.revenue, segment.previous_revenue)

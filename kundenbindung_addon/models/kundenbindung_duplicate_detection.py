@@ -27,6 +27,7 @@ from ..engine.duplicates import (
     prepare,
 )
 from ..engine.duplicates import groups as connected_groups
+from .client_actions import RELOAD, notification
 from .groups import MANAGER
 from .kundenbindung_duplicate import OPEN_STATES
 
@@ -542,18 +543,13 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         if not self.env.user.has_group(MANAGER):
             raise AccessError(self.env._("Only Customer Retention managers can look for duplicates."))
         stats = self.sudo()._detect_company(self.env.company, full=True)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Duplicates searched"),
-                "message": self.env._(
-                    "%(partners)s partners compared: %(groups)s groups of probable duplicates, %(created)s new.",
-                    partners=stats["partners"],
-                    groups=stats["groups"],
-                    created=stats["created"],
-                ),
-                "type": "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification(
+            self.env._("Duplicates searched"),
+            self.env._(
+                "%(partners)s partners compared: %(groups)s groups of probable duplicates, %(created)s new.",
+                partners=stats["partners"],
+                groups=stats["groups"],
+                created=stats["created"],
+            ),
+            then=RELOAD,
+        )

@@ -20,6 +20,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_amount
 
 from ..engine import backtest_clv, class_changes, segment_customers, slip_alarms, window_bounds
+from .client_actions import RELOAD, notification
 from .groups import MANAGER
 from .kundenbindung_forecast_check import CHECK_MONTHS
 
@@ -398,21 +399,17 @@ class KundenbindungSegmentation(models.AbstractModel):
         company = self.env.company
         stats = self.sudo()._compute_company(company)
         clusters = self.env["kundenbindung.clustering"].sudo()._compute_company(company)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Segments recomputed"),
-                "message": self.env._(
-                    "%(customers)s customers classified, %(changes)s class changes, %(drops)s drops; "
-                    "%(clustered)s customers in %(clusters)s interest clusters.",
-                    customers=stats["customers"],
-                    changes=stats["changes"],
-                    drops=stats["drops"],
-                    clustered=clusters["clustered"],
-                    clusters=clusters["clusters"],
-                ),
-                "type": "success" if not (stats["failed_chunks"] or clusters["failed_chunks"]) else "warning",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return notification(
+            self.env._("Segments recomputed"),
+            self.env._(
+                "%(customers)s customers classified, %(changes)s class changes, %(drops)s drops; "
+                "%(clustered)s customers in %(clusters)s interest clusters.",
+                customers=stats["customers"],
+                changes=stats["changes"],
+                drops=stats["drops"],
+                clustered=clusters["clustered"],
+                clusters=clusters["clusters"],
+            ),
+            warning=bool(stats["failed_chunks"] or clusters["failed_chunks"]),
+            then=RELOAD,
+        )

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
+from ..models.client_actions import CLOSE, notification
 from ..models.survey import COMPANY_KEY
 
 # names shown in the form before "and N more"
@@ -254,18 +255,13 @@ class KundenbindungNpsSend(models.TransientModel):
             )
         )
         invite.with_context(**{COMPANY_KEY: self.company_id.id}).action_invite()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("NPS survey sent"),
-                "message": self.env._(
-                    "%(sent)s customers invited, %(skipped)s asked recently, %(no_email)s without email.",
-                    sent=len(recipients),
-                    skipped=len(self.skipped_ids),
-                    no_email=len(self.no_email_ids),
-                ),
-                "type": "success",
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return notification(
+            self.env._("NPS survey sent"),
+            self.env._(
+                "%(sent)s customers invited, %(skipped)s asked recently, %(no_email)s without email.",
+                sent=len(recipients),
+                skipped=len(self.skipped_ids),
+                no_email=len(self.no_email_ids),
+            ),
+            then=CLOSE,
+        )
