@@ -49,6 +49,7 @@
         "views/kundenbindung_campaign_views.xml",
         "views/kundenbindung_revenue_report_views.xml",
         "views/kundenbindung_dashboard_views.xml",
+        "views/kundenbindung_retention_views.xml",
         "views/kundenbindung_menus.xml",
     ],
     "images": ["static/description/icon.png"],

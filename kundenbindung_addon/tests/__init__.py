@@ -13,3 +13,4 @@ from . import test_merge_safety
 from . import test_duplicate_scores
 from . import test_access
 from . import test_salesperson_day
+from . import test_retention

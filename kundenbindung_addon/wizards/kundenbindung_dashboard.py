@@ -157,5 +157,8 @@ class KundenbindungDashboard(models.TransientModel):
         self.env["kundenbindung.duplicate.group"].check_access("read")
         return self._open("kundenbindung_addon.kundenbindung_duplicate_group_action")
 
+    def action_open_retention(self):
+        return self._open("kundenbindung_addon.kundenbindung_retention_action")
+
     def action_open_campaigns(self):
         return self._open("kundenbindung_addon.kundenbindung_campaign_action", domain=[("state", "=", "running")])

@@ -1,0 +1,146 @@
+"""Retention over time: cohorts by first-purchase month, churn per month.
+
+Both work on the neutral transactions table of :mod:`.contracts`
+(``customer``, ``date``, ``amount``), so they run on Odoo's invoices and on
+outside data sets alike. A customer *buys in a month* when its net amount in
+that calendar month is positive (a credit note that cancels the month's
+invoice leaves no purchase).
+
+* **Cohorts**: a customer belongs to the month of its first purchase. The
+  grid holds, for each of the last ``months`` cohorts, the share of its
+  customers who bought again 0, 1, 2, ... months later (month 0 is 100 %
+  by definition). Cells after the reference month are empty, the cell of
+  the reference month counts the month so far.
+* **Churn per month**: at the start of a month a customer is *active* when it
+  bought in the ``window`` months before; it is *lost in* the month in which
+  its window runs out without a new purchase (its last purchase was
+  ``window`` months earlier). The churn rate is lost / active at the start,
+  the lost revenue the lost customers' net revenue over the window they
+  leave. Only complete months are reported.
+
+Nothing here imports ``odoo``.
+"""
+
+import datetime
+
+import numpy as np
+import pandas as pd
+
+from .contracts import ContractError, validate_transactions
+
+
+def month_number(day):
+    """Months since year 0 of a date: consecutive calendar months differ by one."""
+    return day.year * 12 + day.month - 1
+
+
+def month_start(number):
+    """The first day of the month numbered by :func:`month_number`."""
+    return datetime.date(number // 12, number % 12 + 1, 1)
+
+
+def _check_months(months, name="months"):
+    if not isinstance(months, int | np.integer) or isinstance(months, bool) or not 1 <= months <= 120:
+        raise ContractError(
+            "bad_months", "%(name)s must be a whole number from 1 to 120, got %(value)r", name=name, value=months
+        )
+
+
+def _buying_months(transactions, reference_date):
+    """One row per customer and month with a positive net amount, up to the
+    reference date: columns ``customer``, ``month`` (month number), ``amount``."""
+    frame = validate_transactions(transactions)
+    frame = frame[frame["date"] <= pd.Timestamp(reference_date)]
+    dates = frame["date"]
+    month = dates.dt.year * 12 + dates.dt.month - 1
+    net = frame.assign(month=month).groupby(["customer", "month"], sort=False)["amount"].sum().reset_index()
+    return net
+
+
+def _first_months(buying, first_purchase):
+    """Customer -> month number of its first purchase: from ``first_purchase``
+    (customer -> date) when given, else the first buying month."""
+    if first_purchase is None:
+        return buying.groupby("customer")["month"].min()
+    first = pd.to_datetime(pd.Series(first_purchase, dtype=object), errors="coerce").dropna()
+    return (first.dt.year * 12 + first.dt.month - 1).astype("int64")
+
+
+def cohort_grid(transactions, reference_date, months=12, first_purchase=None):
+    """The retention grid of the last ``months`` first-purchase months.
+
+    ``first_purchase`` (customer -> first purchase date) gives the cohorts
+    when ``transactions`` hold only the recent months; by default they come
+    from ``transactions``. Returns a frame indexed by the cohort's first day
+    with a ``customers`` column (the cohort's size) and columns ``0`` ..
+    ``months - 1``: the share (0-1) of the cohort buying that many months
+    after its first purchase, NaN where that month is still to come.
+    """
+    _check_months(months)
+    current = month_number(reference_date)
+    first_month = current - months + 1
+    net = _buying_months(transactions, reference_date)
+    buying = net[net["amount"] > 0][["customer", "month"]]
+    cohort_of = _first_months(buying, first_purchase)
+    cohort_of = cohort_of[(cohort_of >= first_month) & (cohort_of <= current)]
+    rows = buying.assign(cohort=buying["customer"].map(cohort_of)).dropna(subset=["cohort"])
+    rows = rows.assign(offset=rows["month"] - rows["cohort"])
+    rows = rows[rows["offset"] >= 0]
+    buyers = rows.groupby(["cohort", "offset"])["customer"].nunique()
+    sizes = cohort_of.value_counts()
+    columns = list(range(months))
+    grid = pd.DataFrame(np.nan, index=range(first_month, current + 1), columns=columns, dtype=float)
+    for cohort in grid.index:
+        size = sizes.get(cohort, 0)
+        for offset in range(current - cohort + 1):
+            grid.loc[cohort, offset] = buyers.get((cohort, offset), 0) / size if size else np.nan
+    grid.insert(0, "customers", [int(sizes.get(cohort, 0)) for cohort in grid.index])
+    grid.index = [month_start(int(cohort)) for cohort in grid.index]
+    grid.index.name = "cohort"
+    return grid
+
+
+def monthly_churn(transactions, reference_date, months=12, window=12, first_purchase=None):
+    """Churn per complete month, the last ``months`` of them.
+
+    ``transactions`` must reach back ``months + window`` months before the
+    reference month. Returns a frame indexed by the month's first day with
+    ``active`` (customers active at its start), ``lost`` (their window ran
+    out in the month), ``rate`` (lost / active, NaN without active
+    customers), ``lost_revenue`` (the lost customers' net revenue over the
+    window they leave) and ``new`` (customers whose first purchase fell in
+    the month; ``first_purchase`` as in :func:`cohort_grid`).
+    """
+    _check_months(months)
+    _check_months(window, "window")
+    current = month_number(reference_date)
+    net = _buying_months(transactions, reference_date)
+    buying = net[net["amount"] > 0]
+    firsts = _first_months(buying, first_purchase)
+    # every purchase month of each customer, sorted: the month after which its window runs out
+    # is a purchase month followed by no purchase within the window
+    ordered = buying.sort_values(["customer", "month"])
+    following = ordered.groupby("customer")["month"].shift(-1)
+    ends = ordered[following.isna() | (following - ordered["month"] > window)]
+    lost_month = ends["month"] + window
+    records = []
+    for month in range(current - months, current):
+        recent = buying[(buying["month"] >= month - window) & (buying["month"] < month)]
+        active = recent["customer"].nunique()
+        gone = ends.loc[lost_month == month, "customer"].unique()
+        if len(gone):
+            span = net[net["customer"].isin(gone) & (net["month"] >= month - window) & (net["month"] < month)]
+            lost_revenue = float(span["amount"].sum())
+        else:
+            lost_revenue = 0.0
+        records.append(
+            {
+                "month": month_start(month),
+                "active": int(active),
+                "lost": int(len(gone)),
+                "rate": len(gone) / active if active else np.nan,
+                "lost_revenue": lost_revenue,
+                "new": int((firsts == month).sum()),
+            }
+        )
+    return pd.DataFrame.from_records(records).set_index("month")

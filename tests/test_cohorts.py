@@ -1,0 +1,131 @@
+"""Retention over time: the cohort grid and churn per month, against their
+definitions written out customer by customer."""
+
+import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+from engine import ContractError
+from engine.cohorts import cohort_grid, month_number, month_start, monthly_churn
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+D = datetime.date
+
+
+def frame(rows):
+    return pd.DataFrame(rows, columns=["customer", "date", "amount"]).assign(date=lambda f: pd.to_datetime(f["date"]))
+
+
+def test_cohort_grid_by_hand():
+    transactions = frame(
+        [
+            (1, "2026-01-05", 10.0),
+            (1, "2026-03-01", 5.0),
+            (2, "2026-01-10", 3.0),
+            (2, "2026-01-20", 4.0),
+            (3, "2026-02-01", 8.0),
+            (3, "2026-02-15", -8.0),  # credited in full: no purchase, no cohort
+            (4, "2026-04-02", 6.0),
+            (4, "2026-04-30", 6.0),  # after the reference date
+        ]
+    )
+    grid = cohort_grid(transactions, D(2026, 4, 10), months=4)
+    assert list(grid.index) == [D(2026, 1, 1), D(2026, 2, 1), D(2026, 3, 1), D(2026, 4, 1)]
+    assert list(grid["customers"]) == [2, 0, 0, 1]
+    assert list(grid.loc[D(2026, 1, 1), [0, 1, 2, 3]]) == [1.0, 0.0, 0.5, 0.0]
+    # the April cohort has only its own month so far
+    assert grid.loc[D(2026, 4, 1), 0] == 1.0
+    assert grid.loc[D(2026, 4, 1), [1, 2, 3]].isna().all()
+
+
+def test_cohorts_from_the_first_purchase_given():
+    """Odoo reads only the recent months and gives each customer's first
+    purchase of all time: an old customer buying again is not a new cohort."""
+    transactions = frame([(1, "2026-03-05", 10.0), (2, "2026-03-06", 10.0)])
+    grid = cohort_grid(transactions, D(2026, 3, 31), months=3, first_purchase={1: D(2019, 5, 1), 2: D(2026, 3, 6)})
+    assert list(grid["customers"]) == [0, 0, 1]
+
+
+def test_churn_by_hand():
+    transactions = frame([(1, "2026-01-05", 10.0), (1, "2026-03-01", 5.0), (2, "2026-01-10", 7.0)])
+    churn = monthly_churn(transactions, D(2026, 6, 10), months=5, window=2)
+    assert list(churn.index) == [D(2026, m, 1) for m in (1, 2, 3, 4, 5)]
+    assert list(churn["active"]) == [0, 2, 2, 1, 1]
+    assert list(churn["lost"]) == [0, 0, 1, 0, 1]
+    assert list(churn["lost_revenue"]) == [0.0, 0.0, 7.0, 0.0, 5.0]
+    assert list(churn["new"]) == [2, 0, 0, 0, 0]
+    assert np.isnan(churn["rate"].iloc[0])
+    assert churn["rate"].iloc[2] == 0.5
+
+
+@pytest.mark.parametrize("months", [0, 121, 2.5, True, "12"])
+def test_bad_number_of_months(months):
+    with pytest.raises(ContractError) as error:
+        cohort_grid(frame([(1, "2026-01-05", 10.0)]), D(2026, 4, 10), months=months)
+    assert error.value.code == "bad_months"
+
+
+rows = st.lists(
+    st.tuples(
+        st.integers(1, 6),
+        st.dates(D(2024, 1, 1), D(2026, 6, 30)),
+        st.sampled_from([-5.0, 3.0, 10.0]),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+def _purchases(transactions, reference):
+    """Customer -> set of month numbers with a positive net amount, written out."""
+    net = {}
+    for customer, day, amount in transactions:
+        if day <= reference:
+            key = (customer, month_number(day))
+            net[key] = net.get(key, 0.0) + amount
+    months = {}
+    for (customer, month), amount in net.items():
+        if amount > 0:
+            months.setdefault(customer, set()).add(month)
+    return months, net
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows, st.integers(1, 12))
+def test_cohort_grid_matches_its_definition(transactions, months):
+    reference = D(2026, 5, 17)
+    grid = cohort_grid(frame(transactions), reference, months=months)
+    bought, _net = _purchases(transactions, reference)
+    current = month_number(reference)
+    for cohort in range(current - months + 1, current + 1):
+        members = [c for c, ms in bought.items() if min(ms) == cohort]
+        row = grid.loc[month_start(cohort)]
+        assert row["customers"] == len(members)
+        for offset in range(months):
+            value = row[offset]
+            if cohort + offset > current or not members:
+                assert np.isnan(value)
+            else:
+                expected = sum(cohort + offset in bought[c] for c in members) / len(members)
+                assert value == pytest.approx(expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows, st.integers(1, 6), st.integers(1, 6))
+def test_churn_matches_its_definition(transactions, months, window):
+    reference = D(2026, 7, 3)
+    churn = monthly_churn(frame(transactions), reference, months=months, window=window)
+    bought, net = _purchases(transactions, reference)
+    current = month_number(reference)
+    assert len(churn) == months
+    for month in range(current - months, current):
+        active = [c for c, ms in bought.items() if any(month - window <= m < month for m in ms)]
+        lost = [c for c in active if not any(month - window < m <= month for m in bought[c])]
+        row = churn.loc[month_start(month)]
+        assert row["active"] == len(active)
+        assert row["lost"] == len(lost)
+        expected = sum(a for (c, m), a in net.items() if c in lost and month - window <= m < month)
+        assert row["lost_revenue"] == pytest.approx(expected)
+        assert row["new"] == sum(min(ms) == month for ms in bought.values())
