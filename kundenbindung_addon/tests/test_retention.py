@@ -69,7 +69,9 @@ class TestRetention(AccountTestInvoicingCommon):
         cohorts, churn = self._open(self.manager, "24")
         september = self._cohort_row(cohorts, "Sept. 2026")
         # two customers began in September; one of them bought again two months later
-        self.assertEqual(september[1:5], ["2", "100\N{NO-BREAK SPACE}%", "0\N{NO-BREAK SPACE}%", "50\N{NO-BREAK SPACE}%"])
+        self.assertEqual(
+            september[1:5], ["2", "100\N{NO-BREAK SPACE}%", "0\N{NO-BREAK SPACE}%", "50\N{NO-BREAK SPACE}%"]
+        )
         # the customer of 2019 is not counted as new in October 2025
         october = self._cohort_row(cohorts, "Okt. 2025")
         self.assertEqual(october[1], "0")
@@ -82,7 +84,9 @@ class TestRetention(AccountTestInvoicingCommon):
     def test_a_salesperson_sees_only_her_customers(self):
         cohorts, _churn = self._open(self.katrin)
         september = self._cohort_row(cohorts, "Sept. 2026")
-        self.assertEqual(september[1:5], ["1", "100\N{NO-BREAK SPACE}%", "0\N{NO-BREAK SPACE}%", "100\N{NO-BREAK SPACE}%"])
+        self.assertEqual(
+            september[1:5], ["1", "100\N{NO-BREAK SPACE}%", "0\N{NO-BREAK SPACE}%", "100\N{NO-BREAK SPACE}%"]
+        )
 
     def test_the_period_sets_the_number_of_cohorts(self):
         cohorts, churn = self._open(self.manager, "6")
