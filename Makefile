@@ -49,7 +49,7 @@ bench-clusters: $(STAMP)
 # Generator and bulk loader at full size: time and database size (after the
 # duplicate detection bench).
 bench: $(STAMP) bench-duplicates bench-forecasts bench-clusters
-	$(PY) scripts/demo.py --db kundenbindung_bench --partners 164000 --invoice-lines 2000000 --reset --no-serve --segment-runs 3 --segment-step-days 1 --baseline --cluster-runs 2 --cluster-level 3 --cluster-min-invoices 1 --cluster-window-months 24 --duplicate-changed 1000 --merge-pairs 20 --first-night --posting-invoices 1000 --effect-recipients 50000 --nps-partners 20000
+	$(PY) scripts/demo.py --db kundenbindung_bench --partners 164000 --invoice-lines 2000000 --reset --no-serve --segment-runs 3 --segment-step-days 1 --baseline --cluster-runs 2 --cluster-level 3 --cluster-min-invoices 1 --cluster-window-months 24 --duplicate-changed 1000 --merge-pairs 20 --first-night --posting-invoices 1000 --effect-recipients 50000 --nps-partners 20000 --views
 
 # The addon as a wheel (whool, as OCA builds them): odoo-addon-kundenbindung_addon,
 # without the demo tooling (kundenbindung_demo is development only, never a wheel)

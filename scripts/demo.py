@@ -49,6 +49,9 @@ def print_figures(log_path):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--partners", type=int, default=2000)
+    parser.add_argument(
+        "--views", action="store_true", help="time every menu's first view through the web client's calls"
+    )
     parser.add_argument("--invoice-lines", type=int, default=None)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--method", choices=["bulk", "orm"], default="bulk")
@@ -245,6 +248,9 @@ def main(argv=None):
             if args.nps_partners:
                 print("NPS send wizard for %d customers" % args.nps_partners)
                 run_step("nps-send", "--nps-partners", str(args.nps_partners))
+            if args.views:
+                print("Every menu of the app as the web client opens it, as the admin and as a salesperson")
+                run_step("views")
             if args.effect_recipients:
                 print("Campaign effect update at %d recipients" % args.effect_recipients)
                 run_step("effect", "--recipients", str(args.effect_recipients))

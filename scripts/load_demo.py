@@ -56,6 +56,7 @@ included); those merges are rolled back.
 """
 
 import argparse
+import datetime
 import json
 import pathlib
 import resource
@@ -588,6 +589,163 @@ def nps_send(env, args):
     }
 
 
+def _spec(Model, arch):
+    """The web client's specification of the fields of a view (relational
+    fields with their display name, as the views read them)."""
+    from lxml import etree
+
+    spec = {}
+    for node in etree.fromstring(arch).iter("field"):
+        name = node.get("name")
+        if name in Model._fields and not node.getparent().tag in ("field",):
+            field = Model._fields[name]
+            spec[name] = {"fields": {"display_name": {}}} if field.relational else {}
+    return spec
+
+
+def _eval_context(env, context=None):
+    """What the web client evaluates an action's or a filter's domain with."""
+    from odoo.tools.safe_eval import datetime as safe_datetime
+    from odoo.tools.safe_eval import dateutil, time
+
+    return {
+        "uid": env.uid,
+        "context_today": datetime.date.today,
+        "datetime": safe_datetime,
+        "relativedelta": dateutil.relativedelta.relativedelta,
+        "time": time,
+        "context": context or {},
+        "active_id": False,
+        "active_ids": [],
+    }
+
+
+def _search_defaults(env, Model, search_arch, context):
+    """Domain and group-by of the ``search_default_*`` filters of an action,
+    as the web client's search panel applies them."""
+    from lxml import etree
+
+    from odoo.tools.safe_eval import safe_eval
+
+    eval_context = _eval_context(env, context)
+    domain, groupby = [], []
+    filters = {node.get("name"): node for node in etree.fromstring(search_arch).iter("filter")}
+    for key, value in context.items():
+        if not key.startswith("search_default_") or not value:
+            continue
+        node = filters.get(key[len("search_default_") :])
+        if node is None:
+            continue
+        if node.get("domain"):
+            domain += safe_eval(node.get("domain"), eval_context)
+        if node.get("context"):
+            group = safe_eval(node.get("context"), eval_context).get("group_by")
+            if group:
+                groupby.append(group)
+    return domain, groupby
+
+
+def views(env, args):
+    """Every menu of the app as the web client opens it, as the admin (all
+    customers) and as a salesperson (their own): the seconds of the calls
+    the client makes for the menu's first view (a list or kanban's search
+    and read, the groups of a grouped kanban, a pivot or graph's
+    aggregates, a form's onchange or read), twice each."""
+
+    from odoo.tools.safe_eval import safe_eval
+
+    root = env.ref("kundenbindung_addon.kundenbindung_menu_root")
+    salesman = env["res.users"].search(
+        [
+            ("groups_id", "in", env.ref("sales_team.group_sale_salesman").id),
+            ("groups_id", "not in", env.ref("sales_team.group_sale_salesman_all_leads").id),
+            ("share", "=", False),
+        ],
+        limit=1,
+    )
+    users = [("admin", env.ref("base.user_admin"))] + ([("salesperson", salesman)] if salesman else [])
+    result = {"partners": env["res.partner"].search_count([]), "views": {}}
+    for role, user in users:
+        uenv = env(user=user, context={"lang": "de_DE", "tz": "Europe/Berlin"}, su=False)
+        # the menus the client shows the user
+        visible = uenv["ir.ui.menu"]._visible_menu_ids()
+        menus = uenv["ir.ui.menu"].search([("id", "child_of", root.id), ("action", "!=", False)], order="id")
+        for menu in menus:
+            if not all(int(i) in visible for i in menu.parent_path.split("/")[:-1]):
+                continue
+            action = menu.action
+            if action._name == "ir.actions.server":
+                data = action.with_env(uenv).run()
+            elif action._name == "ir.actions.act_window":
+                data = action.with_env(uenv).sudo().read()[0]
+            else:
+                continue
+            if not data or data.get("type") != "ir.actions.act_window":
+                continue
+            context = data.get("context") or {}
+            if isinstance(context, str):
+                context = safe_eval(context, _eval_context(uenv))
+            Model = uenv[data["res_model"]].with_context(**context)
+            views_of = data.get("views") or [(False, mode) for mode in data["view_mode"].split(",")]
+            view_id, view_type = views_of[0]
+            if isinstance(view_id, list | tuple):
+                view_id = view_id[0]
+            search_view = data.get("search_view_id")
+            search_view = search_view[0] if isinstance(search_view, list | tuple) else search_view
+            domain = data.get("domain") or []
+            if isinstance(domain, str):
+                domain = safe_eval(domain, _eval_context(uenv, context))
+            timings = []
+            for _run in range(2):
+                env.invalidate_all()
+                started = time.perf_counter()
+                described = Model.get_views([(view_id, view_type), (search_view or False, "search")])
+                arch = described["views"][view_type]["arch"]
+                search_domain, groupby = _search_defaults(uenv, Model, described["views"]["search"]["arch"], context)
+                full = domain + search_domain
+                spec = _spec(Model, arch)
+                if view_type == "form":
+                    if data.get("res_id"):
+                        Model.browse(data["res_id"]).web_read(spec)
+                    else:
+                        Model.onchange({}, [], spec)
+                elif view_type in ("pivot", "graph"):
+                    from lxml import etree
+
+                    tree = etree.fromstring(arch)
+                    rows = [n.get("name") for n in tree.iter("field") if n.get("type") in ("row", "col")] or groupby
+                    measures = [n.get("name") for n in tree.iter("field") if n.get("type") == "measure"]
+                    Model.read_group(full, [f"{m}:sum" for m in measures] or ["__count"], rows[:2], lazy=False)
+                elif view_type == "kanban":
+                    from lxml import etree
+
+                    group = groupby[:1] or (
+                        [etree.fromstring(arch).get("default_group_by")]
+                        if etree.fromstring(arch).get("default_group_by")
+                        else []
+                    )
+                    if group:
+                        groups = Model.web_read_group(full, [], group, limit=80)["groups"]
+                        for found in groups[:10]:
+                            Model.web_search_read(found["__domain"], spec, limit=40)
+                    else:
+                        Model.web_search_read(full, spec, limit=40, count_limit=10001)
+                elif view_type == "list":
+                    if groupby:
+                        Model.web_read_group(full, [], groupby[:1], limit=80)
+                    else:
+                        Model.web_search_read(full, spec, limit=80, count_limit=10001)
+                else:
+                    continue
+                timings.append(round(time.perf_counter() - started, 2))
+            if timings:
+                result["views"].setdefault(menu.complete_name.split("/", 1)[-1].strip(), {})[role] = timings
+    env.cr.rollback()
+    slowest = max((max(t) for by_role in result["views"].values() for t in by_role.values()), default=0.0)
+    result["slowest_seconds"] = slowest
+    return result
+
+
 def _entity_pairs(groups, entity):
     """Member pairs of each group, and whether both are one customer."""
     found = []
@@ -828,6 +986,7 @@ def main(argv):
             "campaigns",
             "effect",
             "nps-send",
+            "views",
         ],
     )
     parser.add_argument("--partners", type=int, default=2000)
@@ -879,6 +1038,8 @@ def main(argv):
             result = campaign_effect(env, args)
         elif args.step == "nps-send":
             result = nps_send(env, args)
+        elif args.step == "views":
+            result = views(env, args)
         elif args.step == "loyalty":
             # the program is named in the demo company's language
             result = loyalty(api.Environment(cr, SUPERUSER_ID, {"lang": "de_DE"}), args)
