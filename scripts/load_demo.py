@@ -96,28 +96,9 @@ def setup_company(env):
 
 
 def salespeople(env):
-    group = env.ref("sales_team.group_sale_salesman")
-    users = env["res.users"]
-    for name, login in SALESPEOPLE:
-        user = env["res.users"].search([("login", "=", login)], limit=1)
-        if not user:
-            user = (
-                env["res.users"]
-                .with_context(no_reset_password=True)
-                .create(
-                    {
-                        "name": name,
-                        "login": login,
-                        "password": login,
-                        "email": "%s@muster-buerobedarf.de" % login,
-                        "lang": "de_DE",
-                        "tz": "Europe/Berlin",
-                        "groups_id": [(4, group.id)],
-                    }
-                )
-            )
-        users |= user
-    return users
+    from odoo.addons.kundenbindung_demo.tools.demo_loader import demo_salespeople
+
+    return demo_salespeople(env, SALESPEOPLE)
 
 
 def load_data(env, args):

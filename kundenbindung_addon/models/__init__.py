@@ -18,6 +18,7 @@ from . import survey
 from . import survey_user_input
 from . import kundenbindung_loyalty
 from . import loyalty_card
+from . import loyalty_program
 from . import loyalty_history
 from . import account_move
 from . import kundenbindung_duplicate

@@ -15,6 +15,7 @@ from odoo.tools import SQL
 
 from ..engine.campaigns import control_split, effect
 from ..engine.contracts import ContractError
+from .client_actions import notification
 from .groups import USER_ALL
 from .kundenbindung_customer_segment import CHURN_SELECTION, RFM_SEGMENT_SELECTION
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
@@ -414,6 +415,33 @@ class KundenbindungCampaign(models.Model):
                     self.env._("Choose a launch date after today to schedule %(campaign)s.", campaign=campaign.name)
                 )
         self.sudo().write({"state": "scheduled"})
+
+    def action_send_test(self):
+        """The email as the customers will read it, to the user's own address
+        first: queued like any email, noted in the campaign's chatter."""
+        self.ensure_one()
+        self.check_access("write")
+        self._check_mailing_rights()
+        if self.channel != "email":
+            raise UserError(self.env._("Only an email campaign sends a test mail."))
+        if not self.subject:
+            raise UserError(self.env._("An email campaign needs a subject."))
+        user = self.env.user
+        if not user.email:
+            raise UserError(self.env._("Your user has no email address to send the test mail to."))
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": self.env._("[Test] %(subject)s", subject=self.subject),
+                "body_html": self.note or "",
+                "email_from": self.company_id.email_formatted or user.email_formatted,
+                "email_to": user.email_formatted,
+                "auto_delete": True,
+            }
+        )
+        self._message_log(body=self.env._("Test mail sent to %(email)s.", email=user.email))
+        return notification(
+            self.env._("Test mail"), self.env._("A test mail is on its way to %(email)s.", email=user.email)
+        )
 
     def action_launch(self):
         """Launch now: the recipients are fixed (the control group drawn and

@@ -7,6 +7,7 @@ from ..engine.clusters import check_cluster_settings
 from ..engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD
 from .client_actions import notification
 from .groups import MANAGER
+from .loyalty_program import PROGRAM_NAME
 
 # the settings that are a whole number in a range: field -> (lowest, highest)
 RANGES = {
@@ -263,7 +264,7 @@ class KundenbindungConfig(models.Model):
             .sudo()
             .create(
                 {
-                    "name": self.env._("Loyalty points from invoices"),
+                    "name": PROGRAM_NAME._translate(self.env.lang or "en_US"),
                     "program_type": "loyalty",
                     "company_id": self.company_id.id,
                     "trigger": "auto",
@@ -273,6 +274,7 @@ class KundenbindungConfig(models.Model):
                 }
             )
         )
+        program._kundenbindung_name_in_all_languages()
         self.sudo().loyalty_program_id = program
         return program
 

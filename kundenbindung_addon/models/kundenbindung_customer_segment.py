@@ -249,6 +249,37 @@ class KundenbindungCustomerSegment(models.Model):
             scores = (segment.r_score, segment.f_score, segment.m_score)
             segment.rfm_score = "".join(str(s) for s in scores) if all(scores) else False
 
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """Groups of a selection (churn risk: low, medium, high, lost) in the
+        order of the selection, as the form lists them, instead of by the
+        stored value (high, lost, low, medium): in the pivot, the grouped
+        list and the graph. Other groupings keep the order they came in."""
+        rows = super().read_group(domain, fields, groupby, offset, limit, orderby, lazy)
+        names = [groupby] if isinstance(groupby, str) else list(groupby)
+        names = [name.split(":")[0] for name in (names[:1] if lazy else names)]
+        if orderby or not any(self._fields[name].type == "selection" for name in names if name in self._fields):
+            return rows
+        keys = []
+        for name in names:
+            field = self._fields.get(name)
+            if field is not None and field.type == "selection":
+                selection = field._description_selection(self.env)
+                ranks = {value: rank for rank, (value, _label) in enumerate(selection)}
+            else:
+                ranks = {}
+                for row in rows:
+                    ranks.setdefault(repr(row.get(name)), len(ranks))
+            keys.append((name, field is not None and field.type == "selection", ranks))
+
+        def rank(row):
+            return tuple(
+                ranks.get(row.get(name), len(ranks)) if selection else ranks[repr(row.get(name))]
+                for name, selection, ranks in keys
+            )
+
+        return sorted(rows, key=rank)
+
     def action_new_campaign(self):
         """ "New Campaign" from a selection of segment records: their
         customers, and their ABC class when they share one."""

@@ -411,6 +411,7 @@ class KundenbindungDuplicateGroup(models.Model):
             self.sudo().visible_company_ids = [fields.Command.link(company) for company in others]
         Journal = self.env["kundenbindung.merge.journal"].sudo()
         wizard = self.env["base.partner.merge.automatic.wizard"].sudo()
+        self.pair_ids._write_labels()
         sources = self.partner_ids - survivor
         for start in range(0, len(sources), MERGE_STEP):
             step = sources[start : start + MERGE_STEP]

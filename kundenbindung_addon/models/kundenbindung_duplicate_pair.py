@@ -23,6 +23,23 @@ class KundenbindungDuplicatePair(models.Model):
     evidence = fields.Text(readonly=True, help="How each field compares, as data (rendered in the explanation).")
     legacy_explanation = fields.Char(readonly=True, help="The explanation stored by a version before 18.0.1.8.0.")
     explanation = fields.Char(compute="_compute_explanation", help=EXPLANATION_HELP)
+    # written when the group is merged: Odoo's merge points both sides to the survivor
+    partner_a_label = fields.Char(string="Partner (before the merge)", readonly=True)
+    partner_b_label = fields.Char(string="Duplicate of (before the merge)", readonly=True)
+
+    def _write_labels(self):
+        """Each side as it was, before a merge points both to the survivor:
+        its name, and where two names are alike, what told them apart (the
+        city, else the email, else the partner's number)."""
+        for pair in self.sudo():
+            a, b = pair.partner_a_id, pair.partner_b_id
+            labels = []
+            for partner in (a, b):
+                label = partner.display_name
+                if a.display_name == b.display_name:
+                    label = f"{label} ({partner.city or partner.email or '#%s' % partner.id})"
+                labels.append(label)
+            pair.write({"partner_a_label": labels[0], "partner_b_label": labels[1]})
 
     @api.depends("evidence", "legacy_explanation")
     @api.depends_context("lang")

@@ -9,7 +9,7 @@ import secrets
 import psycopg2
 
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 _logger = logging.getLogger(__name__)
 
@@ -31,6 +31,17 @@ CODE_ATTEMPTS = 5
 
 class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
+
+    def _format_points(self, points):
+        """The points of the addon's invoice programs as numbers are written
+        in the user's language ("129.803,96 Punkte", not "129803.96 Points")."""
+        program = self.program_id
+        if self.point_name != program.currency_id.symbol and (
+            self.env["kundenbindung.config"].sudo().search_count([("loyalty_program_id", "=", program.id)], limit=1)
+        ):
+            digits = 0 if points == int(points) else 2
+            return f"{formatLang(self.env, points, digits=digits)} {self.point_name or ''}".strip()
+        return super()._format_points(points)
 
     # the partner's balance is computed from the cards: forget it when they change
 

@@ -59,6 +59,7 @@ MAY_CALL = {
     ("kundenbindung.campaign", "action_view_mailing"): OPENS,
     ("kundenbindung.campaign", "action_schedule"): {"own", "manager"},
     ("kundenbindung.campaign", "action_launch"): {"own", "manager"},
+    ("kundenbindung.campaign", "action_send_test"): {"own", "manager"},
     ("kundenbindung.campaign", "action_done"): {"own", "manager"},
     ("kundenbindung.campaign", "action_draft"): {"own", "manager"},
     ("kundenbindung.campaign", "action_update_effect"): {"own", "manager"},
@@ -83,7 +84,7 @@ MAY_CALL = {
     # the overview opens the lists of the caller's current company, which check the rest
     **{
         ("kundenbindung.dashboard", f"action_open_{name}"): {"own", "all", "manager", "other"}
-        for name in ("today", "at_risk", "slipped", "lost", "nps", "followups", "campaigns")
+        for name in ("today", "at_risk", "slipped", "lost", "nps", "followups", "campaigns", "retention")
     },
     ("kundenbindung.dashboard", "action_open_duplicates"): {"manager", "other"},
     ("kundenbindung.config", "action_create_loyalty_program"): {"manager"},

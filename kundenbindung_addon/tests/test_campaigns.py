@@ -218,6 +218,33 @@ class TestCampaigns(AccountTestInvoicingCommon):
         self.assertEqual(recipients, self.customers["B2"] | self.customers["B4"])
         self.assertEqual(campaign.recipient_count, 2)
 
+    def test_a_test_mail_goes_to_the_user_only_and_changes_nothing_else(self):
+        self.salesman.email = "katrin@example.de"
+        campaign = self.campaign(abc_b=True, channel="email", subject="Wir vermissen Sie", note="<p>Hallo</p>")
+        Mail = self.env["mail.mail"].sudo()
+        before = Mail.search_count([])
+        # as launching: Email Marketing rights
+        with self.assertRaises(AccessError):
+            campaign.action_send_test()
+        self.salesman.groups_id += self.env.ref("mass_mailing.group_mass_mailing_user")
+        campaign.action_send_test()
+        mails = Mail.search([], order="id desc", limit=Mail.search_count([]) - before)
+        # one mail, and no notification of the followers
+        self.assertEqual(len(mails), 1, mails.mapped(lambda m: (m.subject, m.email_to, m.recipient_ids.ids)))
+        self.assertIn("katrin@example.de", mails.email_to)
+        self.assertEqual(mails.subject, "[Test] Wir vermissen Sie")
+        self.assertIn("Hallo", str(mails.body_html))
+        self.assertFalse(mails.recipient_ids)
+        # still a draft, nobody reached
+        self.assertEqual(campaign.state, "draft")
+        self.assertFalse(campaign.mailing_id)
+        self.assertEqual(campaign.recipient_count, 0)
+        self.assertIn("katrin@example.de", campaign.sudo().message_ids[0].body)
+        # an activity campaign has no mail to test
+        activities = self.campaign(abc_b=True, channel="activity")
+        with self.assertRaises(UserError):
+            activities.action_send_test()
+
     def test_effect_against_the_control_group(self):
         with freeze_time("2026-03-01"):
             campaign = self.campaign(abc_a=True, abc_b=True, channel="call_list", control_share=40, effect_days=30)

@@ -358,6 +358,27 @@ class TestLoyalty(AccountTestInvoicingCommon):
         rows = self.env["kundenbindung.loyalty.report"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual((rows.points, rows.tier_id, rows.company_id), (1200.0, silver, self.company))
 
+    def test_points_and_their_name_in_the_users_language(self):
+        """A German user reads "129.803,96 Punkte", not "129803.96 Points",
+        on the addon's program; Odoo's other programs keep their display."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"].search([("name", "=", "kundenbindung_addon")])._update_translations("de_DE")
+        program = self.company_2.kundenbindung_config_id.action_create_loyalty_program()
+        Card = self.env["loyalty.card"].sudo()
+        card = Card.create({"program_id": program.id, "partner_id": self.customer.id, "points": 129803.96})
+        self.assertEqual(card.with_context(lang="de_DE").points_display, "129.803,96 Punkte")
+        card.invalidate_recordset(["points_display"])
+        self.assertEqual(card.with_context(lang="en_US").points_display, "129,803.96 Points")
+        self.assertEqual(program.with_context(lang="de_DE").name, "Treuepunkte aus Rechnungen")
+        self.assertEqual(program.with_context(lang="en_US").name, "Loyalty points from invoices")
+        other = self.env["loyalty.program"].sudo().create({"name": "Fremdprogramm", "program_type": "loyalty"})
+        other_card = Card.create({"program_id": other.id, "partner_id": self.customer.id, "points": 1234.5})
+        self.assertEqual(other_card.with_context(lang="de_DE").points_display, f"1234.50 {other.portal_point_name}")
+        # renamed by someone: an update keeps the name
+        program.with_context(lang="en_US").name = "Bonusprogramm"
+        program._kundenbindung_name_in_all_languages(keep_changed=True)
+        self.assertEqual(program.with_context(lang="en_US").name, "Bonusprogramm")
+
     def test_access_rights(self):
         invoice = self.invoice(100.0)
         self.assertEqual(self.customer.with_user(self.salesman).kundenbindung_loyalty_points, 100.0)

@@ -124,6 +124,27 @@ class TestSalespersonDay(TransactionCase):
         self.assertEqual(len(page), 1)
         self.assertEqual(page[0].get("autofocus"), "autofocus")
 
+    def test_churn_levels_are_grouped_in_their_order(self):
+        """The pivot and the grouped list show low, medium, high, lost, not
+        the stored values' alphabet (high, lost, low, medium)."""
+        Segment = self.env["kundenbindung.customer.segment"]
+        segments = Segment.search([("partner_id", "in", [p.id for p in self.customers.values()])])
+        for segment, level in zip(segments, ("lost", "high", "low", "medium", "high"), strict=True):
+            segment.churn_level = level
+        domain = [("id", "in", segments.ids)]
+        pivot = Segment.with_user(self.manager).read_group(domain, ["__count"], ["churn_level"], lazy=False)
+        self.assertEqual([row["churn_level"] for row in pivot], ["low", "medium", "high", "lost"])
+        # under the ABC classes, in the classes' order
+        nested = Segment.with_user(self.manager).read_group(
+            domain, ["__count"], ["abc_class", "churn_level"], lazy=False
+        )
+        self.assertEqual(
+            [(row["abc_class"], row["churn_level"]) for row in nested],
+            [("A", "medium"), ("A", "high"), ("A", "lost"), ("B", "high"), ("C", "low")],
+        )
+        grouped_list = Segment.with_user(self.manager).web_read_group(domain, [], ["churn_level"])
+        self.assertEqual([row["churn_level"] for row in grouped_list["groups"]], ["low", "medium", "high", "lost"])
+
 
 @tagged("post_install", "-at_install")
 class TestOverview(TransactionCase):

@@ -42,6 +42,7 @@ class TestRetentionTours(AccountTestInvoicingCommon, HttpCase):
                 "abc_class": abc,
                 "churn_level": churn,
                 "value_at_stake": stake,
+                "revenue": stake / 4,
             }
         )
         if todo:
@@ -87,7 +88,10 @@ class TestRetentionTours(AccountTestInvoicingCommon, HttpCase):
         first = self._customer("Tour Doppel GmbH", self.katrin, "B", "low", 1000.0)
         second = self.env["res.partner"].create({"name": "Tour Doppel GmbH", "is_company": True, "city": "Köln"})
         # the survivor keeps its own values; the journal keeps the merged partner's
-        make_duplicate_group(self.env, self.company, first | second)
+        group = make_duplicate_group(self.env, self.company, first | second)
+        self.env["kundenbindung.duplicate.pair"].sudo().create(
+            {"group_id": group.id, "partner_a_id": first.id, "partner_b_id": second.id, "score": 100.0}
+        )
         invoice = make_invoice(self.env, self.company, first, self.today, [(self.product_a, 1, 100.0)], self.tax_sale_a)
         partners = self.env["res.partner"].with_context(active_test=False).search_count([])
 
@@ -105,3 +109,8 @@ class TestRetentionTours(AccountTestInvoicingCommon, HttpCase):
         self.assertEqual(journal.survivor_id, first)
         self.assertEqual(journal.source_name, "Tour Doppel GmbH")
         self.assertIn("Köln", journal.stored_values)
+        # the pair reads as it was found, not "Tour Doppel GmbH / Tour Doppel GmbH"
+        self.assertEqual(
+            {group.pair_ids.partner_a_label, group.pair_ids.partner_b_label},
+            {"Tour Doppel GmbH (Köln)", "Tour Doppel GmbH (kunde@example.de)"},
+        )

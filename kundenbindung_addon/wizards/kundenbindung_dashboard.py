@@ -5,6 +5,8 @@ period before, each opening the list behind it. Read with the rights of the
 user, so a salesperson who sees only their own customers sees their own
 figures, a manager those of all."""
 
+import numpy as np
+
 from odoo import api, fields, models
 
 from ..engine.nps import net_promoter_score
@@ -75,8 +77,9 @@ class KundenbindungDashboard(models.TransientModel):
         Response = env["kundenbindung.nps.response"]
 
         def nps(start, end):
-            scores = Response.search([*company, ("date", ">=", start), ("date", "<", end)]).mapped("score")
-            return net_promoter_score(scores)
+            # one row per score given, not one per answer
+            counts = Response._read_group([*company, ("date", ">=", start), ("date", "<", end)], ["score"], ["__count"])
+            return net_promoter_score(np.repeat([score for score, _n in counts], [n for _s, n in counts]))
 
         this_quarter, last_quarter = nps(quarter[1], quarter[2]), nps(quarter[0], quarter[1])
         followups = Response.search_count([*company, ("followup_state", "=", "todo")])

@@ -294,3 +294,20 @@ class TestSignalsAgree(AccountTestInvoicingCommon):
             [("company_id", "=", self.company.id), ("is_drop", "=", True), ("date", "=", datetime.date(2026, 12, 31))]
         )
         self.assertGreaterEqual(len(drops), len(slipped))
+
+
+@tagged("post_install", "-at_install")
+class TestDemoSalespeople(AccountTestInvoicingCommon):
+    def test_a_demo_salesperson_writes_notes_and_exports_but_administers_nothing(self):
+        from ..tools.demo_loader import demo_salespeople
+
+        katrin = demo_salespeople(self.env, [("Katrin Vogel", "kb_demo_katrin")])
+        customer = self.env["res.partner"].create({"name": "Demo Kunde GmbH", "user_id": katrin.id})
+        customer.with_user(katrin).message_post(body="Angerufen", message_type="comment", subtype_xmlid="mail.mt_note")
+        self.assertIn("Angerufen", str(customer.message_ids[0].body))
+        self.assertTrue(katrin.has_group("base.group_allow_export"))
+        self.assertTrue(katrin.has_group("kundenbindung_addon.group_kundenbindung_user"))
+        for group in ("account.group_account_manager", "sales_team.group_sale_manager", "base.group_system"):
+            self.assertFalse(katrin.has_group(group), group)
+        # run again (make demo on an existing database): the same user
+        self.assertEqual(demo_salespeople(self.env, [("Katrin Vogel", "kb_demo_katrin")]), katrin)

@@ -44,6 +44,41 @@ QUIET = {
 }
 
 
+def demo_salespeople(env, people):
+    """The demo's salespeople (``people``: name and login, the login is also
+    the password): Sales "Own Documents Only", with what Odoo's
+    default user template gives an internal user in a usual database: they
+    may create and edit contacts (so write notes on them) and export lists."""
+    groups = [
+        env.ref(xmlid).id
+        for xmlid in ("sales_team.group_sale_salesman", "base.group_partner_manager", "base.group_allow_export")
+    ]
+    users = env["res.users"]
+    for name, login in people:
+        user = env["res.users"].search([("login", "=", login)], limit=1)
+        if not user:
+            user = (
+                env["res.users"]
+                .with_context(no_reset_password=True)
+                .create(
+                    {
+                        "name": name,
+                        "login": login,
+                        "password": login,
+                        "email": "%s@muster-buerobedarf.de" % login,
+                        "lang": "de_DE",
+                        "tz": "Europe/Berlin",
+                        # these groups only, not the default template's (an admin's, in a fresh database)
+                        "groups_id": [(6, 0, groups)],
+                    }
+                )
+            )
+        else:
+            user.groups_id = [(4, group) for group in groups]
+        users |= user
+    return users
+
+
 class DemoLoader:
     def __init__(self, env, data, company=None, salespeople=None):
         self.company = company or env.company

@@ -53,7 +53,13 @@ registry.category("web_tour.tours").add("kundenbindung_manager_tour", {
         },
         {
             content: "The group is merged",
-            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Zusammengeführt')",
+            trigger:
+                ".o_statusbar_status .o_arrow_button_current:contains('Zusammengeführt')",
+        },
+        {
+            content: "The pair still tells the two apart",
+            trigger:
+                ".o_field_widget[name='pair_ids'] .o_data_row:contains('Tour Doppel GmbH (Köln)')",
         },
         {
             trigger:

@@ -106,5 +106,16 @@ registry.category("web_tour.tours").add("kundenbindung_morning_tour", {
             trigger: ".o_field_widget[name='target_count']:contains('1')",
         },
         ...stepUtils.saveForm(),
+        {
+            trigger:
+                "a[data-menu-xmlid='kundenbindung_addon.kundenbindung_menu_customers'], button[data-menu-xmlid='kundenbindung_addon.kundenbindung_menu_customers']",
+            run: "click",
+        },
+        {
+            content:
+                "Her customers by ABC class, each column's revenue with its currency",
+            trigger:
+                ".o_kanban_group:has(.o_column_title:contains('B')) .o_animated_number span.ms-1",
+        },
     ],
 });
