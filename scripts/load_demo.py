@@ -722,8 +722,10 @@ def views(env, args):
             if timings:
                 result["views"].setdefault(menu.complete_name.split("/", 1)[-1].strip(), {})[role] = timings
     env.cr.rollback()
-    slowest = max((max(t) for by_role in result["views"].values() for t in by_role.values()), default=0.0)
-    result["slowest_seconds"] = slowest
+    # the first call of a view also loads its definition and warms the caches; the second is a worker's day
+    timings = [t for by_role in result["views"].values() for t in by_role.values()]
+    result["slowest_first_seconds"] = max((t[0] for t in timings), default=0.0)
+    result["slowest_warm_seconds"] = max((t[-1] for t in timings), default=0.0)
     return result
 
 

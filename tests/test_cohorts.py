@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from engine import ContractError
-from engine.cohorts import cohort_grid, month_number, month_start, monthly_churn
+from engine.cohorts import (
+    activity_spells,
+    churn_from_spells,
+    cohort_grid,
+    month_number,
+    month_start,
+    monthly_churn,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -58,6 +65,39 @@ def test_churn_by_hand():
     assert list(churn["new"]) == [2, 0, 0, 0, 0]
     assert np.isnan(churn["rate"].iloc[0])
     assert churn["rate"].iloc[2] == 0.5
+
+
+def test_spells_by_hand():
+    """Purchases in January and March (gap 2) are one spell with a window of
+    two months; a purchase in August starts another; a credited month is
+    no purchase but its credit counts in the revenue lost."""
+    transactions = frame(
+        [
+            (1, "2026-01-05", 10.0),
+            (1, "2026-03-01", 5.0),
+            (1, "2026-04-01", -2.0),
+            (1, "2026-08-01", 7.0),
+            (2, "2026-02-01", 4.0),
+        ]
+    )
+    spells = activity_spells(transactions, D(2026, 9, 30), window=2)
+    assert spells.to_dict("records") == [
+        {"customer": 1, "start": D(2026, 1, 1), "end": D(2026, 3, 1), "lost_revenue": 3.0},
+        {"customer": 1, "start": D(2026, 8, 1), "end": D(2026, 8, 1), "lost_revenue": 7.0},
+        {"customer": 2, "start": D(2026, 2, 1), "end": D(2026, 2, 1), "lost_revenue": 4.0},
+    ]
+
+
+def test_churn_from_kept_spells_is_the_churn():
+    """Odoo keeps the spells from night to night and reads the churn from
+    them: the same figures as from the transactions."""
+    transactions = frame([(c % 7, f"2025-{1 + c % 12:02d}-{1 + c % 27:02d}", 5.0 + c) for c in range(60)])
+    reference = D(2026, 6, 15)
+    spells = activity_spells(transactions, reference, window=3)
+    kept = pd.DataFrame(spells.to_dict("records"))
+    pd.testing.assert_frame_equal(
+        churn_from_spells(kept, reference, 12, 3), monthly_churn(transactions, reference, 12, 3)
+    )
 
 
 @pytest.mark.parametrize("months", [0, 121, 2.5, True, "12"])

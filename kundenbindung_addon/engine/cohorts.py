@@ -39,6 +39,14 @@ def month_start(number):
     return datetime.date(number // 12, number % 12 + 1, 1)
 
 
+def _month_numbers(days):
+    """:func:`month_number` of a column of dates, at once."""
+    days = pd.Series(days)
+    if not pd.api.types.is_datetime64_any_dtype(days):
+        days = pd.to_datetime(days.astype(object))
+    return (days.dt.year * 12 + days.dt.month - 1).to_numpy(dtype=np.int64)
+
+
 def _check_months(months, name="months"):
     if not isinstance(months, int | np.integer) or isinstance(months, bool) or not 1 <= months <= 120:
         raise ContractError(
@@ -59,10 +67,14 @@ def _buying_months(transactions, reference_date):
 
 def _first_months(buying, first_purchase):
     """Customer -> month number of its first purchase: from ``first_purchase``
-    (customer -> date) when given, else the first buying month."""
+    (customer -> date, a mapping or a Series) when given, else the first
+    buying month."""
     if first_purchase is None:
         return buying.groupby("customer")["month"].min()
-    first = pd.to_datetime(pd.Series(first_purchase, dtype=object), errors="coerce").dropna()
+    first = pd.Series(first_purchase)
+    if not pd.api.types.is_datetime64_any_dtype(first):
+        first = pd.to_datetime(first.astype(object), errors="coerce")
+    first = first.dropna()
     return (first.dt.year * 12 + first.dt.month - 1).astype("int64")
 
 
@@ -100,6 +112,72 @@ def cohort_grid(transactions, reference_date, months=12, first_purchase=None):
     return grid
 
 
+def activity_spells(transactions, reference_date, window=12):
+    """The customers' spells of activity up to the reference date.
+
+    A spell runs from a purchase month (``start``) through the purchases
+    that follow it with gaps of at most ``window`` months to its last
+    purchase month (``end``); the customer is active from the month after
+    ``start`` through ``end + window`` and lost in the month ``end + window``
+    (if it has come). ``lost_revenue`` is its net revenue over the window it
+    leaves, months ``end`` to ``end + window - 1`` (credit notes included).
+    Returns a frame with ``customer``, ``start`` and ``end`` (first days of
+    the months) and ``lost_revenue``: what :func:`churn_from_spells` needs,
+    small enough to be kept from night to night.
+    """
+    _check_months(window, "window")
+    net = _buying_months(transactions, reference_date)
+    buying = net[net["amount"] > 0].sort_values(["customer", "month"])
+    columns = ["customer", "start", "end", "lost_revenue"]
+    if buying.empty:
+        return pd.DataFrame(columns=columns)
+    gap = buying.groupby("customer")["month"].diff()
+    spell = (gap.isna() | (gap > window)).cumsum()
+    spells = buying.groupby(spell).agg(customer=("customer", "first"), start=("month", "min"), end=("month", "max"))
+    # the net revenue of each spell's last window: every month of the customer from end to end + window - 1
+    rows = spells.reset_index(drop=True).reset_index(names="spell").merge(net, on="customer")
+    inside = rows[rows["month"].between(rows["end"], rows["end"] + window - 1)]
+    lost = inside.groupby("spell")["amount"].sum()
+    spells = spells.reset_index(drop=True)
+    spells["lost_revenue"] = lost.reindex(spells.index, fill_value=0.0).astype(float)
+    for column in ("start", "end"):
+        spells[column] = [month_start(int(month)) for month in spells[column]]
+    return spells[columns]
+
+
+def churn_from_spells(spells, reference_date, months=12, window=12, first_purchase=None):
+    """:func:`monthly_churn` from the spells of :func:`activity_spells`
+    (computed with the same ``window``)."""
+    _check_months(months)
+    _check_months(window, "window")
+    current = month_number(reference_date)
+    start = _month_numbers(spells["start"])
+    end = _month_numbers(spells["end"])
+    customers = spells["customer"].to_numpy()
+    revenue = spells["lost_revenue"].to_numpy(dtype=float)
+    if first_purchase is None:
+        firsts = pd.Series(start, index=customers).groupby(level=0).min()
+    else:
+        firsts = _first_months(None, first_purchase)
+    firsts = firsts.to_numpy()
+    records = []
+    for month in range(current - months, current):
+        active = (start < month) & (month <= end + window)
+        lost = end + window == month
+        records.append(
+            {
+                "month": month_start(month),
+                # a customer's spells never overlap: each active one is one customer
+                "active": int(active.sum()),
+                "lost": int(lost.sum()),
+                "rate": lost.sum() / active.sum() if active.any() else np.nan,
+                "lost_revenue": float(revenue[lost].sum()),
+                "new": int((firsts == month).sum()),
+            }
+        )
+    return pd.DataFrame.from_records(records).set_index("month")
+
+
 def monthly_churn(transactions, reference_date, months=12, window=12, first_purchase=None):
     """Churn per complete month, the last ``months`` of them.
 
@@ -111,36 +189,6 @@ def monthly_churn(transactions, reference_date, months=12, window=12, first_purc
     window they leave) and ``new`` (customers whose first purchase fell in
     the month; ``first_purchase`` as in :func:`cohort_grid`).
     """
-    _check_months(months)
-    _check_months(window, "window")
-    current = month_number(reference_date)
-    net = _buying_months(transactions, reference_date)
-    buying = net[net["amount"] > 0]
-    firsts = _first_months(buying, first_purchase)
-    # every purchase month of each customer, sorted: the month after which its window runs out
-    # is a purchase month followed by no purchase within the window
-    ordered = buying.sort_values(["customer", "month"])
-    following = ordered.groupby("customer")["month"].shift(-1)
-    ends = ordered[following.isna() | (following - ordered["month"] > window)]
-    lost_month = ends["month"] + window
-    records = []
-    for month in range(current - months, current):
-        recent = buying[(buying["month"] >= month - window) & (buying["month"] < month)]
-        active = recent["customer"].nunique()
-        gone = ends.loc[lost_month == month, "customer"].unique()
-        if len(gone):
-            span = net[net["customer"].isin(gone) & (net["month"] >= month - window) & (net["month"] < month)]
-            lost_revenue = float(span["amount"].sum())
-        else:
-            lost_revenue = 0.0
-        records.append(
-            {
-                "month": month_start(month),
-                "active": int(active),
-                "lost": int(len(gone)),
-                "rate": len(gone) / active if active else np.nan,
-                "lost_revenue": lost_revenue,
-                "new": int((firsts == month).sum()),
-            }
-        )
-    return pd.DataFrame.from_records(records).set_index("month")
+    return churn_from_spells(
+        activity_spells(transactions, reference_date, window), reference_date, months, window, first_purchase
+    )

@@ -1,6 +1,7 @@
 from . import kundenbindung_bulk
 from . import kundenbindung_config
 from . import kundenbindung_customer_segment
+from . import kundenbindung_customer_spell
 from . import kundenbindung_class_history
 from . import kundenbindung_forecast_check
 from . import kundenbindung_forecast_check_line

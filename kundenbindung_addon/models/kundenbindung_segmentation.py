@@ -387,6 +387,10 @@ class KundenbindungSegmentation(models.AbstractModel):
                     "interest clusters",
                     lambda company: self.env["kundenbindung.clustering"].sudo()._compute_company(company),
                 ),
+                (
+                    "retention over time",
+                    lambda company: self.env["kundenbindung.customer.spell"].sudo()._refresh(company),
+                ),
             ],
             logger=_logger,
         )
@@ -399,6 +403,7 @@ class KundenbindungSegmentation(models.AbstractModel):
         company = self.env.company
         stats = self.sudo()._compute_company(company)
         clusters = self.env["kundenbindung.clustering"].sudo()._compute_company(company)
+        self.env["kundenbindung.customer.spell"].sudo()._refresh(company)
         return notification(
             self.env._("Segments recomputed"),
             self.env._(

@@ -43,6 +43,8 @@ EXPECTED = {
     # the company's settings: read in Customer Retention, changed by its managers; created with the company
     "kundenbindung.config": {"own": "r", "all": "r", "manager": "rw"},
     "kundenbindung.forecast.check": {"manager": "r"},
+    # the kept spells behind Retention over Time: read there through the segments' rules; managers may look
+    "kundenbindung.customer.spell": {"manager": "r", "other": "r"},
     "kundenbindung.forecast.check.line": {"manager": "r"},
     # the duplicate search's keys: the system only
     "kundenbindung.duplicate.key": {},

@@ -55,6 +55,8 @@ class TestRetention(AccountTestInvoicingCommon):
         Segment = cls.env["kundenbindung.customer.segment"].sudo()
         for partner in cls.hers | cls.others | cls.old:
             Segment.create({"partner_id": partner.id, "company_id": cls.company.id, "abc_class": "B"})
+        # what the nightly segment job keeps for it
+        cls.env["kundenbindung.customer.spell"]._refresh(cls.company, TODAY)
 
     def _open(self, user, months="12"):
         with freeze_time(TODAY):
@@ -93,6 +95,21 @@ class TestRetention(AccountTestInvoicingCommon):
         rows = [row for row in table(cohorts) if row and row[0] and row[0][0].isalpha() and row[1].isdigit()]
         self.assertEqual(len(rows), 6)
         self.assertEqual(len([row for row in table(churn)[1:] if row]), 6)
+
+    def test_before_the_first_night_it_says_so_and_recompute_now_fills_it(self):
+        Spell = self.env["kundenbindung.customer.spell"].sudo()
+        Spell.search([]).unlink()
+        cohorts, churn = self._open(self.manager)
+        self.assertIn("each night", str(cohorts))
+        with freeze_time(TODAY):
+            self.env["kundenbindung.segmentation"].with_user(self.manager).action_recompute()
+        # the customer of 2019: its spell of October 2025 (older ones are too old to matter), its first purchase kept
+        old = Spell.search([("partner_id", "=", self.old.id)])
+        self.assertEqual(old.mapped("start_month"), [D(2025, 10, 1)])
+        self.assertEqual(old.first_purchase, D(2019, 5, 1))
+        self.assertEqual(old.lost_revenue, 600.0)
+        cohorts, churn = self._open(self.manager, "24")
+        self.assertEqual(self._cohort_row(cohorts, "Sept. 2026")[1], "2")
 
     def test_only_retention_users_open_it(self):
         clerk = make_user(self.env, "kb_ret_clerk", "employee", self.company)

@@ -93,6 +93,7 @@ class TestRetentionTours(AccountTestInvoicingCommon, HttpCase):
             {"group_id": group.id, "partner_a_id": first.id, "partner_b_id": second.id, "score": 100.0}
         )
         invoice = make_invoice(self.env, self.company, first, self.today, [(self.product_a, 1, 100.0)], self.tax_sale_a)
+        self.env["kundenbindung.customer.spell"]._refresh(self.company)
         partners = self.env["res.partner"].with_context(active_test=False).search_count([])
 
         self.start_tour(OVERVIEW, "kundenbindung_manager_tour", login="kb_tour_manager")

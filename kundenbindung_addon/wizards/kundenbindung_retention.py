@@ -8,12 +8,13 @@ grid is an HTML table coloured by the share, computed on the server."""
 
 import datetime
 
+import pandas as pd
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date, formatLang
 
-from ..engine.cohorts import cohort_grid, month_number, month_start, monthly_churn
+from ..engine.cohorts import churn_from_spells, cohort_grid, month_number, month_start
 
 PERIODS = [("6", "6 months"), ("12", "12 months"), ("24", "24 months")]
 
@@ -40,9 +41,18 @@ class KundenbindungRetention(models.TransientModel):
         for retention in self:
             months = int(retention.months or 12)
             window = retention.company_id.sudo().kundenbindung_config_id.window_months or 12
-            monthly, first = retention._monthly_purchases(today, months + window)
-            retention.cohort_html = retention._cohort_table(cohort_grid(monthly, today, months, first))
-            retention.churn_html = retention._churn_table(monthly_churn(monthly, today, months, window, first))
+            spells = retention._spells(today, months + window)
+            if spells is None:
+                note = Markup('<p class="text-muted">%s</p>') % self.env._(
+                    "Retention over time is computed with the customer segments each night; "
+                    "it shows here after the next run (managers: Configuration > Settings > Recompute Now)."
+                )
+                retention.cohort_html = retention.churn_html = note
+                continue
+            firsts = spells.groupby("customer")["first_purchase"].first()
+            newcomers = retention._purchases_of_new_customers(spells, today, months)
+            retention.cohort_html = retention._cohort_table(cohort_grid(newcomers, today, months, firsts))
+            retention.churn_html = retention._churn_table(churn_from_spells(spells, today, months, window, firsts))
 
     def _customers(self):
         """The visible customers of the company, as a subquery: the record
@@ -50,49 +60,52 @@ class KundenbindungRetention(models.TransientModel):
         Segment = self.env["kundenbindung.customer.segment"]
         return Segment._search([("company_id", "=", self.company_id.id)]).subselect("partner_id")
 
-    def _monthly_purchases(self, today, months):
-        """The visible customers' net revenue per month over the last
-        ``months`` months (the engine's transactions table, one row per
-        customer and month) and each one's first purchase of all time."""
+    def _spells(self, today, months):
+        """The kept spells of the visible customers that are active or end
+        in the last ``months`` months (None before the first night)."""
         self.ensure_one()
+        Spell = self.env["kundenbindung.customer.spell"].sudo()
+        Spell.flush_model()
+        if not Spell.search_count([("company_id", "=", self.company_id.id)], limit=1):
+            return None
+        return self.env["kundenbindung.bulk"]._copy_frame(
+            SQL(
+                """SELECT partner_id AS customer, start_month AS start, end_month AS "end", lost_revenue,
+                          first_purchase
+                     FROM kundenbindung_customer_spell
+                    WHERE company_id = %s AND end_month >= %s AND partner_id IN %s""",
+                self.company_id.id,
+                month_start(month_number(today) - months - 1),
+                self._customers(),
+            ),
+            dtype={"customer": "int64", "lost_revenue": "float64"},
+            parse_dates=["start", "end", "first_purchase"],
+        )
+
+    def _purchases_of_new_customers(self, spells, today, months):
+        """The net revenue per month of the customers whose first purchase
+        falls in the last ``months`` months (the cohorts), read from their
+        invoices (few customers, through the addon's index)."""
+        first = pd.Timestamp(month_start(month_number(today) - months + 1))
+        new = spells.loc[spells["first_purchase"] >= first, "customer"].unique()
         Move = self.env["account.move"]
         Move.flush_model(["amount_untaxed_signed"])
-        start = month_start(month_number(today) - months)
-        end = today + datetime.timedelta(days=1)
-        company = self.company_id.ids
-        customers = self._customers()
-        Bulk = self.env["kundenbindung.bulk"]
-        monthly = Bulk._copy_frame(
+        return self.env["kundenbindung.bulk"]._copy_frame(
             SQL(
                 """SELECT move.commercial_partner_id AS customer,
                           date_trunc('month', move.invoice_date)::date AS date,
                           SUM(move.amount_untaxed_signed) AS amount
                      FROM account_move move
-                    WHERE %s AND move.commercial_partner_id IN %s
+                    WHERE %s AND move.commercial_partner_id = ANY(%s)
                  GROUP BY 1, 2""",
-                Move._kundenbindung_documents_sql(company, start, end),
-                customers,
+                Move._kundenbindung_documents_sql(
+                    self.company_id.ids, first.date(), today + datetime.timedelta(days=1)
+                ),
+                [int(customer) for customer in new],
             ),
             dtype={"customer": "int64", "amount": "float64"},
             parse_dates=["date"],
         )
-        # the first month with a positive net amount, as the engine counts a purchase
-        self.env.cr.execute(
-            SQL(
-                """SELECT customer, MIN(month) FROM (
-                       SELECT move.commercial_partner_id AS customer,
-                              date_trunc('month', move.invoice_date)::date AS month
-                         FROM account_move move
-                        WHERE %s AND move.commercial_partner_id IN %s
-                     GROUP BY 1, 2
-                       HAVING SUM(move.amount_untaxed_signed) > 0
-                   ) months
-                   GROUP BY customer""",
-                Move._kundenbindung_documents_sql(company, None, end),
-                customers,
-            )
-        )
-        return monthly, dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------ the tables
 
