@@ -190,6 +190,11 @@ def segments(env, args):
             run["ratio_to_baseline"] = round(stats["total_seconds"] / result["baseline_seconds"], 2)
         runs.append(run)
     result["runs"] = runs
+    # the nightly job's last step for Retention over Time
+    started = time.perf_counter()
+    result["spells"] = env["kundenbindung.customer.spell"]._refresh(company, today)
+    result["spells_seconds"] = round(time.perf_counter() - started, 2)
+    env.cr.commit()
     return result
 
 

@@ -30,7 +30,9 @@ class KundenbindungCustomerSpell(models.Model):
     lost_revenue = fields.Float(
         readonly=True, help="The net revenue over the window that follows the last purchase (company currency)."
     )
-    first_purchase = fields.Date(readonly=True, help="The customer's first invoice of all time.")
+    first_purchase = fields.Date(
+        readonly=True, help="The first month of all time in which the customer's net revenue was positive."
+    )
     computed_date = fields.Date(readonly=True)
 
     @api.model
@@ -58,13 +60,19 @@ class KundenbindungCustomerSpell(models.Model):
             parse_dates=["date"],
         )
         spells = activity_spells(monthly, today, window)
+        # the first month with a positive net amount, as the engine counts a first purchase
         self.env.cr.execute(
             SQL(
-                """SELECT move.commercial_partner_id, MIN(move.invoice_date)
-                     FROM account_move move
-                    WHERE %s AND move.commercial_partner_id = ANY(%s)
-                 GROUP BY 1""",
-                Move._kundenbindung_documents_sql(company.ids, None, end, refunds=False),
+                """SELECT customer, MIN(month) FROM (
+                       SELECT move.commercial_partner_id AS customer,
+                              date_trunc('month', move.invoice_date)::date AS month
+                         FROM account_move move
+                        WHERE %s AND move.commercial_partner_id = ANY(%s)
+                     GROUP BY 1, 2
+                       HAVING SUM(move.amount_untaxed_signed) > 0
+                   ) months
+                   GROUP BY customer""",
+                Move._kundenbindung_documents_sql(company.ids, None, end),
                 [int(customer) for customer in spells["customer"].unique()],
             )
         )
