@@ -100,6 +100,24 @@ def test_churn_from_kept_spells_is_the_churn():
     )
 
 
+def test_the_spells_of_two_merged_partners_count_once():
+    """Two partners merged into one after the night: their spells now have
+    one customer and overlap; the customer is active once and lost once,
+    when the later spell runs out, with that spell's revenue."""
+    spells = pd.DataFrame(
+        {
+            "customer": [1, 1],
+            "start": [D(2026, 1, 1), D(2026, 2, 1)],
+            "end": [D(2026, 3, 1), D(2026, 6, 1)],
+            "lost_revenue": [30.0, 70.0],
+        }
+    )
+    churn = churn_from_spells(spells, D(2026, 9, 15), months=8, window=2)
+    assert list(churn["active"]) == [0, 1, 1, 1, 1, 1, 1, 1]
+    assert list(churn["lost"]) == [0, 0, 0, 0, 0, 0, 0, 1]
+    assert churn["lost_revenue"].sum() == 70.0
+
+
 @pytest.mark.parametrize("months", [0, 121, 2.5, True, "12"])
 def test_bad_number_of_months(months):
     with pytest.raises(ContractError) as error:
@@ -166,6 +184,7 @@ def test_churn_matches_its_definition(transactions, months, window):
         row = churn.loc[month_start(month)]
         assert row["active"] == len(active)
         assert row["lost"] == len(lost)
-        expected = sum(a for (c, m), a in net.items() if c in lost and month - window <= m < month)
+        # what they brought over their last window up to the last purchase, and credits since
+        expected = sum(a for (c, m), a in net.items() if c in lost and month - 2 * window < m < month)
         assert row["lost_revenue"] == pytest.approx(expected)
         assert row["new"] == sum(min(ms) == month for ms in bought.values())

@@ -15,8 +15,8 @@ invoice leaves no purchase).
   bought in the ``window`` months before; it is *lost in* the month in which
   its window runs out without a new purchase (its last purchase was
   ``window`` months earlier). The churn rate is lost / active at the start,
-  the lost revenue the lost customers' net revenue over the window they
-  leave. Only complete months are reported.
+  the lost revenue what the lost customers had brought over their last
+  window up to their last purchase. Only complete months are reported.
 
 Nothing here imports ``odoo``.
 """
@@ -119,8 +119,10 @@ def activity_spells(transactions, reference_date, window=12):
     that follow it with gaps of at most ``window`` months to its last
     purchase month (``end``); the customer is active from the month after
     ``start`` through ``end + window`` and lost in the month ``end + window``
-    (if it has come). ``lost_revenue`` is its net revenue over the window it
-    leaves, months ``end`` to ``end + window - 1`` (credit notes included).
+    (if it has come). ``lost_revenue`` is what the customer brought in its
+    last window: its net revenue over the ``window`` months up to the last
+    purchase, and the credit notes of the months after it until the loss
+    (months ``end - window + 1`` to ``end + window - 1``).
     Returns a frame with ``customer``, ``start`` and ``end`` (first days of
     the months) and ``lost_revenue``: what :func:`churn_from_spells` needs,
     small enough to be kept from night to night.
@@ -134,9 +136,9 @@ def activity_spells(transactions, reference_date, window=12):
     gap = buying.groupby("customer")["month"].diff()
     spell = (gap.isna() | (gap > window)).cumsum()
     spells = buying.groupby(spell).agg(customer=("customer", "first"), start=("month", "min"), end=("month", "max"))
-    # the net revenue of each spell's last window: every month of the customer from end to end + window - 1
+    # the net revenue of each spell's last window, up to the month before the loss
     rows = spells.reset_index(drop=True).reset_index(names="spell").merge(net, on="customer")
-    inside = rows[rows["month"].between(rows["end"], rows["end"] + window - 1)]
+    inside = rows[rows["month"].between(rows["end"] - window + 1, rows["end"] + window - 1)]
     lost = inside.groupby("spell")["amount"].sum()
     spells = spells.reset_index(drop=True)
     spells["lost_revenue"] = lost.reindex(spells.index, fill_value=0.0).astype(float)
@@ -145,14 +147,39 @@ def activity_spells(transactions, reference_date, window=12):
     return spells[columns]
 
 
+def _coalesce(spells, window):
+    """One customer's spells that overlap (the spells of two partners merged
+    into one since they were computed) joined into one: from the first start
+    to the last end, with the lost revenue of the spell that ends last."""
+    frame = pd.DataFrame(
+        {
+            "customer": spells["customer"].to_numpy(),
+            "start": _month_numbers(spells["start"]),
+            "end": _month_numbers(spells["end"]),
+            "lost_revenue": spells["lost_revenue"].to_numpy(dtype=float),
+        }
+    ).sort_values(["customer", "start", "end"], kind="stable")
+    reach = frame.groupby("customer")["end"].cummax() + window
+    previous_reach = reach.groupby(frame["customer"]).shift()
+    joined = (previous_reach.isna() | (frame["start"] > previous_reach)).cumsum()
+    frame = frame.sort_values(["customer", "end", "start"], kind="stable")
+    return frame.groupby(joined.reindex(frame.index)).agg(
+        customer=("customer", "first"),
+        start=("start", "min"),
+        end=("end", "max"),
+        lost_revenue=("lost_revenue", "last"),
+    )
+
+
 def churn_from_spells(spells, reference_date, months=12, window=12, first_purchase=None):
     """:func:`monthly_churn` from the spells of :func:`activity_spells`
     (computed with the same ``window``)."""
     _check_months(months)
     _check_months(window, "window")
     current = month_number(reference_date)
-    start = _month_numbers(spells["start"])
-    end = _month_numbers(spells["end"])
+    spells = _coalesce(spells, window)
+    start = spells["start"].to_numpy(dtype=np.int64)
+    end = spells["end"].to_numpy(dtype=np.int64)
     customers = spells["customer"].to_numpy()
     revenue = spells["lost_revenue"].to_numpy(dtype=float)
     if first_purchase is None:
@@ -167,7 +194,7 @@ def churn_from_spells(spells, reference_date, months=12, window=12, first_purcha
         records.append(
             {
                 "month": month_start(month),
-                # a customer's spells never overlap: each active one is one customer
+                # a customer's spells no longer overlap: each active one is one customer
                 "active": int(active.sum()),
                 "lost": int(lost.sum()),
                 "rate": lost.sum() / active.sum() if active.any() else np.nan,
@@ -181,12 +208,12 @@ def churn_from_spells(spells, reference_date, months=12, window=12, first_purcha
 def monthly_churn(transactions, reference_date, months=12, window=12, first_purchase=None):
     """Churn per complete month, the last ``months`` of them.
 
-    ``transactions`` must reach back ``months + window`` months before the
+    ``transactions`` must reach back ``months + 2 * window`` months before the
     reference month. Returns a frame indexed by the month's first day with
     ``active`` (customers active at its start), ``lost`` (their window ran
     out in the month), ``rate`` (lost / active, NaN without active
-    customers), ``lost_revenue`` (the lost customers' net revenue over the
-    window they leave) and ``new`` (customers whose first purchase fell in
+    customers), ``lost_revenue`` (the lost customers' net revenue over their
+    last window, as in :func:`activity_spells`) and ``new`` (customers whose first purchase fell in
     the month; ``first_purchase`` as in :func:`cohort_grid`).
     """
     return churn_from_spells(

@@ -271,7 +271,11 @@ class KundenbindungCustomerSegment(models.Model):
         rows = super().read_group(domain, fields, groupby, offset, limit, orderby, lazy)
         names = [groupby] if isinstance(groupby, str) else list(groupby)
         names = [name.split(":")[0] for name in (names[:1] if lazy else names)]
-        if orderby or not any(self._fields[name].type == "selection" for name in names if name in self._fields):
+        selections = [name for name in names if name in self._fields and self._fields[name].type == "selection"]
+        # the views send their own order (revenue, value at stake): only an order on the grouped
+        # field itself (a click on its header) is kept
+        ordered = {term.split()[0] for term in (orderby or "").split(",") if term.strip()}
+        if not selections or ordered & set(selections):
             return rows
         keys = []
         for name in names:

@@ -34,12 +34,14 @@ class KundenbindungCustomerSpell(models.Model):
         readonly=True, help="The first month of all time in which the customer's net revenue was positive."
     )
     computed_date = fields.Date(readonly=True)
+    window_months = fields.Integer(readonly=True, help="The revenue window the spell was cut with.")
 
     @api.model
     def _refresh(self, company, today=None):
         """Rewrite the spells of ``company`` from its documents of the
         longest period plus two windows (enough to see every spell that is
-        active or ends in the period). Returns the number of spells."""
+        active or ends in the period, and its last window). Returns the
+        number of spells."""
         today = today or fields.Date.context_today(self)
         window = company.kundenbindung_config_id.window_months or 12
         start = month_start(month_number(today) - LONGEST_PERIOD - 2 * window - 1)
@@ -86,6 +88,7 @@ class KundenbindungCustomerSpell(models.Model):
                 "lost_revenue": spells["lost_revenue"],
                 "first_purchase": spells["customer"].map(firsts),
                 "computed_date": today,
+                "window_months": window,
             }
         )
         self.flush_model()

@@ -32,16 +32,24 @@ CODE_ATTEMPTS = 5
 class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
 
-    def _format_points(self, points):
+    @api.depends("points", "point_name")
+    @api.depends_context("lang")
+    def _compute_points_display(self):
         """The points of the addon's invoice programs as numbers are written
-        in the user's language ("129.803,96 Punkte", not "129803.96 Points")."""
-        program = self.program_id
-        if self.point_name != program.currency_id.symbol and (
-            self.env["kundenbindung.config"].sudo().search_count([("loyalty_program_id", "=", program.id)], limit=1)
-        ):
+        in the user's language ("129.803,96 Punkte", not "129803.96
+        Points"); Odoo's other programs keep Odoo's display."""
+        programs = (
+            self.env["kundenbindung.config"].sudo().search([("loyalty_program_id", "!=", False)]).loyalty_program_id
+        )
+        ours = self.filtered(
+            lambda card: card.program_id in programs and card.point_name != card.program_id.currency_id.symbol
+        )
+        result = super(LoyaltyCard, self - ours)._compute_points_display()
+        for card in ours:
+            points = card.points
             digits = 0 if points == int(points) else 2
-            return f"{formatLang(self.env, points, digits=digits)} {self.point_name or ''}".strip()
-        return super()._format_points(points)
+            card.points_display = f"{formatLang(self.env, points, digits=digits)} {card.point_name or ''}".strip()
+        return result
 
     # the partner's balance is computed from the cards: forget it when they change
 

@@ -1,7 +1,7 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
-from odoo.tools.translate import LazyTranslate
+from odoo.tools.translate import LazyTranslate, code_translations
 
 _lt = LazyTranslate(__name__)
 
@@ -20,6 +20,18 @@ class LoyaltyProgram(models.Model):
         language (Odoo keeps them in the language of whoever created the
         program, so a German user read "Points"). With ``keep_changed``,
         names someone changed are left alone."""
+        languages = [code for code, _language in self.env["res.lang"].get_installed()]
+        # a name as created, in whichever language its creator worked
+        defaults = {
+            "name": {PROGRAM_NAME._translate(code) for code in languages},
+            "portal_point_name": {POINT_NAME._translate(code) for code in languages}
+            | set(ODOO_POINT_NAMES)
+            | {
+                code_translations.get_python_translations("loyalty", code).get(source, source)
+                for code in languages
+                for source in ODOO_POINT_NAMES
+            },
+        }
         for program in self.sudo():
             english = program.with_context(lang="en_US")
             fields_to_set = {
@@ -27,13 +39,12 @@ class LoyaltyProgram(models.Model):
                 "portal_point_name": POINT_NAME,
             }
             if keep_changed:
-                if english.name != PROGRAM_NAME._translate("en_US"):
-                    del fields_to_set["name"]
-                if english.portal_point_name not in ODOO_POINT_NAMES:
-                    del fields_to_set["portal_point_name"]
+                for field in list(fields_to_set):
+                    if english[field] not in defaults[field]:
+                        del fields_to_set[field]
             if not fields_to_set:
                 continue
-            for code, _language in self.env["res.lang"].get_installed():
+            for code in languages:
                 program.with_context(lang=code).write(
                     {field: source._translate(code) for field, source in fields_to_set.items()}
                 )

@@ -44,7 +44,7 @@ EXPECTED = {
     "kundenbindung.config": {"own": "r", "all": "r", "manager": "rw"},
     "kundenbindung.forecast.check": {"manager": "r"},
     # the kept spells behind Retention over Time: read there through the segments' rules; managers may look
-    "kundenbindung.customer.spell": {"manager": "r", "other": "r"},
+    "kundenbindung.customer.spell": {"manager": "r"},
     "kundenbindung.forecast.check.line": {"manager": "r"},
     # the duplicate search's keys: the system only
     "kundenbindung.duplicate.key": {},
@@ -256,6 +256,16 @@ class TestAccessWalk(TransactionCase):
                 {"occasion_id": occasion.id, "partner_id": cls.mine.id, "year": 2026}
             ),
             "kundenbindung.duplicate.group": group,
+            "kundenbindung.customer.spell": env["kundenbindung.customer.spell"].create(
+                {
+                    "company_id": company_id,
+                    "partner_id": cls.mine.id,
+                    "start_month": "2026-01-01",
+                    "end_month": "2026-03-01",
+                    "lost_revenue": 120.0,
+                    "window_months": 12,
+                }
+            ),
             "kundenbindung.duplicate.pair": env["kundenbindung.duplicate.pair"].create(
                 {"group_id": group.id, "partner_a_id": twins[0].id, "partner_b_id": twins[1].id, "score": 99.0}
             ),

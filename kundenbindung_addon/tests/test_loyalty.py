@@ -367,13 +367,21 @@ class TestLoyalty(AccountTestInvoicingCommon):
         Card = self.env["loyalty.card"].sudo()
         card = Card.create({"program_id": program.id, "partner_id": self.customer.id, "points": 129803.96})
         self.assertEqual(card.with_context(lang="de_DE").points_display, "129.803,96 Punkte")
-        card.invalidate_recordset(["points_display"])
+        # each language its own, in one environment
         self.assertEqual(card.with_context(lang="en_US").points_display, "129,803.96 Points")
+        self.assertEqual(card.with_context(lang="de_DE").points_display, "129.803,96 Punkte")
         self.assertEqual(program.with_context(lang="de_DE").name, "Treuepunkte aus Rechnungen")
         self.assertEqual(program.with_context(lang="en_US").name, "Loyalty points from invoices")
         other = self.env["loyalty.program"].sudo().create({"name": "Fremdprogramm", "program_type": "loyalty"})
         other_card = Card.create({"program_id": other.id, "partner_id": self.customer.id, "points": 1234.5})
         self.assertEqual(other_card.with_context(lang="de_DE").points_display, f"1234.50 {other.portal_point_name}")
+        # created by a German-speaking manager before 18.0.1.12.0: German in every language, points Odoo's
+        program.with_context(lang="en_US").write(
+            {"name": "Treuepunkte aus Rechnungen", "portal_point_name": "Loyalty point(s)"}
+        )
+        program._kundenbindung_name_in_all_languages(keep_changed=True)
+        self.assertEqual(program.with_context(lang="en_US").name, "Loyalty points from invoices")
+        self.assertEqual(program.with_context(lang="de_DE").portal_point_name, "Punkte")
         # renamed by someone: an update keeps the name
         program.with_context(lang="en_US").name = "Bonusprogramm"
         program._kundenbindung_name_in_all_languages(keep_changed=True)

@@ -142,8 +142,17 @@ class TestSalespersonDay(TransactionCase):
             [(row["abc_class"], row["churn_level"]) for row in nested],
             [("A", "medium"), ("A", "high"), ("A", "lost"), ("B", "high"), ("C", "low")],
         )
-        grouped_list = Segment.with_user(self.manager).web_read_group(domain, [], ["churn_level"])
-        self.assertEqual([row["churn_level"] for row in grouped_list["groups"]], ["low", "medium", "high", "lost"])
+        # as the kanban and the lists ask, with their own order of the records
+        for order in (None, "revenue DESC", "value_at_stake DESC"):
+            grouped = Segment.with_user(self.manager).web_read_group(
+                domain, ["revenue:sum", "value_at_stake:sum"], ["churn_level"], orderby=order
+            )
+            self.assertEqual([row["churn_level"] for row in grouped["groups"]], ["low", "medium", "high", "lost"])
+        # a click on the column's header orders by the stored value, as asked
+        by_header = Segment.with_user(self.manager).web_read_group(
+            domain, [], ["churn_level"], orderby="churn_level DESC"
+        )
+        self.assertEqual([row["churn_level"] for row in by_header["groups"]], ["medium", "low", "lost", "high"])
 
 
 @tagged("post_install", "-at_install")

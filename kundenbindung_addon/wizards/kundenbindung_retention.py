@@ -40,8 +40,9 @@ class KundenbindungRetention(models.TransientModel):
         today = fields.Date.context_today(self)
         for retention in self:
             months = int(retention.months or 12)
-            window = retention.company_id.sudo().kundenbindung_config_id.window_months or 12
-            spells = retention._spells(today, months + window)
+            # the window the spells were cut with last night (the setting may have changed since)
+            window = retention._spell_window()
+            spells = retention._spells(today, months + window) if window else None
             if spells is None:
                 note = Markup('<p class="text-muted">%s</p>') % self.env._(
                     "Retention over time is computed with the customer segments each night; "
@@ -49,10 +50,13 @@ class KundenbindungRetention(models.TransientModel):
                 )
                 retention.cohort_html = retention.churn_html = note
                 continue
-            firsts = spells.groupby("customer")["first_purchase"].first()
+            # partners merged since the night each bring their own: the earliest counts
+            firsts = spells.groupby("customer")["first_purchase"].min()
             newcomers = retention._purchases_of_new_customers(spells, today, months)
             retention.cohort_html = retention._cohort_table(cohort_grid(newcomers, today, months, firsts))
-            retention.churn_html = retention._churn_table(churn_from_spells(spells, today, months, window, firsts))
+            retention.churn_html = retention._churn_table(
+                churn_from_spells(spells, today, months, window, firsts), window
+            )
 
     def _customers(self):
         """The visible customers of the company, as a subquery: the record
@@ -60,14 +64,19 @@ class KundenbindungRetention(models.TransientModel):
         Segment = self.env["kundenbindung.customer.segment"]
         return Segment._search([("company_id", "=", self.company_id.id)]).subselect("partner_id")
 
-    def _spells(self, today, months):
-        """The kept spells of the visible customers that are active or end
-        in the last ``months`` months (None before the first night)."""
+    def _spell_window(self):
+        """The window (months) the company's kept spells were computed with;
+        0 before the first night."""
         self.ensure_one()
         Spell = self.env["kundenbindung.customer.spell"].sudo()
-        Spell.flush_model()
-        if not Spell.search_count([("company_id", "=", self.company_id.id)], limit=1):
-            return None
+        spell = Spell.search([("company_id", "=", self.company_id.id)], limit=1)
+        return spell.window_months
+
+    def _spells(self, today, months):
+        """The kept spells of the visible customers that are active or end
+        in the last ``months`` months."""
+        self.ensure_one()
+        self.env["kundenbindung.customer.spell"].flush_model()
         return self.env["kundenbindung.bulk"]._copy_frame(
             SQL(
                 """SELECT partner_id AS customer, start_month AS start, end_month AS "end", lost_revenue,
@@ -158,7 +167,7 @@ class KundenbindungRetention(models.TransientModel):
             Markup("").join(rows),
         )
 
-    def _churn_table(self, churn):
+    def _churn_table(self, churn, window):
         env = self.env
         currency = self.currency_id
         rows = []
@@ -188,8 +197,8 @@ class KundenbindungRetention(models.TransientModel):
             escape(
                 env._(
                     "A customer is lost in the month in which %(months)s months pass since its last purchase; "
-                    "the lost revenue is its revenue over those months.",
-                    months=self.company_id.sudo().kundenbindung_config_id.window_months or 12,
+                    "the lost revenue is its revenue over the %(months)s months up to that purchase.",
+                    months=window,
                 )
             ),
             env._("Month"),

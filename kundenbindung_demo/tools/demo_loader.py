@@ -53,6 +53,8 @@ def demo_salespeople(env, people):
         env.ref(xmlid).id
         for xmlid in ("sales_team.group_sale_salesman", "base.group_partner_manager", "base.group_allow_export")
     ]
+    # they work in German
+    env["res.lang"]._activate_lang("de_DE")
     users = env["res.users"]
     for name, login in people:
         user = env["res.users"].search([("login", "=", login)], limit=1)
