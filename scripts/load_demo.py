@@ -632,7 +632,7 @@ def _search_defaults(env, Model, search_arch, context):
 
 
 # Odoo's own menus on the same data, timed beside the addon's
-PEER_MENUS = ("contacts.menu_contacts", "account.menu_action_move_out_invoice_type", "sale.menu_sale_order")
+PEER_MENUS = ("contacts.res_partner_menu_contacts", "account.menu_action_move_out_invoice_type", "sale.menu_sale_order")
 
 
 def views(env, args):
@@ -668,6 +668,8 @@ def views(env, args):
             if not all(int(i) in visible for i in menu.parent_path.split("/")[:-1]):
                 continue
             action = menu.action
+            if not action:
+                continue
             if action._name == "ir.actions.server":
                 data = action.with_env(uenv).run()
             elif action._name == "ir.actions.act_window":
