@@ -136,6 +136,7 @@ class KundenbindungCampaign(models.Model):
         string="Chosen Customers",
         help="Only these customers (a selection from a list); the other filters still apply.",
     )
+    partner_count = fields.Integer(string="Number of Chosen Customers", compute="_compute_partner_count")
     target_count = fields.Integer(string="Customers in Target", compute="_compute_target")
     target_revenue = fields.Monetary(string="Revenue Covered", compute="_compute_target", currency_field="currency_id")
     target_c_count = fields.Integer(string="C Customers in Target", compute="_compute_target")
@@ -415,6 +416,11 @@ class KundenbindungCampaign(models.Model):
                     self.env._("Choose a launch date after today to schedule %(campaign)s.", campaign=campaign.name)
                 )
         self.sudo().write({"state": "scheduled"})
+
+    @api.depends("partner_ids")
+    def _compute_partner_count(self):
+        for campaign in self:
+            campaign.partner_count = len(campaign.partner_ids)
 
     def action_send_test(self):
         """The email as the customers will read it, to the user's own address

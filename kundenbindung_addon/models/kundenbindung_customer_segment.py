@@ -300,11 +300,11 @@ class KundenbindungCustomerSegment(models.Model):
     def action_new_campaign(self):
         """ "New Campaign" from a selection of segment records: their
         customers, and their ABC class when they share one."""
-        action = self.partner_id.action_kundenbindung_new_campaign()
         classes = set(self.mapped("abc_class"))
+        values = {}
         if len(classes) == 1 and classes <= {"A", "B", "C"}:
-            action["context"][f"default_abc_{classes.pop().lower()}"] = True
-        return action
+            values[f"abc_{classes.pop().lower()}"] = True
+        return self.partner_id._kundenbindung_new_campaign(values)
 
     def action_send_nps(self):
         """ "Send NPS Survey" from a selection of segment records: their customers."""

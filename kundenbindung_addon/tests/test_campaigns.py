@@ -118,8 +118,15 @@ class TestCampaigns(AccountTestInvoicingCommon):
         segments = self.env["kundenbindung.customer.segment"].search(
             [("partner_id", "in", (self.customers["B2"] | self.customers["B3"]).ids)]
         )
-        context = segments.action_new_campaign()["context"]
-        self.assertTrue(context["default_abc_b"])
+        action = segments.with_user(self.salesman).action_new_campaign()
+        from_selection = self.env["kundenbindung.campaign"].browse(action["res_id"])
+        self.assertTrue(from_selection.abc_b)
+        self.assertFalse(from_selection.abc_a or from_selection.abc_c)
+        self.assertEqual(from_selection.partner_ids, self.customers["B2"] | self.customers["B3"])
+        self.assertEqual(from_selection.state, "draft")
+        self.assertEqual(from_selection.create_uid, self.salesman)
+        # the form pages through the chosen customers instead of showing thousands of tags
+        self.assertEqual(from_selection.partner_count, 2)
         # no money on C customers: a paid campaign that targets them warns
         paid = self.campaign(abc_b=True, abc_c=True, cost_per_customer=5.0)
         self.assertEqual(paid.target_c_count, 1)
