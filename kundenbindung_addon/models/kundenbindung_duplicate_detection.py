@@ -12,7 +12,7 @@ import pandas as pd
 import psycopg2.errors
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, config
 
@@ -64,6 +64,8 @@ MERGE_BATCH = 50
 # a partner saved by a transaction still open when a search started has a
 # write date before it: the next search looks this far back as well
 CHANGE_MARGIN = timedelta(minutes=10)
+# the first key of the advisory lock that lets one duplicate search of a company run at a time
+SEARCH_LOCK = 2026_1130
 
 
 def _merge_seconds():
@@ -210,6 +212,11 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         dropped when their pairs are gone. Returns figures of the run."""
         started = time.perf_counter()
         cr = self.env.cr
+        # one search of a company at a time (the nightly one, the check of new partners, "Find now")
+        cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [SEARCH_LOCK, company.id])
+        if not cr.fetchone()[0]:
+            _logger.info("Customer Retention: a duplicate search of %s is running; skipped", company.display_name)
+            return {"skipped": True}
         cr.execute("SELECT now() AT TIME ZONE 'UTC'")
         run_start = cr.fetchone()[0]
         threshold = company.kundenbindung_config_id.duplicate_review_score if threshold is None else threshold
@@ -537,12 +544,40 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         )
 
     @api.model
+    def _cron_detect_new(self):
+        """Scheduled action, woken a minute after partners are created (by a
+        website sign-up, a converted lead, an incoming email, an import or
+        the API): the search of each company compares the partners new or
+        changed since its last search against all, with the kept model, so
+        that a likely duplicate is up for review at once instead of the next
+        morning. Companies never searched wait for the nightly full search;
+        nothing is merged here."""
+        configs = (
+            self.env["kundenbindung.config"]
+            .sudo()
+            .search([("company_id.active", "=", True), ("duplicates_date", "!=", False)])
+        )
+        for company in configs.company_id:
+            try:
+                with self.env.cr.savepoint():
+                    self.sudo()._detect_company(company)
+            except Exception:
+                _logger.exception(
+                    "Customer Retention: duplicate check of the new partners of %s failed; the next goes on",
+                    company.display_name,
+                )
+
+    @api.model
     def action_detect(self):
         """ "Find duplicates now" for the current company (managers only):
         compares all partners, merges nothing."""
         if not self.env.user.has_group(MANAGER):
             raise AccessError(self.env._("Only Customer Retention managers can look for duplicates."))
         stats = self.sudo()._detect_company(self.env.company, full=True)
+        if stats.get("skipped"):
+            raise UserError(
+                self.env._("A duplicate search of this company is running already; try again in a few minutes.")
+            )
         return notification(
             self.env._("Duplicates searched"),
             self.env._(

@@ -1,5 +1,6 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
 import json
 import operator as op
 
@@ -18,6 +19,9 @@ from .kundenbindung_customer_segment import ABC_SELECTION, CHURN_SELECTION, RFM_
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
 
 # the kinds of records a duplicate's merge moves (kundenbindung_ref_<kind>)
+# minutes after partners are created until they are checked for duplicates (a burst is checked once)
+NEW_PARTNER_DELAY_MINUTES = 1
+
 REFERENCE_KEYS = ("invoices", "orders", "cards", "answers", "messages", "activities", "contacts")
 
 # partner field -> field of kundenbindung.customer.segment
@@ -314,6 +318,17 @@ class ResPartner(models.Model):
             if not user._is_superuser() and not user.has_group(USER_ALL):
                 domain += ["|", ("user_id", "=", user.id), ("user_id", "=", False)]
         return domain
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        # whatever created them, the new partners are checked for duplicates in a minute
+        # (a scheduled action of its own, so that the flow that created them waits for nothing)
+        # (created by a visitor of the website too: the job is looked at as the system)
+        cron = self.env.ref("kundenbindung_addon.ir_cron_kundenbindung_duplicates_new", raise_if_not_found=False)
+        if cron and cron.sudo().active:
+            cron.sudo()._trigger(fields.Datetime.now() + datetime.timedelta(minutes=NEW_PARTNER_DELAY_MINUTES))
+        return partners
 
     def _kundenbindung_check_user(self):
         """The partner's Customer Retention actions are for its users, on

@@ -5,11 +5,13 @@ from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import db_connect
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.addons.base.wizard.base_partner_merge import MergePartnerAutomatic
 
+from ..models.kundenbindung_duplicate_detection import SEARCH_LOCK
 from .common import make_duplicate_group, make_invoice, make_user
 
 D = datetime.date
@@ -144,6 +146,66 @@ class TestDuplicates(AccountTestInvoicingCommon):
         group = self.groups(self.duplicate)
         self.assertEqual(group.partner_ids, self.duplicate | third)
         self.assertFalse(self.groups())
+
+    def test_a_partner_created_by_another_flow_is_up_for_review_at_once(self):
+        """Issue 21: a partner created by a website sign-up, a converted
+        lead, an email or the API is checked a minute later, not the next
+        morning; up for review, nothing merged."""
+        cron = self.env.ref("kundenbindung_addon.ir_cron_kundenbindung_duplicates_new")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        Detection = self.env["kundenbindung.duplicate.detection"]
+        # a company never searched waits for the nightly full search
+        Detection._cron_detect_new()
+        self.assertFalse(self.groups(self.other))
+        self.detect(full=True)
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        # as a website sign-up creates it: as the public user, through sudo
+        newcomer = (
+            self.env["res.partner"]
+            .with_user(self.env.ref("base.public_user"))
+            .sudo()
+            .create(
+                {
+                    "name": "Schmidt Logistik AG",
+                    "is_company": True,
+                    "street": "Hafenweg 3",
+                    "zip": "20457",
+                    "city": "Hamburg",
+                    "phone": "040/555111",
+                }
+            )
+        )
+        # the flow that created it waits for nothing: the check is woken for later
+        wake_ups = Trigger.search([("cron_id", "=", cron.id)], order="id desc", limit=1)
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+        self.assertGreater(wake_ups.call_at, fields.Datetime.now() - datetime.timedelta(seconds=5))
+        self.assertFalse(self.groups(self.other))
+        self.env.flush_all()
+        # as the scheduler runs it a minute later
+        Detection._cron_detect_new()
+        group = self.groups(self.other)
+        self.assertEqual(group.partner_ids, self.other | newcomer)
+        self.assertEqual(group.state, "new")
+        self.assertTrue(newcomer.exists() and self.other.exists())
+
+    def test_one_search_of_a_company_at_a_time(self):
+        """While another worker searches the company's duplicates (the
+        nightly search, the check of new partners), a second search steps
+        aside and "Find now" says so; nothing is written twice."""
+        Detection = self.env["kundenbindung.duplicate.detection"]
+        with db_connect(self.env.cr.dbname).cursor() as other:
+            # the other worker's search holds the company (before this transaction searched it)
+            other.execute("SELECT pg_try_advisory_lock(%s, %s)", [SEARCH_LOCK, self.company.id])
+            self.assertTrue(other.fetchone()[0])
+            try:
+                self.assertEqual(Detection._detect_company(self.company), {"skipped": True})
+                with self.assertRaises(UserError):
+                    Detection.with_user(self.manager).action_detect()
+                self.assertFalse(self.groups())
+            finally:
+                other.execute("SELECT pg_advisory_unlock(%s, %s)", [SEARCH_LOCK, self.company.id])
+        self.assertNotIn("skipped", self.detect())
+        self.assertTrue(self.groups())
 
     def test_managers_only_and_companies_apart(self):
         self.detect()
