@@ -63,6 +63,8 @@ import resource
 import sys
 import time
 
+from lxml import etree
+
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
@@ -173,7 +175,6 @@ def segments(env, args):
         result.update(baseline_seconds=round(timings[-1], 2), baseline_partners=len(rows), lines=env.cr.fetchone()[0])
     result["rss_before_mb"] = round(_peak_rss_mb())
     runs = []
-    import datetime
 
     from odoo import fields as odoo_fields
 
@@ -241,7 +242,6 @@ def nps(env, args):
     """NPS answers and lost customers for the demo: a sample of the
     classified customers answered over the last 18 months, the more at
     risk the lower their score; some lost customers have a reason."""
-    import datetime
     import random
 
     from odoo import fields as odoo_fields
@@ -314,7 +314,6 @@ def loyalty(env, args):
     awarded through the same path as a posting: 500 documents per batch,
     each in a savepoint; a batch that fails is pending and caught up here as
     the scheduled action does. Time, cards and peak memory."""
-    import datetime
 
     from odoo import fields as odoo_fields
 
@@ -427,7 +426,6 @@ def posting(env, args):
 
 def campaigns(env, args):
     """Three demo campaigns (see the module's docstring)."""
-    import datetime
 
     Campaign = env["kundenbindung.campaign"].with_context(default_user_id=env.ref("base.user_admin").id)
     company = env.company
@@ -489,9 +487,6 @@ def campaign_effect(env, args):
     """The campaign effect update at ``--recipients`` recipients (the
     customers with the most invoices), first and second run: the figures
     written in one statement, and nothing rewritten when nothing changed."""
-    import datetime
-    import time
-
     env.cr.execute(
         """SELECT commercial_partner_id FROM account_move
             WHERE move_type = 'out_invoice' AND state = 'posted' AND company_id = %s
@@ -539,9 +534,6 @@ def nps_send(env, args):
     list: the seconds until the form shows its figures (the web client's
     onchange with the form's fields, as when opening it from a list of that
     many contacts), and the seconds to save it (Send saves first)."""
-    import time
-
-    from lxml import etree
 
     env.cr.execute(
         "SELECT id FROM res_partner WHERE active AND parent_id IS NULL AND customer_rank > 0 ORDER BY id LIMIT %s",
@@ -549,11 +541,7 @@ def nps_send(env, args):
     )
     partner_ids = [row[0] for row in env.cr.fetchall()]
     Wizard = env["kundenbindung.nps.send"].with_context(active_model="res.partner", active_ids=partner_ids)
-    arch = Wizard.get_views([(False, "form")])["views"]["form"]["arch"]
-    spec = {}
-    for node in etree.fromstring(arch).iter("field"):
-        field = Wizard._fields[node.get("name")]
-        spec[field.name] = {"fields": {"display_name": {}}} if field.relational else {}
+    spec = _spec(Wizard, Wizard.get_views([(False, "form")])["views"]["form"]["arch"])
     timings = {"open": [], "save": []}
     for _run in range(2):
         env.invalidate_all()
@@ -578,12 +566,11 @@ def nps_send(env, args):
 def _spec(Model, arch):
     """The web client's specification of the fields of a view (relational
     fields with their display name, as the views read them)."""
-    from lxml import etree
-
     spec = {}
     for node in etree.fromstring(arch).iter("field"):
         name = node.get("name")
-        if name in Model._fields and not node.getparent().tag in ("field",):
+        # the fields of a sub-view (a one2many's list) belong to the other model
+        if name in Model._fields and not any(parent.tag == "field" for parent in node.iterancestors()):
             field = Model._fields[name]
             spec[name] = {"fields": {"display_name": {}}} if field.relational else {}
     return spec
@@ -609,8 +596,6 @@ def _eval_context(env, context=None):
 def _search_defaults(env, Model, search_arch, context):
     """Domain and group-by of the ``search_default_*`` filters of an action,
     as the web client's search panel applies them."""
-    from lxml import etree
-
     from odoo.tools.safe_eval import safe_eval
 
     eval_context = _eval_context(env, context)
@@ -706,20 +691,13 @@ def views(env, args):
                     else:
                         Model.onchange({}, [], spec)
                 elif view_type in ("pivot", "graph"):
-                    from lxml import etree
-
                     tree = etree.fromstring(arch)
                     rows = [n.get("name") for n in tree.iter("field") if n.get("type") in ("row", "col")] or groupby
                     measures = [n.get("name") for n in tree.iter("field") if n.get("type") == "measure"]
                     Model.read_group(full, [f"{m}:sum" for m in measures] or ["__count"], rows[:2], lazy=False)
                 elif view_type == "kanban":
-                    from lxml import etree
-
-                    group = groupby[:1] or (
-                        [etree.fromstring(arch).get("default_group_by")]
-                        if etree.fromstring(arch).get("default_group_by")
-                        else []
-                    )
+                    default = etree.fromstring(arch).get("default_group_by")
+                    group = groupby[:1] or ([default] if default else [])
                     if group:
                         groups = Model.web_read_group(full, [], group, limit=80)["groups"]
                         for found in groups[:10]:

@@ -11,10 +11,9 @@ from engine.cohorts import (
     activity_spells,
     churn_from_spells,
     cohort_grid,
-    month_number,
-    month_start,
     monthly_churn,
 )
+from engine.periods import month_number, month_start
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -21,27 +21,16 @@ invoice leaves no purchase).
 Nothing here imports ``odoo``.
 """
 
-import datetime
-
 import numpy as np
 import pandas as pd
 
 from .contracts import ContractError, validate_transactions
-
-
-def month_number(day):
-    """Months since year 0 of a date: consecutive calendar months differ by one."""
-    return day.year * 12 + day.month - 1
-
-
-def month_start(number):
-    """The first day of the month numbered by :func:`month_number`."""
-    return datetime.date(number // 12, number % 12 + 1, 1)
+from .periods import month_number, month_start
 
 
 def _month_numbers(days):
     """:func:`month_number` of a column of dates, at once."""
-    days = pd.Series(days)
+    days = pd.Series(days) if not isinstance(days, pd.Series) else days
     if not pd.api.types.is_datetime64_any_dtype(days):
         days = pd.to_datetime(days.astype(object))
     return (days.dt.year * 12 + days.dt.month - 1).to_numpy(dtype=np.int64)
@@ -55,13 +44,16 @@ def _check_months(months, name="months"):
 
 
 def _buying_months(transactions, reference_date):
-    """One row per customer and month with a positive net amount, up to the
-    reference date: columns ``customer``, ``month`` (month number), ``amount``."""
+    """One row per customer and month up to the reference date, with its net
+    amount: columns ``customer``, ``month`` (month number), ``amount``."""
     frame = validate_transactions(transactions)
     frame = frame[frame["date"] <= pd.Timestamp(reference_date)]
-    dates = frame["date"]
-    month = dates.dt.year * 12 + dates.dt.month - 1
-    net = frame.assign(month=month).groupby(["customer", "month"], sort=False)["amount"].sum().reset_index()
+    net = (
+        frame.assign(month=_month_numbers(frame["date"]))
+        .groupby(["customer", "month"], sort=False)["amount"]
+        .sum()
+        .reset_index()
+    )
     return net
 
 
@@ -75,7 +67,7 @@ def _first_months(buying, first_purchase):
     if not pd.api.types.is_datetime64_any_dtype(first):
         first = pd.to_datetime(first.astype(object), errors="coerce")
     first = first.dropna()
-    return (first.dt.year * 12 + first.dt.month - 1).astype("int64")
+    return pd.Series(_month_numbers(first), index=first.index)
 
 
 def cohort_grid(transactions, reference_date, months=12, first_purchase=None):

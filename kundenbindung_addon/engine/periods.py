@@ -10,10 +10,19 @@ from .contracts import ContractError
 PERIOD_MONTHS = {"month": 1, "quarter": 3}
 
 
+def month_number(day):
+    """Months since year 0 of a date: consecutive calendar months differ by one."""
+    return day.year * 12 + day.month - 1
+
+
+def month_start(number):
+    """The first day of the month numbered by :func:`month_number`."""
+    return datetime.date(number // 12, number % 12 + 1, 1)
+
+
 def _shift(day, months):
     """The first day of the month ``months`` after (or before) ``day``'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
+    return month_start(month_number(day) + months)
 
 
 def period_bounds(today, period):

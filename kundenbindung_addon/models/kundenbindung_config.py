@@ -87,6 +87,18 @@ class KundenbindungConfig(models.Model):
     )
     # the nightly job's last attempt, also when it failed: tried once a day, not in a loop
     segments_tried = fields.Date(string="Segments Last Tried On", readonly=True, copy=False)
+    spells_date = fields.Date(
+        string="Retention over Time Computed On",
+        readonly=True,
+        copy=False,
+        help="The last run that kept the customers' spells of activity.",
+    )
+    spells_window = fields.Integer(
+        string="Retention over Time Window (Months)",
+        readonly=True,
+        copy=False,
+        help="The revenue window the kept spells were cut with.",
+    )
     segments_customers = fields.Integer(
         string="Customers Classified", readonly=True, copy=False, help="Customers of the last complete run."
     )

@@ -11,10 +11,12 @@ import pandas as pd
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine.cohorts import activity_spells, month_number, month_start
+from ..engine.cohorts import activity_spells
+from ..engine.periods import month_number, month_start
 
-# the longest period *Retention over Time* shows, in months
-LONGEST_PERIOD = 24
+# the periods *Retention over Time* shows, in months
+PERIODS = [("6", "6 months"), ("12", "12 months"), ("24", "24 months")]
+LONGEST_PERIOD = max(int(months) for months, _label in PERIODS)
 
 
 class KundenbindungCustomerSpell(models.Model):
@@ -28,13 +30,43 @@ class KundenbindungCustomerSpell(models.Model):
     start_month = fields.Date(required=True, readonly=True, help="The month of the spell's first purchase.")
     end_month = fields.Date(required=True, readonly=True, help="The month of the spell's last purchase.")
     lost_revenue = fields.Float(
-        readonly=True, help="The net revenue over the window that follows the last purchase (company currency)."
+        readonly=True,
+        help="The net revenue over the window up to the last purchase, credit notes after it included "
+        "(company currency).",
     )
     first_purchase = fields.Date(
         readonly=True, help="The first month of all time in which the customer's net revenue was positive."
     )
-    computed_date = fields.Date(readonly=True)
-    window_months = fields.Integer(readonly=True, help="The revenue window the spell was cut with.")
+
+    @api.model
+    def _monthly_sql(self, company, date_from, date_to, customers=None):
+        """The query of ``company``'s net revenue per customer and month in
+        [date_from, date_to) (columns customer, date, amount), of
+        ``customers`` (ids) only when given."""
+        Move = self.env["account.move"]
+        Move.flush_model(["amount_untaxed_signed"])
+        only = SQL() if customers is None else SQL("AND move.commercial_partner_id = ANY(%s)", list(customers))
+        return SQL(
+            """SELECT move.commercial_partner_id AS customer,
+                      date_trunc('month', move.invoice_date)::date AS date,
+                      SUM(move.amount_untaxed_signed) AS amount
+                 FROM account_move move
+                WHERE %s %s
+             GROUP BY 1, 2""",
+            Move._kundenbindung_documents_sql(company.ids, date_from, date_to),
+            only,
+        )
+
+    @api.model
+    def _monthly_revenue(self, company, date_from, date_to, customers=None):
+        """:meth:`_monthly_sql` as the engine's transactions table, one row
+        per customer and month: what the spells are cut from and what the
+        cohort grid reads of its new customers."""
+        return self.env["kundenbindung.bulk"]._copy_frame(
+            self._monthly_sql(company, date_from, date_to, customers),
+            dtype={"customer": "int64", "amount": "float64"},
+            parse_dates=["date"],
+        )
 
     @api.model
     def _refresh(self, company, today=None):
@@ -46,36 +78,13 @@ class KundenbindungCustomerSpell(models.Model):
         window = company.kundenbindung_config_id.window_months or 12
         start = month_start(month_number(today) - LONGEST_PERIOD - 2 * window - 1)
         end = today + datetime.timedelta(days=1)
-        Move = self.env["account.move"]
-        Move.flush_model(["amount_untaxed_signed"])
-        monthly = self.env["kundenbindung.bulk"]._copy_frame(
-            SQL(
-                """SELECT move.commercial_partner_id AS customer,
-                          date_trunc('month', move.invoice_date)::date AS date,
-                          SUM(move.amount_untaxed_signed) AS amount
-                     FROM account_move move
-                    WHERE %s
-                 GROUP BY 1, 2""",
-                Move._kundenbindung_documents_sql(company.ids, start, end),
-            ),
-            dtype={"customer": "int64", "amount": "float64"},
-            parse_dates=["date"],
-        )
-        spells = activity_spells(monthly, today, window)
-        # the first month with a positive net amount, as the engine counts a first purchase
+        spells = activity_spells(self._monthly_revenue(company, start, end), today, window)
+        # of all time: the first month with a positive net amount, as the engine counts a first purchase
+        customers = [int(customer) for customer in spells["customer"].unique()]
         self.env.cr.execute(
             SQL(
-                """SELECT customer, MIN(month) FROM (
-                       SELECT move.commercial_partner_id AS customer,
-                              date_trunc('month', move.invoice_date)::date AS month
-                         FROM account_move move
-                        WHERE %s AND move.commercial_partner_id = ANY(%s)
-                     GROUP BY 1, 2
-                       HAVING SUM(move.amount_untaxed_signed) > 0
-                   ) months
-                   GROUP BY customer""",
-                Move._kundenbindung_documents_sql(company.ids, None, end),
-                [int(customer) for customer in spells["customer"].unique()],
+                "SELECT customer, MIN(date) FROM (%s) months WHERE amount > 0 GROUP BY customer",
+                self._monthly_sql(company, None, end, customers),
             )
         )
         firsts = dict(self.env.cr.fetchall())
@@ -87,8 +96,6 @@ class KundenbindungCustomerSpell(models.Model):
                 "end_month": spells["end"],
                 "lost_revenue": spells["lost_revenue"],
                 "first_purchase": spells["customer"].map(firsts),
-                "computed_date": today,
-                "window_months": window,
             }
         )
         self.flush_model()
@@ -106,4 +113,6 @@ class KundenbindungCustomerSpell(models.Model):
                 )
             )
         self.invalidate_model()
+        # what the page reads the spells with: the window they were cut with (the setting may change)
+        company.sudo().kundenbindung_config_id.write({"spells_date": today, "spells_window": window})
         return len(rows)

@@ -557,7 +557,19 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             .sudo()
             .search([("company_id.active", "=", True), ("duplicates_date", "!=", False)])
         )
-        for company in configs.company_id:
+        self.env["res.partner"].flush_model(["write_date"])
+        for settings in configs:
+            company = settings.company_id
+            # woken by another company's new partners: nothing of this one to compare
+            self.env.cr.execute(
+                SQL(
+                    "SELECT 1 FROM res_partner p WHERE %s AND p.write_date > %s LIMIT 1",
+                    self._scope(company),
+                    settings.duplicates_date - CHANGE_MARGIN,
+                )
+            )
+            if not self.env.cr.fetchone():
+                continue
             try:
                 with self.env.cr.savepoint():
                     self.sudo()._detect_company(company)

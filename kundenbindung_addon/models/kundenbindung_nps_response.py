@@ -79,7 +79,10 @@ class KundenbindungNpsResponse(models.Model):
         "survey.user_input", string="Survey Answer", readonly=True, index="btree_not_null", ondelete="set null"
     )
     survey_id = fields.Many2one(related="user_input_id.survey_id", string="Survey")
-    followup_activity_id = fields.Many2one("mail.activity", string="Follow-up To-do", readonly=True, copy=False)
+    # looked up each time an activity is marked done anywhere
+    followup_activity_id = fields.Many2one(
+        "mail.activity", string="Follow-up To-do", readonly=True, copy=False, index="btree_not_null"
+    )
     followup_state = fields.Selection(
         [("todo", "To follow up"), ("done", "Followed up")],
         string="Follow-up",

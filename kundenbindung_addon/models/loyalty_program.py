@@ -44,7 +44,5 @@ class LoyaltyProgram(models.Model):
                         del fields_to_set[field]
             if not fields_to_set:
                 continue
-            for code in languages:
-                program.with_context(lang=code).write(
-                    {field: source._translate(code) for field, source in fields_to_set.items()}
-                )
+            for field, source in fields_to_set.items():
+                program.update_field_translations(field, {code: source._translate(code) for code in languages})

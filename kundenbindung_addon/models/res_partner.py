@@ -284,24 +284,6 @@ class ResPartner(models.Model):
         )
         return {pid: float(amount or 0.0) for pid, amount in self.env.cr.fetchall()}
 
-    def _kundenbindung_customer_since(self, company):
-        """Partner id -> date of the first posted customer invoice of
-        ``company`` (its contacts' invoices included)."""
-        if not self.ids:
-            return {}
-        self.env.cr.execute(
-            SQL(
-                """SELECT move.commercial_partner_id, MIN(move.invoice_date)
-                     FROM account_move move
-                    WHERE %s AND move.commercial_partner_id = ANY(%s)
-                 GROUP BY move.commercial_partner_id""",
-                self.env["account.move"]._kundenbindung_documents_sql(company.ids, refunds=False),
-                self.ids,
-            )
-        )
-        return dict(self.env.cr.fetchall())
-
-    @api.model
     def _kundenbindung_customer_domain(self, users):
         """Partners that are customers (never an employee, a partner of an
         internal user, nor a company's own partner) and, for each of

@@ -263,7 +263,6 @@ class TestAccessWalk(TransactionCase):
                     "start_month": "2026-01-01",
                     "end_month": "2026-03-01",
                     "lost_revenue": 120.0,
-                    "window_months": 12,
                 }
             ),
             "kundenbindung.duplicate.pair": env["kundenbindung.duplicate.pair"].create(

@@ -99,6 +99,7 @@ class TestRetention(AccountTestInvoicingCommon):
     def test_before_the_first_night_it_says_so_and_recompute_now_fills_it(self):
         Spell = self.env["kundenbindung.customer.spell"].sudo()
         Spell.search([]).unlink()
+        self.company.kundenbindung_config_id.sudo().write({"spells_date": False, "spells_window": 0})
         cohorts, churn = self._open(self.manager)
         # a note, no grid
         self.assertNotIn("o_kundenbindung_cohorts", str(cohorts))

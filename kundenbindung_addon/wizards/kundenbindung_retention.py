@@ -14,9 +14,9 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date, formatLang
 
-from ..engine.cohorts import churn_from_spells, cohort_grid, month_number, month_start
-
-PERIODS = [("6", "6 months"), ("12", "12 months"), ("24", "24 months")]
+from ..engine.cohorts import churn_from_spells, cohort_grid
+from ..engine.periods import month_number, month_start
+from ..models.kundenbindung_customer_spell import PERIODS
 
 
 class KundenbindungRetention(models.TransientModel):
@@ -41,7 +41,7 @@ class KundenbindungRetention(models.TransientModel):
         for retention in self:
             months = int(retention.months or 12)
             # the window the spells were cut with last night (the setting may have changed since)
-            window = retention._spell_window()
+            window = retention.company_id.sudo().kundenbindung_config_id.spells_window
             spells = retention._spells(today, months + window) if window else None
             if spells is None:
                 note = Markup('<p class="text-muted">%s</p>') % self.env._(
@@ -63,14 +63,6 @@ class KundenbindungRetention(models.TransientModel):
         rules of the segments decide, as they do in the customer lists."""
         Segment = self.env["kundenbindung.customer.segment"]
         return Segment._search([("company_id", "=", self.company_id.id)]).subselect("partner_id")
-
-    def _spell_window(self):
-        """The window (months) the company's kept spells were computed with;
-        0 before the first night."""
-        self.ensure_one()
-        Spell = self.env["kundenbindung.customer.spell"].sudo()
-        spell = Spell.search([("company_id", "=", self.company_id.id)], limit=1)
-        return spell.window_months
 
     def _spells(self, today, months):
         """The kept spells of the visible customers that are active or end
@@ -97,23 +89,8 @@ class KundenbindungRetention(models.TransientModel):
         invoices (few customers, through the addon's index)."""
         first = pd.Timestamp(month_start(month_number(today) - months + 1))
         new = spells.loc[spells["first_purchase"] >= first, "customer"].unique()
-        Move = self.env["account.move"]
-        Move.flush_model(["amount_untaxed_signed"])
-        return self.env["kundenbindung.bulk"]._copy_frame(
-            SQL(
-                """SELECT move.commercial_partner_id AS customer,
-                          date_trunc('month', move.invoice_date)::date AS date,
-                          SUM(move.amount_untaxed_signed) AS amount
-                     FROM account_move move
-                    WHERE %s AND move.commercial_partner_id = ANY(%s)
-                 GROUP BY 1, 2""",
-                Move._kundenbindung_documents_sql(
-                    self.company_id.ids, first.date(), today + datetime.timedelta(days=1)
-                ),
-                [int(customer) for customer in new],
-            ),
-            dtype={"customer": "int64", "amount": "float64"},
-            parse_dates=["date"],
+        return self.env["kundenbindung.customer.spell"]._monthly_revenue(
+            self.company_id, first.date(), today + datetime.timedelta(days=1), [int(customer) for customer in new]
         )
 
     # ------------------------------------------------------------------ the tables
