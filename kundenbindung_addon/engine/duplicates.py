@@ -1436,3 +1436,118 @@ def groups(pairs):
     graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(labels), len(labels)))
     _n, component = connected_components(graph, directed=False)
     return pd.Series(component, index=labels)
+
+
+# ---------------------------------------------------------------- one record at the door
+
+# the keys under which a caller that keeps prepare()'s table (one row per record, a database
+# table) looks up the candidates of one new record: each key a tuple of (column, part), the
+# part "" for the whole value, "word" for its first word, an integer for its first characters.
+# They follow the blocking passes, narrowed where a pass's block is a whole town or a common
+# name (such a block is compared in windows by the full search): a caller indexes each key
+PROBE_KEYS = (
+    (("phone", ""),),
+    (("mobile", ""),),
+    (("email", ""),),
+    (("vat", ""),),
+    (("website", ""),),
+    (("domain", ""),),
+    (("birthdate", ""), ("given", 1)),
+    (("phonetic", "word"), ("given", 1)),
+    (("phonetic", "word"), ("postcode", 2)),
+    (("name", "word"), ("postcode", 2)),
+    (("postcode", ""), ("number", "")),
+    (("street", 4), ("number", "")),
+    (("city", ""), ("phonetic", "word")),
+    (("parent", ""),),
+)
+# candidates read per lookup at most: a common name in one area stays a few hundred pairs
+PROBE_LIMIT = 100
+# likely duplicates shown for one record at most
+PROBE_SHOWN = 5
+
+
+def _part(value, part):
+    if part == "":
+        return value
+    if part == "word":
+        return value.split(" ", 1)[0]
+    return value[:part]
+
+
+def probe_lookups(record):
+    """The lookups of the candidates of one prepared record (a row of
+    :func:`prepare`'s table): ``(key number in PROBE_KEYS, values)`` for
+    every key the record has all parts of. Numbers are looked up in phone
+    and mobile alike; a person's names also in swapped order."""
+    values = {column: str(record[column] or "") for column in PREPARED_COLUMNS if column != "is_company"}
+    person = not bool(record["is_company"])
+    if not person:
+        # colleagues are the contacts of one company, as in the search's pass
+        values["parent"] = ""
+    lookups = []
+    for number, key in enumerate(PROBE_KEYS):
+        parts = tuple(_part(values[column], part) for column, part in key)
+        if all(parts):
+            lookups.append((number, parts))
+    # a number in either field meets the other
+    phones = {PROBE_KEYS.index(((column, ""),)) for column in ("phone", "mobile")}
+    for column in ("phone", "mobile"):
+        if values[column]:
+            lookups += [(number, (values[column],)) for number in phones]
+    if person and values["given"] and values["family"]:
+        # given and family name swapped: the other's sound, the other's initial
+        swapped = (phonetic(values["given"].split(" ", 1)[0]).split(" ", 1)[0], values["family"][:1])
+        if all(swapped):
+            lookups.append((PROBE_KEYS.index((("phonetic", "word"), ("given", 1))), swapped))
+    return sorted(set(lookups))
+
+
+def filled_counts(prepared):
+    """What :func:`probe_frequencies` needs of a whole table: its number of
+    records and, per field of ``TF_FIELDS``, of records that have one."""
+    return {"records": len(prepared), **{field: int((prepared[field] != "").sum()) for field in TF_FIELDS}}
+
+
+def probe_frequencies(record, counts, filled):
+    """The term frequencies of one record's values as :func:`score` uses
+    them, from ``counts`` (field -> records of the table with the record's
+    value) and ``filled`` (:func:`filled_counts` of the table): the same
+    shares the full search computes on the whole table; None where it
+    computes none (small tables, sparse fields)."""
+    if not filled or filled.get("records", 0) < TF_MIN_RECORDS:
+        return None
+    tables = {}
+    for field in TF_FIELDS:
+        value, total = record[field], filled.get(field, 0)
+        if value and total >= TF_MIN_RECORDS:
+            # the record itself is not in the table yet: it adds one to its own value
+            tables[field] = pd.Series({value: (counts.get(field, 0) + 1) / (total + 1)})
+    return tables
+
+
+def probe(record, candidates, model=None, tf=None, threshold=REVIEW_THRESHOLD, limit=PROBE_SHOWN):
+    """Likely duplicates of one prepared record (a one-row table of
+    :func:`prepare`) among ``candidates`` (prepared rows, index: their ids),
+    scored as the search would score the pair: columns b (the candidate's
+    id), score, evidence, best first, at most ``limit``, none below
+    ``threshold``. ``model``: the kept one (the defaults without);
+    ``tf``: :func:`probe_frequencies`."""
+    columns = ["b", "score", "evidence"]
+    candidates = candidates[list(PREPARED_COLUMNS)]
+    if candidates.empty:
+        return pd.DataFrame(columns=columns)
+    table = pd.concat([record[list(PREPARED_COLUMNS)], candidates])
+    table["is_company"] = table["is_company"].astype(bool)
+    pairs = np.column_stack((np.zeros(len(candidates), dtype=np.int64), np.arange(1, len(table))))
+    levels = compare(table, pairs)
+    probability, evidence = score(table, pairs, levels, model or Model(), tf)
+    result = pd.DataFrame(
+        {
+            "b": candidates.index.to_numpy(),
+            "score": probability,
+            "evidence": _evidence_json(levels, evidence),
+        }
+    )
+    result = result[result["score"] >= threshold]
+    return result.sort_values(["score", "b"], ascending=[False, True], kind="stable").head(limit).reset_index(drop=True)
