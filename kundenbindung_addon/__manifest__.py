@@ -4,7 +4,7 @@
     "name": "Customer Retention (Kundenbindung)",
     "summary": "Clean customer data, ABC/RFM segments, churn risk, NPS, "
     "loyalty points and targeted campaigns to keep your customers",
-    "version": "18.0.1.12.0",
+    "version": "18.0.1.13.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kundenbindung/kundenbindung_addon",
     "author": "kundenbindung_addon authors",
@@ -24,7 +24,10 @@
         "python": ["pandas", "scipy", "scikit-learn", "rapidfuzz", "phonenumbers", "cologne-phonetics"],
     },
     "assets": {
-        "web.assets_backend": ["kundenbindung_addon/static/src/js/*.js"],
+        "web.assets_backend": [
+            "kundenbindung_addon/static/src/js/*.js",
+            "kundenbindung_addon/static/src/xml/*.xml",
+        ],
         "web.assets_tests": ["kundenbindung_addon/static/tests/tours/*.js"],
     },
     "data": [

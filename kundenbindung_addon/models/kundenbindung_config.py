@@ -193,6 +193,13 @@ class KundenbindungConfig(models.Model):
         "review. Moved customers, persons of another given name at one address and colleagues of one company "
         "never score above 90, and so are never merged automatically.",
     )
+    duplicate_block_score = fields.Float(
+        default=0.0,
+        string="Block New Duplicates From (Score)",
+        help="A user who is not a Customer Retention manager cannot save a new contact in the contact form "
+        "when an existing partner is at least this likely the same (match probability in percent); the form "
+        "warns from the candidates' score on either way. 0: never blocked (the default).",
+    )
     duplicate_model = fields.Json(
         string="Duplicate Match Model",
         readonly=True,
@@ -225,9 +232,20 @@ class KundenbindungConfig(models.Model):
         help="Day of the scheduled search's last attempt, successful or not: one attempt per company and day.",
     )
 
-    @api.constrains("duplicate_review_score", "duplicate_auto_score")
+    @api.constrains("duplicate_review_score", "duplicate_auto_score", "duplicate_block_score")
     def _check_kundenbindung_duplicate_scores(self):
         for config in self:
+            block = config.duplicate_block_score
+            if block and not config.duplicate_review_score <= block <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "New duplicates of %(company)s are blocked from a score of %(block)s: it must be 0 (never "
+                        "blocked) or between the candidates' score %(review)s and 100.",
+                        company=config.company_id.name,
+                        block=block,
+                        review=config.duplicate_review_score,
+                    )
+                )
             review, auto = config.duplicate_review_score, config.duplicate_auto_score
             if not (MIN_REVIEW_SCORE <= review <= auto <= 100 and auto >= MIN_AUTO_SCORE):
                 raise ValidationError(

@@ -12,7 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..engine.duplicates import explain_evidence
+from ..engine.duplicates import evidence_items, explain_evidence
 from .groups import MANAGER
 
 _logger = logging.getLogger(__name__)
@@ -70,6 +70,15 @@ def evidence_words(env):
         "same": env._("same"),
     }
     return labels, words
+
+
+def evidence_summary(env, evidence, limit=3):
+    """The strongest evidence for one customer in a few words of ``env``'s
+    language ("phone equal, family name typo"): what a salesperson reads
+    in the warning of the contact form."""
+    labels, words = evidence_words(env)
+    items = [item for item in evidence_items(evidence) if item[2] > 0][:limit]
+    return ", ".join(f"{labels.get(field, field)} {words.get(level, level)}" for field, level, _bits in items)
 
 
 def _render_explanations(records):

@@ -19,12 +19,19 @@ from odoo.tools import SQL, config
 from ..engine.duplicates import (
     NORMALISATION,
     PREPARED_COLUMNS,
+    PROBE_LIMIT,
+    PROBE_SHOWN,
     REVIEW_ONLY_CAP,
+    TF_FIELDS,
     Model,
     bottleneck,
     conflicting_groups,
+    filled_counts,
     match,
     prepare,
+    probe,
+    probe_frequencies,
+    probe_lookups,
 )
 from ..engine.duplicates import groups as connected_groups
 from .client_actions import RELOAD, notification
@@ -33,22 +40,26 @@ from .kundenbindung_duplicate import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
 
-# role of engine.duplicates -> its value in a partner's row (res_partner p, its parent and
-# its country): the one list of what the search reads, its query and the fingerprint of its
-# values alike, so that a changed value is always normalised again
+# role of engine.duplicates -> the partner's field of it; with the parent and the country below,
+# the one list of what the search reads: its query, the fingerprint of its values, and a partner
+# entered in the form alike, so that a changed value is always normalised again
+PARTNER_FIELDS = {
+    "name": "name",
+    "street": "street",
+    "street2": "street2",
+    "postcode": "zip",
+    "city": "city",
+    "phone": "phone",
+    "mobile": "mobile",
+    "email": "email",
+    "website": "website",
+    "vat": "vat",
+    "birthdate": "kundenbindung_birthdate",
+    "is_company": "is_company",
+}
+# role -> its value in a partner's row (res_partner p, its parent and its country)
 SOURCES = {
-    "name": "p.name",
-    "street": "p.street",
-    "street2": "p.street2",
-    "postcode": "p.zip",
-    "city": "p.city",
-    "phone": "p.phone",
-    "mobile": "p.mobile",
-    "email": "p.email",
-    "website": "p.website",
-    "vat": "p.vat",
-    "birthdate": "p.kundenbindung_birthdate",
-    "is_company": "p.is_company",
+    **{role: f"p.{field}" for role, field in PARTNER_FIELDS.items()},
     # contacts of one company are its colleagues: their parent, when it is a company
     "parent": "CASE WHEN parent.is_company THEN parent.id::text ELSE '' END",
     "country": "country.code",
@@ -66,6 +77,8 @@ MERGE_BATCH = 50
 CHANGE_MARGIN = timedelta(minutes=10)
 # the first key of the advisory lock that lets one duplicate search of a company run at a time
 SEARCH_LOCK = 2026_1130
+# partners created since the last search (no keys yet) a check at the door compares at most
+PROBE_NEWEST = 200
 
 
 def _merge_seconds():
@@ -240,10 +253,17 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         # the groups' conflicts are looked at by _record_groups, with the pairs kept from earlier searches
         pairs, _components = match(prepared, threshold=threshold, changed=changed, model=model, conflicts=False)
         engine_done = time.perf_counter()
+        settings = company.sudo().kundenbindung_config_id
         if not incremental:
-            company.sudo().kundenbindung_config_id.duplicate_model = dict(
-                pairs.attrs["model"].to_dict(), partners=len(prepared), normalisation=NORMALISATION
+            settings.duplicate_model = dict(
+                pairs.attrs["model"].to_dict(),
+                partners=len(prepared),
+                normalisation=NORMALISATION,
+                filled=filled_counts(prepared),
             )
+        elif kept.get("filled") != filled_counts(prepared):
+            # how many partners have each weighed field: the check at the door reads it
+            settings.duplicate_model = dict(kept, filled=filled_counts(prepared))
         self.env["kundenbindung.duplicate.dismissal"].flush_model()
         # the engine's pairs are not ordered: either partner may be the dismissal's first
         ids = sorted(set(pairs["a"].tolist()) | set(pairs["b"].tolist()))
@@ -431,6 +451,127 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         dropped = len(gone)
         gone.unlink()
         return {"groups": len(touched), "created": created, "updated": updated, "dropped": dropped}
+
+    # ------------------------------------------------------------------ at the door
+
+    @api.model
+    def _partner_values(self, partner):
+        """The roles of SOURCES of one partner, saved or not (a record of
+        the form): its values as the search reads them."""
+        values = {role: partner[field] or "" for role, field in PARTNER_FIELDS.items()}
+        values["is_company"] = bool(partner.is_company)
+        values["birthdate"] = partner.kundenbindung_birthdate or None
+        parent = partner.parent_id
+        values["parent"] = str(parent._origin.id or "") if parent.is_company else ""
+        values["country"] = partner.country_id.code or ""
+        return values
+
+    @api.model
+    def _probe(self, values, company, partner_id=None):
+        """Likely duplicates of one partner being entered, as the search
+        would score them: ``values`` maps the roles of SOURCES to the
+        partner's values (a partner not saved yet, or an imported row).
+        Its candidates are read from the kept keys by index (and among the
+        partners created since the last search, which have none yet),
+        scored with the company's kept model. Only partners the current
+        user may read are returned; ``partner_id`` (the partner edited), its
+        company, its contacts and the pairs dismissed with it left out: a
+        DataFrame (b: partner id, score, evidence), best
+        first."""
+        settings = company.sudo().kundenbindung_config_id
+        region = company.country_id.code or "DE"
+        record = prepare(pd.DataFrame([values], index=[0]), ROLE_COLUMNS, region=region)
+        lookups = probe_lookups(record.iloc[0])
+        empty = pd.DataFrame(columns=["b", "score", "evidence"])
+        if not lookups:
+            return empty
+        cr = self.env.cr
+        Key = self.env["kundenbindung.duplicate.key"]
+        self.env["res.partner"].flush_model()
+        texts = [c for c in PREPARED_COLUMNS if c != "is_company"]
+        union = SQL(" UNION ").join(
+            SQL(
+                "(SELECT k.partner_id FROM kundenbindung_duplicate_key k WHERE %s LIMIT %s)",
+                Key._probe_condition(number, parts),
+                PROBE_LIMIT,
+            )
+            for number, parts in lookups
+        )
+        cr.execute(
+            SQL(
+                "SELECT k.partner_id AS id, %(columns)s, COALESCE(k.is_company, FALSE) AS is_company "
+                "FROM kundenbindung_duplicate_key k JOIN res_partner p ON p.id = k.partner_id "
+                "WHERE k.partner_id IN (%(union)s) AND %(scope)s",
+                columns=SQL(", ").join(
+                    SQL("COALESCE(k.%s, '') AS %s", SQL.identifier(c), SQL.identifier(c)) for c in texts
+                ),
+                union=union,
+                scope=self._scope(company),
+            )
+        )
+        candidates = pd.DataFrame(cr.fetchall(), columns=[c.name for c in cr.description]).set_index("id")
+        # partners created since the keys were last written: their keys are made here, not kept
+        cr.execute(
+            SQL(
+                """SELECT p.id, %(values)s FROM res_partner p
+                     LEFT JOIN res_partner parent ON parent.id = p.parent_id
+                     LEFT JOIN res_country country ON country.id = p.country_id
+                    WHERE p.id > (SELECT COALESCE(max(partner_id), 0) FROM kundenbindung_duplicate_key)
+                      AND %(scope)s
+                    ORDER BY p.id DESC LIMIT %(limit)s""",
+                values=SQL(", ").join(SQL(f"{source} AS {role}") for role, source in SOURCES.items()),
+                scope=self._scope(company),
+                limit=PROBE_NEWEST,
+            )
+        )
+        newest = pd.DataFrame(cr.fetchall(), columns=[c.name for c in cr.description]).set_index("id")
+        if not newest.empty:
+            candidates = pd.concat([candidates, prepare(newest, ROLE_COLUMNS, region=region)])
+        # the partner itself; a contact and its own company are never one customer
+        own = {str(partner_id or ""), record["parent"].iloc[0]} - {""}
+        candidates = candidates[~candidates["parent"].isin(own) & ~candidates.index.astype(str).isin(own)]
+        if candidates.empty:
+            return empty
+        kept = settings.duplicate_model or {}
+        model = Model.from_dict(kept) if kept.get("normalisation") == NORMALISATION else None
+        tf = self._probe_frequencies(record.iloc[0], company, kept.get("filled")) if model else None
+        found = probe(record, candidates, model, tf, threshold=settings.duplicate_review_score, limit=len(candidates))
+        if found.empty:
+            return found
+        ids = [int(i) for i in found["b"]]
+        visible = set(self.env["res.partner"].search([("id", "in", ids)]).ids)
+        if partner_id:
+            # pairs a manager marked "not a duplicate" are not shown again
+            self.env["kundenbindung.duplicate.dismissal"].flush_model()
+            cr.execute(
+                "SELECT CASE WHEN partner_a_id = %(id)s THEN partner_b_id ELSE partner_a_id END "
+                "FROM kundenbindung_duplicate_dismissal WHERE partner_a_id = %(id)s OR partner_b_id = %(id)s",
+                {"id": partner_id},
+            )
+            visible -= {other for (other,) in cr.fetchall()}
+        found = found[[int(i) in visible for i in found["b"]]]
+        return found.head(PROBE_SHOWN).reset_index(drop=True)
+
+    @api.model
+    def _probe_frequencies(self, record, company, filled):
+        """Term frequencies of ``record``'s weighed values among the kept
+        keys of ``company`` (one count by index per value), as the search
+        computes them on the whole table."""
+        fields_with_value = [field for field in TF_FIELDS if record[field]]
+        if not filled or not fields_with_value:
+            return None
+        counts = SQL(", ").join(
+            SQL(
+                "(SELECT count(*) FROM kundenbindung_duplicate_key k JOIN res_partner p ON p.id = k.partner_id "
+                "WHERE k.%s = %s AND %s)",
+                SQL.identifier(field),
+                record[field],
+                self._scope(company),
+            )
+            for field in fields_with_value
+        )
+        self.env.cr.execute(SQL("SELECT %s", counts))
+        return probe_frequencies(record, dict(zip(fields_with_value, self.env.cr.fetchone())), filled)
 
     # ------------------------------------------------------------------ merge
 

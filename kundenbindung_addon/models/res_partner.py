@@ -16,6 +16,8 @@ from ..engine.nps import respondent_summary
 from .groups import MANAGER, USER_ALL
 from .groups import USER as GROUP
 from .kundenbindung_customer_segment import ABC_SELECTION, CHURN_SELECTION, RFM_SEGMENT_SELECTION
+from .kundenbindung_duplicate import evidence_summary
+from .kundenbindung_duplicate_detection import PARTNER_FIELDS
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
 
 # the kinds of records a duplicate's merge moves (kundenbindung_ref_<kind>)
@@ -236,6 +238,19 @@ class ResPartner(models.Model):
     kundenbindung_birthdate = fields.Date(
         string="Birth Date", help="For birthday greetings (occasions) and to tell two people apart."
     )
+    kundenbindung_likely_duplicates = fields.Json(
+        string="Likely Duplicates",
+        compute="_compute_kundenbindung_likely_duplicates",
+        help="Existing partners that are probably this one, checked while it is typed in the contact form, as "
+        "the duplicate search would score them.",
+    )
+    kundenbindung_form_check = fields.Boolean(
+        string="Checked for Duplicates",
+        compute="_compute_kundenbindung_form_check",
+        inverse="_inverse_kundenbindung_form_check",
+        default=True,
+        help="Set by the contact form: a partner saved from it is checked against the company's blocking score.",
+    )
 
     @api.model
     def _kundenbindung_create_todos(self, todos):
@@ -301,8 +316,59 @@ class ResPartner(models.Model):
                 domain += ["|", ("user_id", "=", user.id), ("user_id", "=", False)]
         return domain
 
+    @api.depends(*PARTNER_FIELDS.values(), "parent_id", "country_id", "company_id")
+    @api.depends_context("uid", "company")
+    def _compute_kundenbindung_likely_duplicates(self):
+        self.kundenbindung_likely_duplicates = False
+        # one partner at a time, as the form shows it (a list or an export reading the field checks none)
+        if len(self) == 1 and self.env.user._is_internal():
+            self.kundenbindung_likely_duplicates = self._kundenbindung_likely_duplicates() or False
+
+    def _compute_kundenbindung_form_check(self):
+        # the form sends this with a new partner: its save is checked against the blocking score
+        self.kundenbindung_form_check = True
+
+    def _inverse_kundenbindung_form_check(self):
+        """Nothing kept: create reads the value before."""
+
+    def _kundenbindung_likely_duplicates(self):
+        """The existing partners this one (saved or being entered) probably
+        is, once it has a name and one more value: a list of dicts (id,
+        name, place, score, evidence in words) and whether saving a new one
+        is blocked; None when there are none."""
+        self.ensure_one()
+        Detection = self.env["kundenbindung.duplicate.detection"]
+        values = Detection._partner_values(self)
+        more = [role for role in PARTNER_FIELDS if role not in ("name", "is_company")]
+        if not values["name"].strip() or not any(values[role] for role in more):
+            return None
+        company = self.company_id or self.env.company
+        found = Detection._probe(values, company, partner_id=self._origin.id or None)
+        if found.empty:
+            return None
+        partners = self.browse([int(i) for i in found["b"]])
+        block = company.sudo().kundenbindung_config_id.duplicate_block_score
+        return {
+            "matches": [
+                {
+                    "id": partner.id,
+                    "name": partner.display_name,
+                    "place": " ".join(filter(None, [partner.zip, partner.city])),
+                    "score": float(score),
+                    "evidence": evidence_summary(self.env, evidence),
+                }
+                for partner, score, evidence in zip(partners, found["score"], found["evidence"])
+            ],
+            "blocked": bool(block and found["score"].iloc[0] >= block and not self.env.user.has_group(MANAGER)),
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
+        # partners saved from the contact form: none above the company's blocking score
+        checked = [vals.pop("kundenbindung_form_check", False) for vals in vals_list]
+        for vals, check in zip(vals_list, checked):
+            if check:
+                self._kundenbindung_check_blocked(vals)
         partners = super().create(vals_list)
         # whatever created them, the new partners are checked for duplicates in a minute
         # (a scheduled action of its own, so that the flow that created them waits for nothing)
@@ -311,6 +377,31 @@ class ResPartner(models.Model):
         if cron and cron.sudo().active:
             cron.sudo()._trigger(fields.Datetime.now() + datetime.timedelta(minutes=NEW_PARTNER_DELAY_MINUTES))
         return partners
+
+    @api.model
+    def _kundenbindung_check_blocked(self, vals):
+        """Refuse a new partner of the contact form that an existing one is
+        at least the company's blocking score likely to be (managers may
+        save it; 0: never blocked)."""
+        if self.env.su or self.env.user.has_group(MANAGER):
+            return
+        company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+        if not company.sudo().kundenbindung_config_id.duplicate_block_score:
+            return
+        found = self.new(vals)._kundenbindung_likely_duplicates()
+        if found and found["blocked"]:
+            best = found["matches"][0]
+            raise UserError(
+                self.env._(
+                    "%(name)s is probably %(existing)s already (%(score)s %% likely: %(evidence)s). Open the "
+                    "existing partner from the warning and use it, or ask a Customer Retention manager to save "
+                    "this one.",
+                    name=vals.get("name"),
+                    existing=best["name"],
+                    score=best["score"],
+                    evidence=best["evidence"],
+                )
+            )
 
     def _kundenbindung_check_user(self):
         """The partner's Customer Retention actions are for its users, on
