@@ -856,6 +856,94 @@ def duplicates(env, args):
     return result
 
 
+def _typo(name, rng):
+    """One typing error in a name: two letters swapped, one dropped or doubled."""
+    letters = [i for i, ch in enumerate(name) if ch.isalpha()]
+    if len(letters) < 4:
+        return name + "e"
+    i = rng.choice(letters[1:-1])
+    kind = rng.randrange(3)
+    if kind == 0:
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    if kind == 1:
+        return name[:i] + name[i + 1 :]
+    return name[:i] + name[i] + name[i:]
+
+
+def door(env, args):
+    """The warning of the contact form at this size: ``--probes`` existing
+    customers typed in again (a typo in the name, then their phone) by a
+    salesperson, timed through the form's onchange as the web client calls
+    it; beside it, the same onchange without the warning (Odoo's own form,
+    its VAT check included). Also the share of them the warning names."""
+    import random
+    import statistics
+
+    rng = random.Random(args.seed)
+    Partner = env["res.partner"]
+    salesman = env["res.users"].search(
+        [
+            ("groups_id", "in", env.ref("sales_team.group_sale_salesman").id),
+            ("groups_id", "not in", env.ref("sales_team.group_sale_salesman_all_leads").id),
+            ("share", "=", False),
+        ],
+        limit=1,
+    )
+    user = salesman or env.ref("base.user_admin")
+    uenv = env(user=user, context={"lang": "de_DE", "tz": "Europe/Berlin"}, su=False)
+    arch = Partner.with_env(uenv).get_views([(False, "form")])["views"]["form"]["arch"]
+    spec = _spec(Partner, arch)
+    peer_spec = {name: value for name, value in spec.items() if name != "kundenbindung_likely_duplicates"}
+    env.cr.execute(
+        """SELECT p.id, p.name, p.phone, p.zip, p.city, p.street FROM res_partner p
+            WHERE p.active AND p.customer_rank > 0 AND NOT p.is_company AND p.phone IS NOT NULL
+              AND p.zip IS NOT NULL AND (p.company_id IS NULL OR p.company_id = %s)
+            ORDER BY p.id""",
+        [env.company.id],
+    )
+    rows = env.cr.fetchall()
+    chosen = rng.sample(rows, min(args.probes, len(rows)))
+    timings = {"warning": [], "odoo": []}
+    named = 0
+    UPartner = Partner.with_env(uenv)
+    for partner_id, name, phone, zip_code, city, street in chosen:
+        values = {
+            **{field: False for field in spec},
+            "name": _typo(name, rng),
+            "phone": phone,
+            "zip": zip_code,
+            "city": city,
+            "street": street,
+        }
+        values.pop("id", None)
+        for key, field_spec in (("warning", spec), ("odoo", peer_spec)):
+            started = time.perf_counter()
+            result = UPartner.onchange({k: v for k, v in values.items() if k in field_spec}, ["phone"], field_spec)
+            timings[key].append(1000 * (time.perf_counter() - started))
+            if key == "warning":
+                found = (result.get("value", {}).get("kundenbindung_likely_duplicates") or {}).get("matches", [])
+                named += any(match["id"] == partner_id for match in found)
+        env.invalidate_all()
+
+    def summary(values):
+        values = sorted(values)
+        return {
+            "median_ms": round(statistics.median(values), 1),
+            "p95_ms": round(values[int(0.95 * (len(values) - 1))], 1),
+            "max_ms": round(values[-1], 1),
+        }
+
+    env.cr.rollback()
+    return {
+        "partners": Partner.search_count([]),
+        "user": user.login,
+        "probes": len(chosen),
+        "warned_of_the_customer": round(named / len(chosen), 4) if chosen else None,
+        "form_onchange_with_warning": summary(timings["warning"]),
+        "peer_odoo_form_onchange": summary(timings["odoo"]),
+    }
+
+
 def _first_night(env, company, args):
     """The first night with automatic merging switched on: the scheduled
     merge called again and again, each call committed, as Odoo's scheduler
@@ -964,6 +1052,7 @@ def main(argv):
             "effect",
             "nps-send",
             "views",
+            "door",
         ],
     )
     parser.add_argument("--partners", type=int, default=2000)
@@ -981,6 +1070,7 @@ def main(argv):
     parser.add_argument("--loyalty-months", type=int, default=6)
     parser.add_argument("--changed", type=int, default=1000)
     parser.add_argument("--merge-pairs", type=int, default=20)
+    parser.add_argument("--probes", type=int, default=200, help="door: customers typed in again in the form")
     parser.add_argument("--invoices", type=int, default=1000, help="posting: invoices posted in one batch")
     parser.add_argument("--recipients", type=int, default=50000, help="effect: recipients of the measured campaign")
     parser.add_argument("--nps-partners", type=int, default=20000, help="nps-send: customers selected in the wizard")
@@ -1017,6 +1107,8 @@ def main(argv):
             result = nps_send(env, args)
         elif args.step == "views":
             result = views(env, args)
+        elif args.step == "door":
+            result = door(env, args)
         elif args.step == "loyalty":
             # the program is named in the demo company's language
             result = loyalty(api.Environment(cr, SUPERUSER_ID, {"lang": "de_DE"}), args)

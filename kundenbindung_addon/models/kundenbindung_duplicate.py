@@ -77,7 +77,8 @@ def evidence_summary(env, evidence, limit=3):
     language ("phone equal, family name typo"): what a salesperson reads
     in the warning of the contact form."""
     labels, words = evidence_words(env)
-    items = [item for item in evidence_items(evidence) if item[2] > 0][:limit]
+    # (that both are persons, or companies, goes without saying)
+    items = [item for item in evidence_items(evidence) if item[2] > 0 and item[0] != "kind"][:limit]
     return ", ".join(f"{labels.get(field, field)} {words.get(level, level)}" for field, level, _bits in items)
 
 

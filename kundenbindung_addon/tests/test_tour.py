@@ -115,3 +115,34 @@ class TestRetentionTours(AccountTestInvoicingCommon, HttpCase):
             {group.pair_ids.partner_a_label, group.pair_ids.partner_b_label},
             {"Tour Doppel GmbH (Köln)", "Tour Doppel GmbH (kunde@example.de)"},
         )
+
+    def test_a_caller_who_is_a_customer_already(self):
+        # a German company: numbers written without a country code are German
+        self.company.country_id = self.env.ref("base.de")
+        existing = self.env["res.partner"].create(
+            {
+                "name": "Hans Oberdorfer",
+                "street": "Lindenweg 5",
+                "zip": "79098",
+                "city": "Freiburg",
+                "phone": "0761 123456",
+                "customer_rank": 1,
+            }
+        )
+        self.env["kundenbindung.duplicate.detection"]._detect_company(self.company)
+        clerk = make_user(
+            self.env,
+            "kb_tour_sabine",
+            "base.group_user,base.group_partner_manager,sales_team.group_sale_salesman",
+            self.company,
+            lang="de_DE",
+            tz="Europe/Berlin",
+        )
+        partners = self.env["res.partner"].search_count([])
+
+        self.start_tour("/web#action=contacts.action_contacts", "kundenbindung_door_tour", login=clerk.login)
+
+        # nothing was created twice: the typed-in contact was discarded, the customer kept as he was
+        self.assertEqual(self.env["res.partner"].search_count([]), partners)
+        self.assertFalse(self.env["res.partner"].search([("name", "ilike", "Oberdorffer")]))
+        self.assertEqual(existing.phone, "0761 123456")

@@ -5,7 +5,7 @@
 // is discarded, nothing is created twice).
 
 import {Component} from "@odoo/owl";
-import {formatFloat} from "@web/core/l10n/numbers";
+import {formatFloat} from "@web/core/utils/numbers";
 import {registry} from "@web/core/registry";
 import {useService} from "@web/core/utils/hooks";
 import {standardFieldProps} from "@web/views/fields/standard_field_props";
