@@ -11,6 +11,7 @@ from engine.duplicates import (
     PROBE_KEYS,
     PROBE_LIMIT,
     REVIEW_THRESHOLD,
+    TF_FIELDS,
     _part,
     filled_counts,
     match,
@@ -45,10 +46,8 @@ def lookup(table, record, parts=None):
 
 
 def frequencies(table, record):
-    counts = {
-        field: int((table[field] == record[field]).sum()) for field in ("name", "given", "family", "street", "city")
-    }
-    return probe_frequencies(record, counts, filled_counts(table))
+    counts = {field: {record[field]: int((table[field] == record[field]).sum())} for field in TF_FIELDS}
+    return probe_frequencies(counts, filled_counts(table))
 
 
 def _generated():

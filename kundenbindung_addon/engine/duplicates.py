@@ -1509,21 +1509,22 @@ def filled_counts(prepared):
     return {"records": len(prepared), **{field: int((prepared[field] != "").sum()) for field in TF_FIELDS}}
 
 
-def probe_frequencies(record, counts, filled):
-    """The term frequencies of one record's values as :func:`score` uses
-    them, from ``counts`` (field -> records of the table with the record's
-    value) and ``filled`` (:func:`filled_counts` of the table): the same
-    shares the full search computes on the whole table; None where it
-    computes none (small tables, sparse fields)."""
+def probe_frequencies(counts, filled):
+    """The term frequencies of the values of records at the door as
+    :func:`score` uses them, from ``counts`` (field -> {value: records of
+    the table with it}) and ``filled`` (:func:`filled_counts` of the
+    table): the same shares the full search computes on the whole table;
+    None where it computes none (small tables, sparse fields)."""
     if not filled or filled.get("records", 0) < TF_MIN_RECORDS:
         return None
     tables = {}
     for field in TF_FIELDS:
-        value, total = record[field], filled.get(field, 0)
-        if value and total >= TF_MIN_RECORDS:
-            # the record itself is not in the table yet: it adds one to its own value
-            tables[field] = pd.Series({value: (counts.get(field, 0) + 1) / (total + 1)})
-    return tables
+        total = filled.get(field, 0)
+        values = {value: n for value, n in counts.get(field, {}).items() if value}
+        if values and total >= TF_MIN_RECORDS:
+            # a record at the door is not in the table yet: it adds one to its own value
+            tables[field] = pd.Series({value: (n + 1) / (total + 1) for value, n in values.items()}, dtype=float)
+    return tables or None
 
 
 def probe(record, candidates, model=None, tf=None, threshold=REVIEW_THRESHOLD, limit=PROBE_SHOWN):
@@ -1533,21 +1534,34 @@ def probe(record, candidates, model=None, tf=None, threshold=REVIEW_THRESHOLD, l
     id), score, evidence, best first, at most ``limit``, none below
     ``threshold``. ``model``: the kept one (the defaults without);
     ``tf``: :func:`probe_frequencies`."""
-    columns = ["b", "score", "evidence"]
-    candidates = candidates[list(PREPARED_COLUMNS)]
-    if candidates.empty:
+    pairs = [(0, label) for label in candidates.index]
+    result = probe_batch(record, candidates, pairs, model, tf)[["b", "score", "evidence"]]
+    result = result[result["score"] >= threshold]
+    return result.sort_values(["score", "b"], ascending=[False, True], kind="stable").head(limit).reset_index(drop=True)
+
+
+def probe_batch(records, candidates, pairs, model=None, tf=None):
+    """:func:`probe` for many records at once (an import): ``pairs`` are
+    (position in ``records``, index label in ``candidates``) of the pairs to
+    score, as their lookups found them; ``tf``: per field, the share of
+    each value (as :func:`probe_frequencies` gives for one record). Returns
+    row (the record's position), b, score, evidence of every pair."""
+    columns = ["row", "b", "score", "evidence"]
+    pairs = np.asarray(pairs, dtype=object).reshape(-1, 2)
+    if not len(pairs) or candidates.empty:
         return pd.DataFrame(columns=columns)
-    table = pd.concat([record[list(PREPARED_COLUMNS)], candidates])
+    candidates = candidates[list(PREPARED_COLUMNS)]
+    table = pd.concat([records[list(PREPARED_COLUMNS)], candidates], ignore_index=True)
     table["is_company"] = table["is_company"].astype(bool)
-    pairs = np.column_stack((np.zeros(len(candidates), dtype=np.int64), np.arange(1, len(table))))
-    levels = compare(table, pairs)
-    probability, evidence = score(table, pairs, levels, model or Model(), tf)
-    result = pd.DataFrame(
+    where = len(records) + candidates.index.get_indexer(pairs[:, 1])
+    positions = np.column_stack((pairs[:, 0].astype(np.int64), where.astype(np.int64)))
+    levels = compare(table, positions)
+    probability, evidence = score(table, positions, levels, model or Model(), tf)
+    return pd.DataFrame(
         {
-            "b": candidates.index.to_numpy(),
+            "row": positions[:, 0],
+            "b": pairs[:, 1],
             "score": probability,
             "evidence": _evidence_json(levels, evidence),
         }
     )
-    result = result[result["score"] >= threshold]
-    return result.sort_values(["score", "b"], ascending=[False, True], kind="stable").head(limit).reset_index(drop=True)

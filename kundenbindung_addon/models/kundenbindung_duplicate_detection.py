@@ -19,6 +19,7 @@ from odoo.tools import SQL, config
 from ..engine.duplicates import (
     NORMALISATION,
     PREPARED_COLUMNS,
+    PROBE_KEYS,
     PROBE_LIMIT,
     PROBE_SHOWN,
     REVIEW_ONLY_CAP,
@@ -29,7 +30,7 @@ from ..engine.duplicates import (
     filled_counts,
     match,
     prepare,
-    probe,
+    probe_batch,
     probe_frequencies,
     probe_lookups,
 )
@@ -470,42 +471,66 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
     def _probe(self, values, company, partner_id=None):
         """Likely duplicates of one partner being entered, as the search
         would score them: ``values`` maps the roles of SOURCES to the
-        partner's values (a partner not saved yet, or an imported row).
-        Its candidates are read from the kept keys by index (and among the
-        partners created since the last search, which have none yet),
-        scored with the company's kept model. Only partners the current
-        user may read are returned; ``partner_id`` (the partner edited), its
-        company, its contacts and the pairs dismissed with it left out: a
-        DataFrame (b: partner id, score, evidence), best
-        first."""
+        partner's values (a partner not saved yet). ``partner_id`` (the
+        partner edited), its company, its contacts and the pairs dismissed
+        with it are left out. A DataFrame (b: partner id, score, evidence),
+        best first, at most PROBE_SHOWN."""
+        found = self._probe_many(pd.DataFrame([values]), company, partner_id=partner_id)
+        found = found.sort_values(["score", "b"], ascending=[False, True], kind="stable")
+        return found[["b", "score", "evidence"]].head(PROBE_SHOWN).reset_index(drop=True)
+
+    @api.model
+    def _probe_many(self, rows, company, partner_id=None):
+        """The existing partners each of ``rows`` (a DataFrame of the roles
+        of SOURCES: partners typed in or imported, not saved yet) probably
+        is, scored as the search would score the pair with the company's
+        kept model, at or above its review score: a DataFrame (row: the
+        position in ``rows``, b: partner id, score, evidence). Candidates
+        are read from the kept keys by index, and among the partners created
+        since the keys were last written; only partners the current user
+        may read are returned."""
         settings = company.sudo().kundenbindung_config_id
         region = company.country_id.code or "DE"
-        record = prepare(pd.DataFrame([values], index=[0]), ROLE_COLUMNS, region=region)
-        lookups = probe_lookups(record.iloc[0])
-        empty = pd.DataFrame(columns=["b", "score", "evidence"])
+        empty = pd.DataFrame(columns=["row", "b", "score", "evidence"])
+        records = prepare(rows.reset_index(drop=True), ROLE_COLUMNS, region=region)
+        lookups = [
+            (row, number, parts) for row in range(len(records)) for number, parts in probe_lookups(records.iloc[row])
+        ]
         if not lookups:
             return empty
         cr = self.env.cr
-        Key = self.env["kundenbindung.duplicate.key"]
         self.env["res.partner"].flush_model()
-        texts = [c for c in PREPARED_COLUMNS if c != "is_company"]
-        union = SQL(" UNION ").join(
+        # every lookup an index read, at most PROBE_LIMIT partners each
+        by_key = {}
+        for row, number, parts in lookups:
+            by_key.setdefault(number, []).append((row, *parts))
+        union = SQL(" UNION ALL ").join(
             SQL(
-                "(SELECT k.partner_id FROM kundenbindung_duplicate_key k WHERE %s LIMIT %s)",
-                Key._probe_condition(number, parts),
-                PROBE_LIMIT,
+                "(SELECT v.row, c.partner_id FROM (VALUES %(values)s) AS v(row, %(names)s) "
+                "CROSS JOIN LATERAL (SELECT k.partner_id FROM kundenbindung_duplicate_key k "
+                "WHERE %(condition)s LIMIT %(limit)s) c)",
+                values=SQL(", ").join(SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in value)) for value in values),
+                names=SQL(", ").join(SQL.identifier(f"v{i}") for i in range(len(PROBE_KEYS[number]))),
+                condition=self.env["kundenbindung.duplicate.key"]._probe_condition(
+                    number, [SQL.identifier("v", f"v{i}") for i in range(len(PROBE_KEYS[number]))]
+                ),
+                limit=PROBE_LIMIT,
             )
-            for number, parts in lookups
+            for number, values in by_key.items()
         )
+        cr.execute(union)
+        found = set(cr.fetchall())
+        texts = [c for c in PREPARED_COLUMNS if c != "is_company"]
+        ids = sorted({partner for _row, partner in found})
         cr.execute(
             SQL(
                 "SELECT k.partner_id AS id, %(columns)s, COALESCE(k.is_company, FALSE) AS is_company "
                 "FROM kundenbindung_duplicate_key k JOIN res_partner p ON p.id = k.partner_id "
-                "WHERE k.partner_id IN (%(union)s) AND %(scope)s",
+                "WHERE k.partner_id = ANY(%(ids)s) AND %(scope)s",
                 columns=SQL(", ").join(
                     SQL("COALESCE(k.%s, '') AS %s", SQL.identifier(c), SQL.identifier(c)) for c in texts
                 ),
-                union=union,
+                ids=ids,
                 scope=self._scope(company),
             )
         )
@@ -526,20 +551,35 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         )
         newest = pd.DataFrame(cr.fetchall(), columns=[c.name for c in cr.description]).set_index("id")
         if not newest.empty:
-            candidates = pd.concat([candidates, prepare(newest, ROLE_COLUMNS, region=region)])
+            newest = prepare(newest, ROLE_COLUMNS, region=region)
+            rows_of = {}
+            for row, number, parts in lookups:
+                rows_of.setdefault((number, parts), set()).add(row)
+            for partner in newest.index:
+                for key in probe_lookups(newest.loc[partner]):
+                    found |= {(row, partner) for row in rows_of.get(key, ())}
+            candidates = pd.concat([candidates, newest[~newest.index.isin(candidates.index)]])
         # the partner itself; a contact and its own company are never one customer
-        own = {str(partner_id or ""), record["parent"].iloc[0]} - {""}
-        candidates = candidates[~candidates["parent"].isin(own) & ~candidates.index.astype(str).isin(own)]
-        if candidates.empty:
+        parents = records["parent"].to_numpy()
+        pairs = [
+            (row, partner)
+            for row, partner in sorted(found)
+            if partner in candidates.index
+            and partner != partner_id
+            and str(partner) != parents[row]
+            and not (partner_id and candidates.at[partner, "parent"] == str(partner_id))
+        ]
+        if not pairs:
             return empty
         kept = settings.duplicate_model or {}
         model = Model.from_dict(kept) if kept.get("normalisation") == NORMALISATION else None
-        tf = self._probe_frequencies(record.iloc[0], company, kept.get("filled")) if model else None
-        found = probe(record, candidates, model, tf, threshold=settings.duplicate_review_score, limit=len(candidates))
-        if found.empty:
-            return found
-        ids = [int(i) for i in found["b"]]
-        visible = set(self.env["res.partner"].search([("id", "in", ids)]).ids)
+        tf = self._probe_frequencies(records, company, kept.get("filled")) if model else None
+        scored = probe_batch(records, candidates, pairs, model, tf)
+        scored = scored[scored["score"] >= settings.duplicate_review_score]
+        if scored.empty:
+            return scored
+        partner_ids = sorted({int(i) for i in scored["b"]})
+        visible = set(self.env["res.partner"].search([("id", "in", partner_ids)]).ids)
         if partner_id:
             # pairs a manager marked "not a duplicate" are not shown again
             self.env["kundenbindung.duplicate.dismissal"].flush_model()
@@ -549,29 +589,32 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
                 {"id": partner_id},
             )
             visible -= {other for (other,) in cr.fetchall()}
-        found = found[[int(i) in visible for i in found["b"]]]
-        return found.head(PROBE_SHOWN).reset_index(drop=True)
+        return scored[[int(i) in visible for i in scored["b"]]].reset_index(drop=True)
 
     @api.model
-    def _probe_frequencies(self, record, company, filled):
-        """Term frequencies of ``record``'s weighed values among the kept
-        keys of ``company`` (one count by index per value), as the search
-        computes them on the whole table."""
-        fields_with_value = [field for field in TF_FIELDS if record[field]]
-        if not filled or not fields_with_value:
+    def _probe_frequencies(self, records, company, filled):
+        """Term frequencies of the weighed values of ``records`` among the
+        kept keys of ``company`` (counted by index), as the search computes
+        them on the whole table."""
+        if not filled:
             return None
-        counts = SQL(", ").join(
-            SQL(
-                "(SELECT count(*) FROM kundenbindung_duplicate_key k JOIN res_partner p ON p.id = k.partner_id "
-                "WHERE k.%s = %s AND %s)",
-                SQL.identifier(field),
-                record[field],
-                self._scope(company),
+        counts = {}
+        for field in TF_FIELDS:
+            values = sorted(set(records[field]) - {""})
+            if not values:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "SELECT k.%(field)s, count(*) FROM kundenbindung_duplicate_key k "
+                    "JOIN res_partner p ON p.id = k.partner_id "
+                    "WHERE k.%(field)s = ANY(%(values)s) AND %(scope)s GROUP BY k.%(field)s",
+                    field=SQL.identifier(field),
+                    values=values,
+                    scope=self._scope(company),
+                )
             )
-            for field in fields_with_value
-        )
-        self.env.cr.execute(SQL("SELECT %s", counts))
-        return probe_frequencies(record, dict(zip(fields_with_value, self.env.cr.fetchone())), filled)
+            counts[field] = dict.fromkeys(values, 0) | dict(self.env.cr.fetchall())
+        return probe_frequencies(counts, filled)
 
     # ------------------------------------------------------------------ merge
 

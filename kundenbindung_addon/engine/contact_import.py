@@ -1,0 +1,144 @@
+"""Contact lists brought from fairs and events (CSV or Excel): read, their
+columns recognised by their headers (German and English), every row checked,
+and each row told apart as new, the same as an existing partner, or to
+review, from the scores of :func:`engine.duplicates.probe_batch`.
+
+Errors are language-neutral codes with parameters; the caller words them.
+Nothing here imports ``odoo``.
+"""
+
+import csv
+import io
+import re
+
+import numpy as np
+import pandas as pd
+
+from .contracts import ContractError
+from .normalize import fold
+
+# what a column may hold -> headers that name it (folded: lower case, umlauts written out,
+# no punctuation); the first field of every kind is the partner's field it fills
+FIELDS = {
+    "name": ("name", "kunde", "kontakt", "full name", "vollstaendiger name", "ansprechpartner"),
+    "company": ("firma", "company", "unternehmen", "company name", "firmenname", "organisation", "organization"),
+    "given": ("vorname", "first name", "firstname", "given name"),
+    "family": ("nachname", "last name", "lastname", "surname", "family name", "familienname"),
+    "street": ("strasse", "street", "adresse", "address", "strasse und hausnummer", "anschrift"),
+    "street2": ("adresszusatz", "street2", "address 2", "zusatz"),
+    "zip": ("plz", "zip", "postleitzahl", "postcode", "postal code", "zip code"),
+    "city": ("ort", "stadt", "city", "town", "wohnort"),
+    "country": ("land", "country", "laenderkennzeichen", "country code"),
+    "phone": ("telefon", "phone", "tel", "telefonnummer", "phone number", "festnetz"),
+    "mobile": ("mobil", "mobile", "handy", "mobiltelefon", "mobile phone", "mobilnummer"),
+    "email": ("e mail", "email", "mail", "e mail adresse", "email address"),
+    "website": ("website", "webseite", "homepage", "internet", "url"),
+    "vat": ("ust idnr", "ust id", "vat", "umsatzsteuer id", "vat number", "steuernummer", "tax id"),
+    "birthdate": ("geburtsdatum", "birthdate", "birth date", "date of birth", "geburtstag"),
+    "function": ("position", "funktion", "job title", "function", "stelle"),
+    "comment": ("notiz", "notizen", "bemerkung", "note", "notes", "comment", "kommentar"),
+}
+# the kinds a row needs one of, to be a contact at all
+NAMES = ("name", "company", "family")
+MAX_ROWS = 100_000
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _key(header):
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(str(header))).split())
+
+
+SYNONYMS = {_key(header): kind for kind, headers in FIELDS.items() for header in headers}
+
+
+def read_table(data, filename):
+    """The rows of a CSV (any delimiter, UTF-8 or Windows-1252) or Excel
+    file as text (a DataFrame of str, "" where empty), headers as written."""
+    name = (filename or "").lower()
+    if name.endswith((".xlsx", ".xlsm")):
+        try:
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+        except Exception as error:
+            raise ContractError(
+                "unreadable", "the file cannot be read as Excel: %(error)s", error=str(error)
+            ) from error
+    elif name.endswith((".csv", ".txt")) or not name:
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        try:
+            dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|")
+            delimiter = dialect.delimiter
+        except csv.Error:
+            delimiter = ","
+        try:
+            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_values=[])
+        except Exception as error:
+            raise ContractError("unreadable", "the file cannot be read as CSV: %(error)s", error=str(error)) from error
+    else:
+        raise ContractError("unknown_format", "only CSV and Excel (.xlsx) files are read, not %(name)s", name=filename)
+    if len(frame) > MAX_ROWS:
+        raise ContractError("too_many_rows", "at most %(limit)s rows at once", limit=MAX_ROWS)
+    frame = frame.fillna("").astype(str).apply(lambda column: column.str.strip())
+    frame.columns = [str(c).strip() for c in frame.columns]
+    # rows with nothing in them are no rows
+    return frame[(frame != "").any(axis=1)].reset_index(drop=True)
+
+
+def map_columns(columns):
+    """Which kind (a key of FIELDS) each column holds, by its header:
+    ({column: kind}, [columns not recognised]). A kind is taken once, by
+    its first column."""
+    mapping, ignored, taken = {}, [], set()
+    for column in columns:
+        kind = SYNONYMS.get(_key(column))
+        if kind and kind not in taken:
+            mapping[column] = kind
+            taken.add(kind)
+        else:
+            ignored.append(column)
+    if not taken & set(NAMES):
+        raise ContractError(
+            "no_name_column",
+            "no column holds a name (Name, Firma, Nachname...); found %(columns)s",
+            columns=", ".join(map(str, columns)),
+        )
+    return mapping, ignored
+
+
+def contacts(frame, mapping):
+    """The rows as contacts: one column per kind of FIELDS ("" where the
+    file has none), plus ``person_name`` (given and family name, or the
+    name), ``is_company`` (a company's name and no person's) and
+    ``error`` (a code, "" for none): no name, an email or a birth date
+    that cannot be one."""
+    out = pd.DataFrame({kind: "" for kind in FIELDS}, index=frame.index)
+    for column, kind in mapping.items():
+        out[kind] = frame[column].astype(str)
+    person = (out["given"] + " " + out["family"]).str.strip()
+    person = person.where(person != "", out["name"])
+    out["is_company"] = (person == "") & (out["company"] != "")
+    out["person_name"] = person.where(~out["is_company"], out["company"])
+    written = out["birthdate"]
+    birth = pd.to_datetime(written, errors="coerce", dayfirst=True, format="mixed")
+    out["birthdate"] = birth.dt.strftime("%Y-%m-%d").where(birth.notna(), "")
+    error = np.full(len(out), "", dtype=object)
+    error[((written != "") & birth.isna()).to_numpy()] = "birthdate"
+    error[((out["email"] != "") & ~out["email"].str.match(EMAIL)).to_numpy()] = "email"
+    error[(out["person_name"] == "").to_numpy()] = "no_name"
+    out["error"] = error
+    return out
+
+
+def decide(scores, review, sure):
+    """new / existing / review of each row from its best score (NaN: no
+    candidate): the same as an existing partner from ``sure`` on, to
+    review from ``review`` on, else new."""
+    scores = np.asarray(scores, dtype=float)
+    out = np.full(len(scores), "new", dtype=object)
+    out[scores >= review] = "review"
+    out[scores >= sure] = "existing"
+    return out
