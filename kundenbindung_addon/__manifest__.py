@@ -50,6 +50,7 @@
         "views/kundenbindung_churn_views.xml",
         "views/kundenbindung_loyalty_views.xml",
         "views/kundenbindung_duplicate_views.xml",
+        "views/kundenbindung_contact_import_views.xml",
         "views/kundenbindung_campaign_views.xml",
         "views/kundenbindung_revenue_report_views.xml",
         "views/kundenbindung_dashboard_views.xml",

@@ -28,6 +28,8 @@ from . import kundenbindung_duplicate_dismissal
 from . import kundenbindung_duplicate_key
 from . import kundenbindung_merge_journal
 from . import kundenbindung_duplicate_detection
+from . import kundenbindung_contact_import
+from . import kundenbindung_contact_import_line
 from . import kundenbindung_campaign
 from . import kundenbindung_campaign_recipient
 from . import kundenbindung_occasion

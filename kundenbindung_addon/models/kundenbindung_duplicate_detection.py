@@ -33,6 +33,7 @@ from ..engine.duplicates import (
     probe_batch,
     probe_frequencies,
     probe_lookups,
+    probe_within,
 )
 from ..engine.duplicates import groups as connected_groups
 from .client_actions import RELOAD, notification
@@ -571,9 +572,8 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         ]
         if not pairs:
             return empty
-        kept = settings.duplicate_model or {}
-        model = Model.from_dict(kept) if kept.get("normalisation") == NORMALISATION else None
-        tf = self._probe_frequencies(records, company, kept.get("filled")) if model else None
+        model, filled = self._kept_model(company)
+        tf = self._probe_frequencies(records, company, filled) if model else None
         scored = probe_batch(records, candidates, pairs, model, tf)
         scored = scored[scored["score"] >= settings.duplicate_review_score]
         if scored.empty:
@@ -590,6 +590,27 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             )
             visible -= {other for (other,) in cr.fetchall()}
         return scored[[int(i) in visible for i in scored["b"]]].reset_index(drop=True)
+
+    @api.model
+    def _kept_model(self, company):
+        """The match model of the company's last full search, and its
+        partners' filled fields; (None, None) without one of this
+        normalisation (the engine's defaults score then)."""
+        kept = company.sudo().kundenbindung_config_id.duplicate_model or {}
+        if kept.get("normalisation") != NORMALISATION:
+            return None, None
+        return Model.from_dict(kept), kept.get("filled")
+
+    @api.model
+    def _probe_within(self, rows, company):
+        """Pairs (a, b: positions in ``rows``, a < b) of rows at the door
+        that are probably one another, at or above the review score."""
+        if len(rows) < 2:
+            return []
+        settings = company.sudo().kundenbindung_config_id
+        records = prepare(rows.reset_index(drop=True), ROLE_COLUMNS, region=company.country_id.code or "DE")
+        pairs = probe_within(records, self._kept_model(company)[0], threshold=settings.duplicate_review_score)
+        return [(int(a), int(b)) for a, b in zip(pairs["a"], pairs["b"])]
 
     @api.model
     def _probe_frequencies(self, records, company, filled):
