@@ -66,7 +66,7 @@ import time
 from lxml import etree
 
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 
 COMPANY = {
@@ -944,6 +944,128 @@ def door(env, args):
     }
 
 
+def contact_import(env, args):
+    """A fair list of ``--rows`` rows (a share of them existing customers,
+    written again with a typo or another phone format; the rest new
+    people) imported through the addon, as a salesperson with contact
+    rights: the preview (every row matched) and the import, timed; how
+    many existing customers it recognised. Beside it Odoo's own import
+    (``load``) of the same rows, which matches nothing. Rolled back."""
+    import base64
+    import csv
+    import io
+    import random
+
+    rng = random.Random(args.seed)
+    env.cr.execute(
+        """SELECT p.id, p.name, p.street, p.zip, p.city, p.phone, p.email FROM res_partner p
+            WHERE p.active AND p.customer_rank > 0 AND NOT p.is_company AND p.phone IS NOT NULL
+              AND (p.company_id IS NULL OR p.company_id = %s) ORDER BY p.id""",
+        [env.company.id],
+    )
+    customers = env.cr.fetchall()
+    known = rng.sample(customers, min(int(args.rows * 0.3), len(customers)))
+    rows, truth = [], {}
+    for partner_id, name, street, zip_code, city, phone, email in known:
+        name = _typo(name, rng) if rng.random() < 0.5 else name
+        phone = phone.replace(" ", "") if rng.random() < 0.5 else phone
+        truth[len(rows)] = partner_id
+        rows.append([name, street or "", zip_code or "", city or "", phone, email or ""])
+    # new visitors: names from syllables (tens of thousands of them), towns, streets and numbers of their own
+    given = ["Lena", "Jonas", "Mia", "Paul", "Emma", "Finn", "Hannah", "Luis", "Sophie", "Noah", "Clara", "Ben"]
+    given += ["Ida", "Emil", "Frieda", "Oskar", "Greta", "Anton", "Lotte", "Jakob", "Marie", "Henri", "Nele", "Karl"]
+    heads = ["Achter", "Brede", "Czer", "Dohl", "Eil", "Fuchs", "Ger", "Hinz", "Ilse", "Jung", "Kort", "Lind", "Moor"]
+    heads += ["Nord", "Ost", "Pahl", "Quast", "Roh", "Stein", "Thal", "Ull", "Vogt", "Wend", "Zell", "Bus", "Dam"]
+    tails = ["berg", "meier", "mann", "feld", "hoff", "rich", "wald", "ke", "bach", "brink", "hagen", "mund"]
+    tails += ["stedt", "kamp", "loh", "ner", "horst", "ow", "itz", "er", "sen", "beck", "dorf", "ing"]
+    towns = ["Leipzig", "Chemnitz", "Halle", "Erfurt", "Jena", "Gera", "Zwickau", "Plauen", "Dessau", "Weimar"]
+    streets = ["Messeweg", "Lindenstraße", "Bahnhofstraße", "Gartenweg", "Schulstraße", "Am Markt", "Ringstraße"]
+    while len(rows) < args.rows:
+        k = len(rows)
+        first = rng.choice(given)
+        last = rng.choice(heads) + rng.choice(tails) + rng.choice(["", "-" + rng.choice(heads) + rng.choice(tails)])
+        rows.append(
+            [
+                f"{first} {last}",
+                f"{rng.choice(streets)} {rng.randrange(1, 120)}",
+                f"{rng.randrange(1000, 99999):05d}",
+                rng.choice(towns),
+                f"0{rng.randrange(30, 999)} {rng.randrange(100000, 9999999)}",
+                f"{first.lower()}.{last.lower()}@{rng.choice(['web.de', 'gmx.de', 't-online.de', 'posteo.de'])}",
+            ]
+        )
+    header = ["Name", "Straße", "PLZ", "Ort", "Telefon", "E-Mail"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    salesman = env["res.users"].search(
+        [
+            ("groups_id", "in", env.ref("sales_team.group_sale_salesman").id),
+            ("groups_id", "not in", env.ref("sales_team.group_sale_salesman_all_leads").id),
+            ("share", "=", False),
+        ],
+        limit=1,
+    )
+    user = salesman or env.ref("base.user_admin")
+    if not user.has_group("base.group_partner_manager"):
+        user.groups_id = [Command.link(env.ref("base.group_partner_manager").id)]
+    uenv = env(user=user, context={"lang": "de_DE", "tz": "Europe/Berlin"}, su=False)
+    imp = uenv["kundenbindung.contact.import"].create(
+        {"name": "Messe", "file": base64.b64encode(buffer.getvalue().encode()), "filename": "messe.csv"}
+    )
+    partners = env["res.partner"].search_count([])
+    started = time.perf_counter()
+    imp.action_preview()
+    preview = time.perf_counter() - started
+    lines = {line.row - 2: line for line in imp.line_ids}
+    recognised = sum(1 for k, pid in truth.items() if lines[k].decision in ("existing", "review"))
+    right = sum(1 for k, pid in truth.items() if lines[k].decision == "existing" and lines[k].partner_id.id == pid)
+    existing = sum(1 for line in lines.values() if line.decision == "existing")
+    false_existing = sum(1 for k, line in lines.items() if line.decision == "existing" and k not in truth)
+    # what the new visitors taken for review looked like (a sample)
+    sample = [
+        [line.name, line.partner_id.name or "", line.score, line.evidence or "", line.same_row]
+        for k, line in sorted(lines.items())
+        if k not in truth and line.decision == "review"
+    ][:8]
+    started = time.perf_counter()
+    pending = imp._pending()
+    for start in range(0, len(pending), 500):
+        imp._import_lines(pending[start : start + 500])
+    env.flush_all()
+    imported = time.perf_counter() - started
+    created = env["res.partner"].search_count([]) - partners
+    result = {
+        "partners": partners,
+        "rows": len(rows),
+        "known_rows": len(truth),
+        "preview_seconds": round(preview, 1),
+        "import_seconds": round(imported, 1),
+        "total_seconds": round(preview + imported, 1),
+        "counts": {"new": imp.new_count, "existing": imp.existing_count, "review": imp.review_count},
+        "known_recognised": round(recognised / len(truth), 4) if truth else None,
+        "known_same_partner": round(right / len(truth), 4) if truth else None,
+        "existing_precision": round((existing - false_existing) / existing, 4) if existing else None,
+        "created": created,
+        "new_rows_reviewed_sample": sample,
+    }
+    env.cr.rollback()
+    # the peer: Odoo's own import of the same rows (Contacts > Import), which creates every row
+    started = time.perf_counter()
+    loaded = uenv["res.partner"].load(
+        ["name", "street", "zip", "city", "phone", "email"], [[str(v) for v in row] for row in rows]
+    )
+    env.flush_all()
+    result["peer_odoo_import"] = {
+        "seconds": round(time.perf_counter() - started, 1),
+        "created": len(loaded.get("ids") or []),
+        "known_created_again": len(truth),
+    }
+    env.cr.rollback()
+    return result
+
+
 def _first_night(env, company, args):
     """The first night with automatic merging switched on: the scheduled
     merge called again and again, each call committed, as Odoo's scheduler
@@ -1053,6 +1175,7 @@ def main(argv):
             "nps-send",
             "views",
             "door",
+            "import",
         ],
     )
     parser.add_argument("--partners", type=int, default=2000)
@@ -1071,6 +1194,7 @@ def main(argv):
     parser.add_argument("--changed", type=int, default=1000)
     parser.add_argument("--merge-pairs", type=int, default=20)
     parser.add_argument("--probes", type=int, default=200, help="door: customers typed in again in the form")
+    parser.add_argument("--rows", type=int, default=10000, help="import: rows of the fair list")
     parser.add_argument("--invoices", type=int, default=1000, help="posting: invoices posted in one batch")
     parser.add_argument("--recipients", type=int, default=50000, help="effect: recipients of the measured campaign")
     parser.add_argument("--nps-partners", type=int, default=20000, help="nps-send: customers selected in the wizard")
@@ -1109,6 +1233,8 @@ def main(argv):
             result = views(env, args)
         elif args.step == "door":
             result = door(env, args)
+        elif args.step == "import":
+            result = contact_import(env, args)
         elif args.step == "loyalty":
             # the program is named in the demo company's language
             result = loyalty(api.Environment(cr, SUPERUSER_ID, {"lang": "de_DE"}), args)

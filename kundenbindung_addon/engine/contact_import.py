@@ -8,6 +8,7 @@ Nothing here imports ``odoo``.
 """
 
 import csv
+import datetime
 import io
 import re
 
@@ -56,14 +57,9 @@ def read_table(data, filename):
     file as text (a DataFrame of str, "" where empty), headers as written."""
     name = (filename or "").lower()
     if name.endswith((".xlsx", ".xlsm")):
-        try:
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-        except Exception as error:
-            raise ContractError(
-                "unreadable", "the file cannot be read as Excel: %(error)s", error=str(error)
-            ) from error
+        frame = _read_excel(data)
     elif name.endswith((".csv", ".txt")) or not name:
-        for encoding in ("utf-8-sig", "cp1252"):
+        for encoding in ("utf-8-sig", "cp1252", "latin-1"):
             try:
                 text = data.decode(encoding)
                 break
@@ -86,6 +82,37 @@ def read_table(data, filename):
     frame.columns = [str(c).strip() for c in frame.columns]
     # rows with nothing in them are no rows
     return frame[(frame != "").any(axis=1)].reset_index(drop=True)
+
+
+def _cell(value):
+    """An Excel cell as the text a person sees in it: a whole number without
+    ".0", a date as an ISO date."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_excel(data):
+    """The first sheet of an Excel file, read with openpyxl itself (the
+    version Odoo installs is older than pandas' reader asks for)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = [[_cell(value) for value in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    except Exception as error:
+        raise ContractError("unreadable", "the file cannot be read as Excel: %(error)s", error=str(error)) from error
+    if not rows:
+        return pd.DataFrame()
+    header = [text or f"#{k + 1}" for k, text in enumerate(rows[0])]
+    width = len(header)
+    return pd.DataFrame([(row + [""] * width)[:width] for row in rows[1:]], columns=header, dtype=object)
 
 
 def map_columns(columns):

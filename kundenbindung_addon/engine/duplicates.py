@@ -1570,11 +1570,13 @@ def probe_batch(records, candidates, pairs, model=None, tf=None):
 def probe_within(records, model=None, tf=None, threshold=REVIEW_THRESHOLD):
     """Pairs of records at the door that are probably one another (a list
     holding one visitor twice): a, b (positions, a < b), score, at or above
-    ``threshold``, blocked and scored as the search does."""
+    ``threshold``, blocked and scored as the search does (``tf``: the
+    records' own term frequencies when not given)."""
     pairs = candidate_pairs(records)
     if not len(pairs):
         return pd.DataFrame(columns=["a", "b", "score"])
     levels = compare(records, pairs)
+    tf = _term_frequencies(records) if tf is None else tf
     probability, _evidence = score(records, pairs, levels, model or Model(), tf, evidence=False)
     keep = probability >= threshold
     return pd.DataFrame({"a": pairs[keep, 0], "b": pairs[keep, 1], "score": probability[keep]})

@@ -288,21 +288,34 @@ class KundenbindungContactImport(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(chunk), remaining=remaining)
 
     def _import_lines(self, lines):
-        """Create the new partners, complete the existing ones, each row
-        under its own savepoint: a row that fails is marked with the reason,
-        the others go on."""
-        Partner = self.env["res.partner"]
-        for line in lines:
-            try:
-                with self.env.cr.savepoint():
-                    if line.decision == "new":
-                        partner = Partner.create(self._partner_values(line.values))
-                        line.write({"state": "done", "result_partner_id": partner.id, "note": self.env._("created")})
-                    else:
-                        line.write(self._complete(line))
-            except Exception as error:  # noqa: BLE001 - one row must not stop the list
-                _logger.info("Customer Retention: import row %s failed: %s", line.row, error)
-                line.write({"state": "failed", "note": str(error)[:250]})
+        """Create the new partners (one create per chunk) and complete the
+        existing ones. A chunk that fails is done again row by row, each
+        under its own savepoint: a row that fails is marked with the
+        reason, the others go on."""
+        new = lines.filtered(lambda line: line.decision == "new")
+        try:
+            with self.env.cr.savepoint():
+                self._create_partners(new)
+        except Exception as error:  # noqa: BLE001 - found again row by row below
+            _logger.info("Customer Retention: import of %s rows at once failed (%s); row by row", len(new), error)
+            for line in new:
+                self._import_row(line, self._create_partners)
+        for line in lines - new:
+            self._import_row(line, lambda line: line.write(self._complete(line)))
+
+    def _import_row(self, line, write):
+        try:
+            with self.env.cr.savepoint():
+                write(line)
+        except Exception as error:  # noqa: BLE001 - one row must not stop the list
+            _logger.info("Customer Retention: import row %s failed: %s", line.row, error)
+            line.write({"state": "failed", "note": str(error)[:250]})
+
+    def _create_partners(self, lines):
+        partners = self.env["res.partner"].create([self._partner_values(line.values) for line in lines])
+        note = self.env._("created")
+        for line, partner in zip(lines, partners):
+            line.write({"state": "done", "result_partner_id": partner.id, "note": note})
 
     def _partner_values(self, values):
         vals = {field: values[kind] for kind, field in PARTNER_FIELD.items() if values.get(kind)}
