@@ -981,7 +981,6 @@ def contact_import(env, args):
     towns = ["Leipzig", "Chemnitz", "Halle", "Erfurt", "Jena", "Gera", "Zwickau", "Plauen", "Dessau", "Weimar"]
     streets = ["Messeweg", "Lindenstraße", "Bahnhofstraße", "Gartenweg", "Schulstraße", "Am Markt", "Ringstraße"]
     while len(rows) < args.rows:
-        k = len(rows)
         first = rng.choice(given)
         last = rng.choice(heads) + rng.choice(tails) + rng.choice(["", "-" + rng.choice(heads) + rng.choice(tails)])
         rows.append(

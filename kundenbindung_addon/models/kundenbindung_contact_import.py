@@ -48,7 +48,7 @@ class KundenbindungContactImport(models.Model):
     name = fields.Char(required=True, default=lambda self: self.env._("Contact list"))
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, readonly=True)
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True, string="Imported By")
-    file = fields.Binary(string="File", attachment=True, help="A CSV (any delimiter) or Excel (.xlsx) file.")
+    file = fields.Binary(attachment=True, help="A CSV (any delimiter) or Excel (.xlsx) file.")
     filename = fields.Char()
     state = fields.Selection(
         [("draft", "Draft"), ("preview", "Preview"), ("running", "Importing"), ("done", "Done")],
@@ -201,25 +201,24 @@ class KundenbindungContactImport(models.Model):
         return out
 
     def _kind_labels(self):
-        _ = self.env._
         return {
-            "name": _("Name"),
-            "company": _("Company"),
-            "given": _("Given name"),
-            "family": _("Family name"),
-            "street": _("Street"),
-            "street2": _("Street 2"),
-            "zip": _("ZIP"),
-            "city": _("City"),
-            "country": _("Country"),
-            "phone": _("Phone"),
-            "mobile": _("Mobile"),
-            "email": _("Email"),
-            "website": _("Website"),
-            "vat": _("Tax ID"),
-            "birthdate": _("Birth Date"),
-            "function": _("Job Position"),
-            "comment": _("Notes"),
+            "name": self.env._("Name"),
+            "company": self.env._("Company"),
+            "given": self.env._("Given name"),
+            "family": self.env._("Family name"),
+            "street": self.env._("Street"),
+            "street2": self.env._("Street 2"),
+            "zip": self.env._("ZIP"),
+            "city": self.env._("City"),
+            "country": self.env._("Country"),
+            "phone": self.env._("Phone"),
+            "mobile": self.env._("Mobile"),
+            "email": self.env._("Email"),
+            "website": self.env._("Website"),
+            "vat": self.env._("Tax ID"),
+            "birthdate": self.env._("Birth Date"),
+            "function": self.env._("Job Position"),
+            "comment": self.env._("Notes"),
         }
 
     def _error_labels(self):
@@ -230,16 +229,15 @@ class KundenbindungContactImport(models.Model):
         }
 
     def _contract_message(self, error):
-        _ = self.env._
         params = error.params
         if error.code == "unreadable":
-            return _("The file cannot be read: %(error)s", error=params.get("error"))
+            return self.env._("The file cannot be read: %(error)s", error=params.get("error"))
         if error.code == "unknown_format":
-            return _("Only CSV and Excel (.xlsx) files can be imported.")
+            return self.env._("Only CSV and Excel (.xlsx) files can be imported.")
         if error.code == "too_many_rows":
-            return _("At most %(limit)s rows can be imported at once.", limit=params.get("limit"))
+            return self.env._("At most %(limit)s rows can be imported at once.", limit=params.get("limit"))
         if error.code == "no_name_column":
-            return _(
+            return self.env._(
                 "No column holds a name (Name, Firma, Nachname...). The columns are: %(columns)s",
                 columns=params.get("columns"),
             )

@@ -41,7 +41,6 @@ class KundenbindungContactImportLine(models.Model):
     same_row = fields.Integer(string="Same as Row", help="An earlier row of the file that is probably the same.")
     error = fields.Char(help="Why the row cannot be imported as it is.")
     overwrite = fields.Boolean(
-        string="Overwrite",
         help="Replace the existing partner's filled values by the row's, not only fill its empty ones.",
     )
     state = fields.Selection([("pending", "Pending"), ("done", "Imported"), ("failed", "Failed")], default="pending")
