@@ -620,6 +620,18 @@ def _search_defaults(env, Model, search_arch, context):
 PEER_MENUS = ("contacts.res_partner_menu_contacts", "account.menu_action_move_out_invoice_type", "sale.menu_sale_order")
 
 
+def _salesperson(env):
+    """A salesperson who sees her own customers only."""
+    return env["res.users"].search(
+        [
+            ("groups_id", "in", env.ref("sales_team.group_sale_salesman").id),
+            ("groups_id", "not in", env.ref("sales_team.group_sale_salesman_all_leads").id),
+            ("share", "=", False),
+        ],
+        limit=1,
+    )
+
+
 def views(env, args):
     """Every menu of the app as the web client opens it, as the admin (all
     customers) and as a salesperson (their own): the seconds of the calls
@@ -630,14 +642,7 @@ def views(env, args):
     from odoo.tools.safe_eval import safe_eval
 
     root = env.ref("kundenbindung_addon.kundenbindung_menu_root")
-    salesman = env["res.users"].search(
-        [
-            ("groups_id", "in", env.ref("sales_team.group_sale_salesman").id),
-            ("groups_id", "not in", env.ref("sales_team.group_sale_salesman_all_leads").id),
-            ("share", "=", False),
-        ],
-        limit=1,
-    )
+    salesman = _salesperson(env)
     users = [("admin", env.ref("base.user_admin"))] + ([("salesperson", salesman)] if salesman else [])
     result = {"partners": env["res.partner"].search_count([]), "views": {}}
     root_menus = set(env["ir.ui.menu"].search([("id", "child_of", root.id)]).ids)
@@ -881,15 +886,7 @@ def door(env, args):
 
     rng = random.Random(args.seed)
     Partner = env["res.partner"]
-    salesman = env["res.users"].search(
-        [
-            ("groups_id", "in", env.ref("sales_team.group_sale_salesman").id),
-            ("groups_id", "not in", env.ref("sales_team.group_sale_salesman_all_leads").id),
-            ("share", "=", False),
-        ],
-        limit=1,
-    )
-    user = salesman or env.ref("base.user_admin")
+    user = _salesperson(env) or env.ref("base.user_admin")
     uenv = env(user=user, context={"lang": "de_DE", "tz": "Europe/Berlin"}, su=False)
     arch = Partner.with_env(uenv).get_views([(False, "form")])["views"]["form"]["arch"]
     spec = _spec(Partner, arch)
@@ -998,15 +995,7 @@ def contact_import(env, args):
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(header)
     writer.writerows(rows)
-    salesman = env["res.users"].search(
-        [
-            ("groups_id", "in", env.ref("sales_team.group_sale_salesman").id),
-            ("groups_id", "not in", env.ref("sales_team.group_sale_salesman_all_leads").id),
-            ("share", "=", False),
-        ],
-        limit=1,
-    )
-    user = salesman or env.ref("base.user_admin")
+    user = _salesperson(env) or env.ref("base.user_admin")
     if not user.has_group("base.group_partner_manager"):
         user.groups_id = [Command.link(env.ref("base.group_partner_manager").id)]
     uenv = env(user=user, context={"lang": "de_DE", "tz": "Europe/Berlin"}, su=False)

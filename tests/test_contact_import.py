@@ -18,8 +18,8 @@ def test_a_german_csv_with_semicolons_in_windows_encoding_is_read():
     assert list(frame.columns) == ["Firma", "Vorname", "Nachname", "Straße", "PLZ", "Ort"]
     # the empty row is no row; the postcode keeps its leading zero
     assert len(frame) == 2
-    assert frame.loc[0, "PLZ"] == "01067"
-    assert frame.loc[1, "Nachname"] == "Weiß"
+    assert frame["PLZ"].iloc[0] == "01067"
+    assert frame["Nachname"].iloc[1] == "Weiß"
 
 
 def test_an_excel_list_is_read_as_text():
@@ -82,3 +82,24 @@ def test_rows_are_new_existing_or_to_review_by_their_best_score():
         "existing",
         "existing",
     ]
+
+
+def test_rows_keep_their_line_in_the_file_and_headers_stay_apart():
+    text = "Name;Telefon;Telefon\nAnna Beck;0351 1;0351 2\n;;\nTom Kurz;0341 3;\n"
+    frame = read_table(text.encode(), "liste.csv")
+    # the header is line 1: the rows are lines 2 and 4 (line 3 is empty)
+    assert frame.index.tolist() == [2, 4]
+    assert list(frame.columns) == ["Name", "Telefon", "Telefon (2)"]
+    mapping, ignored = map_columns(frame.columns)
+    assert mapping == {"Name": "name", "Telefon": "phone"} and ignored == ["Telefon (2)"]
+
+
+def test_a_name_written_family_name_first_with_a_comma_stays_whole():
+    frame = read_table("Name\nMeyer, Hans\nBeck, Anna\n".encode(), "liste.csv")
+    assert frame["Name"].tolist() == ["Meyer, Hans", "Beck, Anna"]
+
+
+def test_iso_and_excel_dates_are_year_first_and_german_dates_day_first():
+    frame = pd.DataFrame({"Name": ["A", "B", "C"], "Geburtsdatum": ["1980-05-03", "03.05.1980", "1980-05-03 00:00:00"]})
+    rows = contacts(frame, map_columns(frame.columns)[0])
+    assert rows["birthdate"].tolist() == ["1980-05-03", "1980-05-03", "1980-05-03"]

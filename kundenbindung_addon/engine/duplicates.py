@@ -1553,7 +1553,10 @@ def probe_batch(records, candidates, pairs, model=None, tf=None):
     candidates = candidates[list(PREPARED_COLUMNS)]
     table = pd.concat([records[list(PREPARED_COLUMNS)], candidates], ignore_index=True)
     table["is_company"] = table["is_company"].astype(bool)
-    where = len(records) + candidates.index.get_indexer(pairs[:, 1])
+    found = candidates.index.get_indexer(pairs[:, 1])
+    if (found < 0).any():
+        raise ContractError("unknown_candidates", "pairs name records that are not candidates")
+    where = len(records) + found
     positions = np.column_stack((pairs[:, 0].astype(np.int64), where.astype(np.int64)))
     levels = compare(table, positions)
     probability, evidence = score(table, positions, levels, model or Model(), tf)

@@ -17,27 +17,31 @@ from odoo.exceptions import AccessError, UserError
 from ..engine.contact_import import FIELDS, contacts, decide, map_columns, read_table
 from ..engine.contracts import ContractError
 from .kundenbindung_duplicate import evidence_summary
+from .kundenbindung_duplicate_detection import CHANGE_MARGIN, PARTNER_FIELDS
 
 _logger = logging.getLogger(__name__)
 
+# fields of an import set by the import only
+PROTECTED = {"user_id", "company_id", "state"}
 # rows imported at once when the user clicks Import; more go to the scheduled action
 IMPORT_NOW = 1000
 # rows per call of the scheduled action (it is called again while rows remain)
 IMPORT_CHUNK = 500
-# kind of column (engine.contact_import.FIELDS) -> partner field, for the plain text ones
-PARTNER_FIELD = {
+# kind of column (engine.contact_import.FIELDS) -> role of the duplicate search, for the plain text ones;
+# the partner's field of a role is the search's (PARTNER_FIELDS)
+KIND_ROLES = {
     "street": "street",
     "street2": "street2",
-    "zip": "zip",
+    "zip": "postcode",
     "city": "city",
     "phone": "phone",
     "mobile": "mobile",
     "email": "email",
     "website": "website",
     "vat": "vat",
-    "function": "function",
-    "comment": "comment",
 }
+# kinds of column the search does not read, written to these partner fields
+OTHER_FIELDS = {"function": "function", "comment": "comment"}
 
 
 class KundenbindungContactImport(models.Model):
@@ -64,6 +68,22 @@ class KundenbindungContactImport(models.Model):
     review_count = fields.Integer(compute="_compute_counts", string="To Review")
     error_count = fields.Integer(compute="_compute_counts", string="Errors")
     done_count = fields.Integer(compute="_compute_counts", string="Imported")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_protected(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_protected(vals)
+        return super().write(vals)
+
+    def _check_protected(self, vals):
+        """Who imports, for which company and how far: set by the import
+        itself (the scheduled action acts as that user), never by hand."""
+        if not self.env.su and set(vals) & PROTECTED:
+            raise AccessError(self.env._("The user, company and state of a contact import are set by the import."))
 
     @api.depends("line_ids.decision", "line_ids.state")
     def _compute_counts(self):
@@ -115,7 +135,7 @@ class KundenbindungContactImport(models.Model):
         Line = self.env["kundenbindung.contact.import.line"]
         for start in range(0, len(lines), 5000):
             Line.create(lines[start : start + 5000])
-        self.state = "preview"
+        self.sudo().state = "preview"
         return True
 
     def _match(self, rows):
@@ -129,15 +149,7 @@ class KundenbindungContactImport(models.Model):
         roles = pd.DataFrame(
             {
                 "name": rows["person_name"],
-                "street": rows["street"],
-                "street2": rows["street2"],
-                "postcode": rows["zip"],
-                "city": rows["city"],
-                "phone": rows["phone"],
-                "mobile": rows["mobile"],
-                "email": rows["email"],
-                "website": rows["website"],
-                "vat": rows["vat"],
+                **{role: rows[kind] for kind, role in KIND_ROLES.items()},
                 "birthdate": rows["birthdate"].where(rows["birthdate"] != "", None),
                 "is_company": rows["is_company"],
                 "parent": "",
@@ -146,6 +158,9 @@ class KundenbindungContactImport(models.Model):
         )
         valid = roles[ok.to_numpy()]
         positions = valid.index.to_numpy()
+        # the keys of partners saved since the last search (another list imported since, say)
+        if settings.duplicates_date:
+            Detection.sudo()._refresh_keys(self.company_id, settings.duplicates_date - CHANGE_MARGIN)
         found = Detection._probe_many(valid, self.company_id)
         best = found.sort_values("score", ascending=False, kind="stable").drop_duplicates("row")
         best = best.assign(row=positions[best["row"].astype(int).to_numpy()]).set_index("row")
@@ -172,7 +187,7 @@ class KundenbindungContactImport(models.Model):
             lines.append(
                 {
                     "import_id": self.id,
-                    "row": int(position) + 2,
+                    "row": int(position),
                     "values": values,
                     "name": row["person_name"] or row["company"],
                     "email": row["email"],
@@ -182,7 +197,7 @@ class KundenbindungContactImport(models.Model):
                     "partner_id": int(match["b"]) if match is not None and choice != "new" else False,
                     "score": float(match["score"]) if match is not None else 0.0,
                     "evidence": evidence_summary(self.env, match["evidence"]) if match is not None else False,
-                    "same_row": int(same[position]) + 2 if position in same else 0,
+                    "same_row": int(same[position]) if position in same else 0,
                     "error": errors.get(row["error"], row["error"]) if row["error"] else False,
                 }
             )
@@ -255,9 +270,9 @@ class KundenbindungContactImport(models.Model):
         pending = self._pending()
         if len(pending) <= IMPORT_NOW:
             self._import_lines(pending)
-            self.state = "done"
+            self.sudo().state = "done"
         else:
-            self.state = "running"
+            self.sudo().state = "running"
             self.env.ref("kundenbindung_addon.ir_cron_kundenbindung_contact_import")._trigger()
         return True
 
@@ -273,14 +288,33 @@ class KundenbindungContactImport(models.Model):
         if not running:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
-        lines = running._pending()
-        chunk = lines[:IMPORT_CHUNK]
-        running.with_user(running.user_id).with_company(running.company_id)._import_lines(
-            chunk.with_user(running.user_id)
-        )
-        if len(lines) <= IMPORT_CHUNK:
-            running.state = "done"
-        remaining = self.env["kundenbindung.contact.import.line"].search_count(
+        Line = self.env["kundenbindung.contact.import.line"]
+        pending = [("import_id", "=", running.id), ("state", "=", "pending"), ("decision", "in", ("new", "existing"))]
+        chunk = Line.search(pending, order="row", limit=IMPORT_CHUNK)
+        user = running.user_id
+        try:
+            with self.env.cr.savepoint():
+                if not (
+                    user.active
+                    and user.has_group("base.group_partner_manager")
+                    and running.company_id in user.company_ids
+                ):
+                    raise AccessError(
+                        self.env._(
+                            "%(user)s may no longer create contacts in %(company)s.",
+                            user=user.name,
+                            company=running.company_id.name,
+                        )
+                    )
+                running.with_user(user).with_company(running.company_id)._import_lines(chunk.with_user(user))
+        except Exception as error:  # noqa: BLE001 - one list must not hold up the others
+            _logger.warning("Customer Retention: import of list %s stopped: %s", running.id, error)
+            chunk.write({"state": "failed", "note": str(error)[:250]})
+            Line.search(pending).write({"state": "failed", "note": str(error)[:250]})
+            running.sudo().state = "done"
+        if not Line.search_count(pending):
+            running.sudo().state = "done"
+        remaining = Line.search_count(
             [("import_id.state", "=", "running"), ("state", "=", "pending"), ("decision", "in", ("new", "existing"))]
         )
         self.env["ir.cron"]._notify_progress(done=len(chunk), remaining=remaining)
@@ -316,7 +350,8 @@ class KundenbindungContactImport(models.Model):
             line.write({"state": "done", "result_partner_id": partner.id, "note": note})
 
     def _partner_values(self, values):
-        vals = {field: values[kind] for kind, field in PARTNER_FIELD.items() if values.get(kind)}
+        fields_of = {kind: PARTNER_FIELDS[role] for kind, role in KIND_ROLES.items()} | OTHER_FIELDS
+        vals = {field: values[kind] for kind, field in fields_of.items() if values.get(kind)}
         vals["name"] = values.get("person_name")
         vals["is_company"] = values.get("is_company", False)
         if values.get("company") and not values.get("is_company"):
@@ -340,6 +375,7 @@ class KundenbindungContactImport(models.Model):
         for field, value in vals.items():
             current = partner[field]
             current = current.id if isinstance(current, models.BaseModel) else current
+            current = current.isoformat() if hasattr(current, "isoformat") else current
             if not current or line.overwrite:
                 if current != value:
                     write[field] = value

@@ -1,6 +1,7 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 DECISIONS = [
     ("new", "New partner"),
@@ -46,6 +47,11 @@ class KundenbindungContactImportLine(models.Model):
     state = fields.Selection([("pending", "Pending"), ("done", "Imported"), ("failed", "Failed")], default="pending")
     result_partner_id = fields.Many2one("res.partner", string="Partner", help="The partner created or updated.")
     note = fields.Char(help="What the import did: the fields filled, and the filled ones it kept.")
+
+    def write(self, vals):
+        if "import_id" in vals and not self.env.su:
+            raise AccessError(self.env._("A row stays in the list it was read from."))
+        return super().write(vals)
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self):

@@ -509,13 +509,14 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             SQL(
                 "(SELECT v.row, c.partner_id FROM (VALUES %(values)s) AS v(row, %(names)s) "
                 "CROSS JOIN LATERAL (SELECT k.partner_id FROM kundenbindung_duplicate_key k "
-                "WHERE %(condition)s LIMIT %(limit)s) c)",
+                "JOIN res_partner p ON p.id = k.partner_id WHERE %(condition)s AND %(scope)s LIMIT %(limit)s) c)",
                 values=SQL(", ").join(SQL("(%s)", SQL(", ").join(SQL("%s", v) for v in value)) for value in values),
                 names=SQL(", ").join(SQL.identifier(f"v{i}") for i in range(len(PROBE_KEYS[number]))),
                 condition=self.env["kundenbindung.duplicate.key"]._probe_condition(
                     number, [SQL.identifier("v", f"v{i}") for i in range(len(PROBE_KEYS[number]))]
                 ),
                 limit=PROBE_LIMIT,
+                scope=self._scope(company),
             )
             for number, values in by_key.items()
         )

@@ -48,6 +48,10 @@ EXPECTED = {
     "kundenbindung.forecast.check.line": {"manager": "r"},
     # the duplicate search's keys: the system only
     "kundenbindung.duplicate.key": {},
+    # contact lists (the own-customers salesperson's): whoever may create contacts imports their own;
+    # managers see all of their companies'
+    "kundenbindung.contact.import": {"own": "rwcu", "all": "c", "manager": "rwcu", "other": "c"},
+    "kundenbindung.contact.import.line": {"own": "rwcu", "all": "c", "manager": "rwcu", "other": "c"},
     # a view on invoices: only for those who may read invoices (Billing), none of the kinds here
     "kundenbindung.revenue.report": {},
 }
@@ -77,6 +81,9 @@ MAY_CALL = {
     ("kundenbindung.duplicate.group", "action_merge"): {"manager"},
     ("kundenbindung.duplicate.group", "action_review"): {"manager"},
     ("kundenbindung.interest.cluster", "action_open_members"): OPENS,
+    # the list's owner (it needs Odoo's contact creation right) and the managers
+    ("kundenbindung.contact.import", "action_preview"): {"own", "manager"},
+    ("kundenbindung.contact.import", "action_import"): {"own", "manager"},
     ("kundenbindung.interest.cluster", "action_reset_name"): {"manager"},
     ("kundenbindung.merge.journal", "action_restore"): {"manager"},
     ("kundenbindung.nps.response", "action_followed_up"): {"own", "manager"},
@@ -286,6 +293,14 @@ class TestAccessWalk(TransactionCase):
                 {"partner_id": cls.mine.id, "name": "eigenkunde"}
             ),
         }
+        contact_list = (
+            env["kundenbindung.contact.import"]
+            .with_user(cls.users["own"])
+            .create({"name": "Messe", "file": b"TmFtZQpBbm5hIEJlY2sK", "filename": "messe.csv"})
+        )
+        contact_list.action_preview()
+        cls.single["kundenbindung.contact.import"] = contact_list.sudo()
+        cls.single["kundenbindung.contact.import.line"] = contact_list.sudo().line_ids[:1]
         cls.records = records
         cls.reason, cls.twins = reason, twins
 

@@ -170,6 +170,44 @@ class TestContactImport(AccountTestInvoicingCommon):
         self.assertEqual(self.env["res.partner"].search_count([]), partners + 3)
         self.assertEqual(self.lines(imp, row=4).result_partner_id.create_uid, self.clerk)
 
+    def test_a_killed_chunk_is_done_again_by_the_next_call_without_doubles(self):
+        partners = self.env["res.partner"].search_count([])
+        imp = self.new_import()
+        imp.action_preview()
+        Import = self.env["kundenbindung.contact.import"]
+        with patch.object(contact_import, "IMPORT_NOW", 1), patch.object(contact_import, "IMPORT_CHUNK", 3):
+            imp.action_import()
+            # the first call is killed before it commits: everything it did is rolled back
+            with self.assertRaises(KeyboardInterrupt), self.env.cr.savepoint():
+                Import._cron_import()
+                raise KeyboardInterrupt
+            self.env.invalidate_all()
+            self.assertEqual(imp.done_count, 0)
+            Import._cron_import()
+            Import._cron_import()
+        self.assertEqual((imp.state, imp.done_count), ("done", 5))
+        self.assertEqual(self.env["res.partner"].search_count([]), partners + 3)
+
+    def test_the_scheduled_import_acts_only_as_a_user_who_may_still_create_contacts(self):
+        imp = self.new_import()
+        imp.action_preview()
+        # who imports and how far is set by the import, not by hand
+        for vals in ({"user_id": self.env.user.id}, {"state": "running"}, {"company_id": self.company.id}):
+            with self.assertRaises(AccessError):
+                imp.write(vals)
+        with patch.object(contact_import, "IMPORT_NOW", 1):
+            imp.action_import()
+        self.clerk.groups_id = [(3, self.env.ref("base.group_partner_manager").id)]
+        partners = self.env["res.partner"].search_count([])
+        self.env["kundenbindung.contact.import"]._cron_import()
+        imp = imp.sudo()
+        self.assertEqual(imp.state, "done")
+        self.assertEqual(imp.done_count, 0)
+        self.assertEqual(
+            set(imp.line_ids.filtered(lambda line: line.decision in ("new", "existing")).mapped("state")), {"failed"}
+        )
+        self.assertEqual(self.env["res.partner"].search_count([]), partners)
+
     def test_bad_files_are_refused_with_a_clear_error_and_change_nothing(self):
         for text, filename, message in (
             ("Stadt;Land\nKöln;DE\n", "liste.csv", "No column holds a name"),

@@ -96,6 +96,23 @@ class TestDuplicateDoor(AccountTestInvoicingCommon):
         # a user working in the second company is warned of its customer
         self.assertEqual(self.warned(self.form(self.clerk_2, **values)), [self.foreign.id])
 
+    def test_a_partner_hidden_from_the_user_by_a_record_rule_is_not_shown(self):
+        values = {"name": "Hans Oberdorffer", "phone": "0761 123456"}
+        self.assertEqual(self.warned(self.form(self.clerk, **values)), [self.hans.id])
+        # a company that shows its clerks some contacts only (a rule of its own on contacts)
+        self.env["ir.rule"].create(
+            {
+                "name": "Clerks: not the Oberdorfers",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "groups": [(4, self.env.ref("base.group_partner_manager").id)],
+                "domain_force": "[('name', 'not ilike', 'Oberdorfer')]",
+            }
+        )
+        self.assertEqual(self.warned(self.form(self.clerk, **values)), [])
+        # a user the rule does not apply to still is
+        reader = make_user(self.env, "kb_door_reader", "base.group_user", self.company)
+        self.assertEqual(self.warned(self.form(reader, **values)), [self.hans.id])
+
     def test_editing_a_partner_does_not_warn_of_itself_nor_of_a_dismissed_pair(self):
         twin = self.env["res.partner"].create({"name": "Hans Oberdorfer", "company_id": False, **HOME})
         self.assertEqual(self.warned(Form(twin.with_user(self.clerk))), [self.hans.id])
