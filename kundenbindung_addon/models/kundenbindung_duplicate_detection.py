@@ -560,7 +560,8 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
             for partner in newest.index:
                 for key in probe_lookups(newest.loc[partner]):
                     found |= {(row, partner) for row in rows_of.get(key, ())}
-            candidates = pd.concat([candidates, newest[~newest.index.isin(candidates.index)]])
+            newest = newest[~newest.index.isin(candidates.index)]
+            candidates = pd.concat([candidates, newest]) if len(candidates) else newest
         # the partner itself; a contact and its own company are never one customer
         parents = records["parent"].to_numpy()
         pairs = [

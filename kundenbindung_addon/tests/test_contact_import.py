@@ -199,7 +199,9 @@ class TestContactImport(AccountTestInvoicingCommon):
             imp.action_import()
         self.clerk.groups_id = [(3, self.env.ref("base.group_partner_manager").id)]
         partners = self.env["res.partner"].search_count([])
-        self.env["kundenbindung.contact.import"]._cron_import()
+        with self.assertLogs(contact_import.__name__, level="WARNING") as logged:
+            self.env["kundenbindung.contact.import"]._cron_import()
+        self.assertIn("may no longer create contacts", logged.output[0])
         imp = imp.sudo()
         self.assertEqual(imp.state, "done")
         self.assertEqual(imp.done_count, 0)
