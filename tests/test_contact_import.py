@@ -31,12 +31,15 @@ def test_an_excel_list_is_read_as_text():
     sheet = book.active
     sheet.append(["Name", "PLZ", "Telefon", "Geburtsdatum", "Kunden-Nr."])
     sheet.append(["Anna Beck", "01067", "0351 1", datetime.datetime(1977, 4, 5), 4711])
+    sheet.append(["Tom Kurz", 1067, None, None, None])
+    sheet["B3"].number_format = "00000"
     sheet.append([None, None, None, None, None])
     buffer = io.BytesIO()
     book.save(buffer)
     frame = read_table(buffer.getvalue(), "liste.xlsx")
     assert frame.to_dict("records") == [
-        {"Name": "Anna Beck", "PLZ": "01067", "Telefon": "0351 1", "Geburtsdatum": "1977-04-05", "Kunden-Nr.": "4711"}
+        {"Name": "Anna Beck", "PLZ": "01067", "Telefon": "0351 1", "Geburtsdatum": "1977-04-05", "Kunden-Nr.": "4711"},
+        {"Name": "Tom Kurz", "PLZ": "01067", "Telefon": "", "Geburtsdatum": "", "Kunden-Nr.": ""},
     ]
 
 

@@ -101,13 +101,15 @@ def _unique(headers):
     return out
 
 
-def _cell(value):
+def _cell(value, number_format="General"):
     """An Excel cell as the text a person sees in it: a whole number without
-    ".0", a date as an ISO date."""
+    ".0" (with the leading zeros its format shows: a postcode "01067"
+    typed as a number), a date as an ISO date."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        zeros = len(number_format) if number_format and set(number_format) == {"0"} else 0
+        return str(int(value)).zfill(zeros)
     if isinstance(value, datetime.datetime):
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
     if isinstance(value, datetime.date):
@@ -122,7 +124,10 @@ def _read_excel(data):
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = [[_cell(value) for value in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+        rows = [
+            [_cell(cell.value, getattr(cell, "number_format", "General")) for cell in row]
+            for row in book.worksheets[0].iter_rows()
+        ]
     except Exception as error:
         raise ContractError("unreadable", "the file cannot be read as Excel: %(error)s", error=str(error)) from error
     if not rows:

@@ -16,7 +16,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..engine.contact_import import FIELDS, contacts, decide, map_columns, read_table
 from ..engine.contracts import ContractError
-from .kundenbindung_duplicate import evidence_summary
+from .kundenbindung_duplicate import evidence_summary, evidence_words
 from .kundenbindung_duplicate_detection import CHANGE_MARGIN, PARTNER_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -173,6 +173,7 @@ class KundenbindungContactImport(models.Model):
         for a, b in Detection._probe_within(valid, self.company_id):
             same.setdefault(positions[b], positions[a])
         errors = self._error_labels()
+        words = evidence_words(self.env)
         lines = []
         for position, row in rows.iterrows():
             match = best.loc[position] if position in best.index else None
@@ -196,22 +197,29 @@ class KundenbindungContactImport(models.Model):
                     "decision": choice,
                     "partner_id": int(match["b"]) if match is not None and choice != "new" else False,
                     "score": float(match["score"]) if match is not None else 0.0,
-                    "evidence": evidence_summary(self.env, match["evidence"]) if match is not None else False,
+                    "evidence": evidence_summary(self.env, match["evidence"], words=words)
+                    if match is not None
+                    else False,
                     "same_row": int(same[position]) if position in same else 0,
                     "error": errors.get(row["error"], row["error"]) if row["error"] else False,
+                    # a country the list names that is not one of Odoo's: said, the row imported without it
+                    "note": self.env._("country not recognised: %(country)s", country=row["country"])
+                    if row["country"] and not countries.get(row["country"], (False,))[0]
+                    else False,
                 }
             )
         return lines
 
     def _countries(self, written):
-        """Country written in the file (a code or a name, in the user's
-        language or English) -> (country id, code)."""
+        """Country written in the file (a code, or a name in any installed
+        language) -> (country id, code)."""
         out = {}
         Country = self.env["res.country"]
+        languages = [code for code, _name in self.env["res.lang"].get_installed()]
         for text in written:
             country = Country.search([("code", "=ilike", text)], limit=1) if len(text) == 2 else Country
-            country = country or Country.search([("name", "=ilike", text)], limit=1)
-            country = country or Country.with_context(lang="en_US").search([("name", "=ilike", text)], limit=1)
+            for lang in languages:
+                country = country or Country.with_context(lang=lang).search([("name", "=ilike", text)], limit=1)
             out[text] = (country.id, country.code or "")
         return out
 

@@ -72,11 +72,12 @@ def evidence_words(env):
     return labels, words
 
 
-def evidence_summary(env, evidence, limit=3):
+def evidence_summary(env, evidence, limit=3, words=None):
     """The strongest evidence for one customer in a few words of ``env``'s
     language ("phone equal, family name typo"): what a salesperson reads
-    in the warning of the contact form."""
-    labels, words = evidence_words(env)
+    in the warning of the contact form. ``words``: :func:`evidence_words`,
+    translated once for many."""
+    labels, words = words or evidence_words(env)
     # (that both are persons, or companies, goes without saying)
     items = [item for item in evidence_items(evidence) if item[2] > 0 and item[0] != "kind"][:limit]
     return ", ".join(f"{labels.get(field, field)} {words.get(level, level)}" for field, level, _bits in items)

@@ -127,25 +127,15 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         recent = SQL("TRUE") if since is None else SQL("p.write_date > %s", since)
         self.env["res.partner"].flush_model()
         region = company.country_id.code or "DE"
-        values = [SQL(f"{source} AS {role}") for role, source in SOURCES.items()]
         # a row's text tells NULL from "" and keeps every value in its place; the region reads the
         # phones; a new way of normalising (the engine's version of it) normalises everything again
         fingerprint = SQL(f"md5(ROW({', '.join(SOURCES.values())}, %s, %s)::text)", region, NORMALISATION)
         cr.execute(
-            SQL(
-                """
-                SELECT p.id, p.write_date, %(fingerprint)s AS fingerprint, %(values)s
-                  FROM res_partner p
-                  LEFT JOIN res_partner parent ON parent.id = p.parent_id
-                  LEFT JOIN res_country country ON country.id = p.country_id
-                  LEFT JOIN kundenbindung_duplicate_key k ON k.partner_id = p.id
-                 WHERE %(scope)s
-                   AND (k.id IS NULL OR (%(recent)s AND k.source_hash IS DISTINCT FROM %(fingerprint)s))
-                """,
-                scope=self._scope(company),
-                recent=recent,
-                fingerprint=fingerprint,
-                values=SQL(", ").join(values),
+            self._sources_query(
+                company,
+                SQL("(k.id IS NULL OR (%s AND k.source_hash IS DISTINCT FROM %s))", recent, fingerprint),
+                extra=SQL("p.write_date, %s AS fingerprint", fingerprint),
+                joins=SQL("LEFT JOIN kundenbindung_duplicate_key k ON k.partner_id = p.id"),
             )
         )
         columns = [c.name for c in cr.description]
@@ -184,18 +174,46 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         self.env["kundenbindung.duplicate.key"].invalidate_model()
 
     @api.model
-    def _keys(self, company):
-        """The kept keys of ``company``'s scope as the engine's prepared
-        table (index: partner id), with the partners' last change."""
+    def _keys_query(self, company, condition=None):
+        """The kept keys of the partners of ``company``'s scope (that meet
+        ``condition``) as the engine's prepared columns, with the partners'
+        last change: id, write_date, PREPARED_COLUMNS ("" for none)."""
         texts = [c for c in PREPARED_COLUMNS if c != "is_company"]
-        query = SQL(
+        return SQL(
             "SELECT k.partner_id AS id, p.write_date, %(columns)s, COALESCE(k.is_company, FALSE) AS is_company "
-            "FROM kundenbindung_duplicate_key k JOIN res_partner p ON p.id = k.partner_id WHERE %(scope)s",
+            "FROM kundenbindung_duplicate_key k JOIN res_partner p ON p.id = k.partner_id "
+            "WHERE %(scope)s AND %(condition)s",
             columns=SQL(", ").join(
                 SQL("COALESCE(k.%s, '') AS %s", SQL.identifier(c), SQL.identifier(c)) for c in texts
             ),
             scope=self._scope(company),
+            condition=condition or SQL("TRUE"),
         )
+
+    @api.model
+    def _sources_query(self, company, condition, extra=None, joins=None):
+        """The values the search reads of the partners of ``company``'s
+        scope that meet ``condition``: id, ``extra`` columns, one column per
+        role of SOURCES (``joins``: more tables the condition reads)."""
+        return SQL(
+            """SELECT p.id, %(extra)s %(values)s FROM res_partner p
+                 LEFT JOIN res_partner parent ON parent.id = p.parent_id
+                 LEFT JOIN res_country country ON country.id = p.country_id
+                 %(joins)s
+                WHERE %(scope)s AND %(condition)s""",
+            extra=SQL("%s, ", extra) if extra else SQL(),
+            values=SQL(", ").join(SQL(f"{source} AS {role}") for role, source in SOURCES.items()),
+            joins=joins or SQL(),
+            scope=self._scope(company),
+            condition=condition,
+        )
+
+    @api.model
+    def _keys(self, company):
+        """The kept keys of ``company``'s scope as the engine's prepared
+        table (index: partner id), with the partners' last change."""
+        texts = [c for c in PREPARED_COLUMNS if c != "is_company"]
+        query = self._keys_query(company)
         # streamed with COPY: a large company's keys are read in a fraction of the time of fetchall
         frame = (
             self.env["kundenbindung.bulk"]
@@ -522,33 +540,19 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         )
         cr.execute(union)
         found = set(cr.fetchall())
-        texts = [c for c in PREPARED_COLUMNS if c != "is_company"]
         ids = sorted({partner for _row, partner in found})
-        cr.execute(
-            SQL(
-                "SELECT k.partner_id AS id, %(columns)s, COALESCE(k.is_company, FALSE) AS is_company "
-                "FROM kundenbindung_duplicate_key k JOIN res_partner p ON p.id = k.partner_id "
-                "WHERE k.partner_id = ANY(%(ids)s) AND %(scope)s",
-                columns=SQL(", ").join(
-                    SQL("COALESCE(k.%s, '') AS %s", SQL.identifier(c), SQL.identifier(c)) for c in texts
-                ),
-                ids=ids,
-                scope=self._scope(company),
-            )
-        )
+        cr.execute(self._keys_query(company, SQL("k.partner_id = ANY(%s)", ids)))
         candidates = pd.DataFrame(cr.fetchall(), columns=[c.name for c in cr.description]).set_index("id")
+        candidates = candidates[list(PREPARED_COLUMNS)]
         # partners created since the keys were last written: their keys are made here, not kept
         cr.execute(
             SQL(
-                """SELECT p.id, %(values)s FROM res_partner p
-                     LEFT JOIN res_partner parent ON parent.id = p.parent_id
-                     LEFT JOIN res_country country ON country.id = p.country_id
-                    WHERE p.id > (SELECT COALESCE(max(partner_id), 0) FROM kundenbindung_duplicate_key)
-                      AND %(scope)s
-                    ORDER BY p.id DESC LIMIT %(limit)s""",
-                values=SQL(", ").join(SQL(f"{source} AS {role}") for role, source in SOURCES.items()),
-                scope=self._scope(company),
-                limit=PROBE_NEWEST,
+                "%s ORDER BY p.id DESC LIMIT %s",
+                self._sources_query(
+                    company,
+                    SQL("p.id > (SELECT COALESCE(max(partner_id), 0) FROM kundenbindung_duplicate_key)"),
+                ),
+                PROBE_NEWEST,
             )
         )
         newest = pd.DataFrame(cr.fetchall(), columns=[c.name for c in cr.description]).set_index("id")

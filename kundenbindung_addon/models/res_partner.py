@@ -16,7 +16,7 @@ from ..engine.nps import respondent_summary
 from .groups import MANAGER, USER_ALL
 from .groups import USER as GROUP
 from .kundenbindung_customer_segment import ABC_SELECTION, CHURN_SELECTION, RFM_SEGMENT_SELECTION
-from .kundenbindung_duplicate import evidence_summary
+from .kundenbindung_duplicate import evidence_summary, evidence_words
 from .kundenbindung_duplicate_detection import PARTNER_FIELDS
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
 
@@ -348,6 +348,7 @@ class ResPartner(models.Model):
             return None
         partners = self.browse([int(i) for i in found["b"]])
         block = company.sudo().kundenbindung_config_id.duplicate_block_score
+        words = evidence_words(self.env)
         return {
             "matches": [
                 {
@@ -355,7 +356,7 @@ class ResPartner(models.Model):
                     "name": partner.display_name,
                     "place": " ".join(filter(None, [partner.zip, partner.city])),
                     "score": float(score),
-                    "evidence": evidence_summary(self.env, evidence),
+                    "evidence": evidence_summary(self.env, evidence, words=words),
                 }
                 for partner, score, evidence in zip(partners, found["score"], found["evidence"])
             ],

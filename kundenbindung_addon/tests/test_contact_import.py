@@ -210,6 +210,18 @@ class TestContactImport(AccountTestInvoicingCommon):
         )
         self.assertEqual(self.env["res.partner"].search_count([]), partners)
 
+    def test_a_country_is_read_by_code_or_name_and_an_unknown_one_is_said(self):
+        text = "Name;Land\nAnna Beck;Germany\nTom Kurz;AT\nEva Lang;Atlantis\n"
+        imp = self.new_import(text=text)
+        imp.action_preview()
+        lines = imp.line_ids.sorted("row")
+        self.assertEqual(
+            [line.values.get("country_id") for line in lines],
+            [self.env.ref("base.de").id, self.env.ref("base.at").id, False],
+        )
+        self.assertEqual(lines[2].note, "country not recognised: Atlantis")
+        self.assertEqual(set(lines.mapped("decision")), {"new"})
+
     def test_bad_files_are_refused_with_a_clear_error_and_change_nothing(self):
         for text, filename, message in (
             ("Stadt;Land\nKöln;DE\n", "liste.csv", "No column holds a name"),
