@@ -54,7 +54,13 @@ def test_other_formats_and_lists_without_a_name_are_refused():
 
 def test_headers_are_recognised_in_german_and_english_and_the_rest_listed():
     mapping, ignored = map_columns(["Vorname", "Last Name", "E-Mail", "e-mail", "PLZ", "Messe-Notiz", "Handy"])
-    assert mapping == {"Vorname": "given", "Last Name": "family", "E-Mail": "email", "PLZ": "zip", "Handy": "mobile"}
+    assert mapping == {
+        "Vorname": "given",
+        "Last Name": "family",
+        "E-Mail": "email",
+        "PLZ": "postcode",
+        "Handy": "mobile",
+    }
     # a second email column is not taken over the first
     assert ignored == ["e-mail", "Messe-Notiz"]
 

@@ -18,7 +18,7 @@ from .contracts import ContractError
 from .normalize import fold
 
 # what a column may hold -> headers that name it (folded: lower case, umlauts written out,
-# no punctuation); the first field of every kind is the partner's field it fills
+# no punctuation); the kinds the duplicate search reads are named by its roles (engine.duplicates.ROLES)
 FIELDS = {
     "name": ("name", "kunde", "kontakt", "full name", "vollstaendiger name", "ansprechpartner"),
     "company": ("firma", "company", "unternehmen", "company name", "firmenname", "organisation", "organization"),
@@ -26,7 +26,7 @@ FIELDS = {
     "family": ("nachname", "last name", "lastname", "surname", "family name", "familienname"),
     "street": ("strasse", "street", "adresse", "address", "strasse und hausnummer", "anschrift"),
     "street2": ("adresszusatz", "street2", "address 2", "zusatz"),
-    "zip": ("plz", "zip", "postleitzahl", "postcode", "postal code", "zip code"),
+    "postcode": ("plz", "zip", "postleitzahl", "postcode", "postal code", "zip code"),
     "city": ("ort", "stadt", "city", "town", "wohnort"),
     "country": ("land", "country", "laenderkennzeichen", "country code"),
     "phone": ("telefon", "phone", "tel", "telefonnummer", "phone number", "festnetz"),

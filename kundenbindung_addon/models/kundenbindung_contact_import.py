@@ -27,19 +27,9 @@ PROTECTED = {"user_id", "company_id", "state"}
 IMPORT_NOW = 1000
 # rows per call of the scheduled action (it is called again while rows remain)
 IMPORT_CHUNK = 500
-# kind of column (engine.contact_import.FIELDS) -> role of the duplicate search, for the plain text ones;
-# the partner's field of a role is the search's (PARTNER_FIELDS)
-KIND_ROLES = {
-    "street": "street",
-    "street2": "street2",
-    "zip": "postcode",
-    "city": "city",
-    "phone": "phone",
-    "mobile": "mobile",
-    "email": "email",
-    "website": "website",
-    "vat": "vat",
-}
+# kinds of column (engine.contact_import.FIELDS) the search reads as they are, named by its roles
+# (the partner's field of a role is the search's: PARTNER_FIELDS)
+PLAIN_ROLES = ("street", "street2", "postcode", "city", "phone", "mobile", "email", "website", "vat")
 # kinds of column the search does not read, written to these partner fields
 OTHER_FIELDS = {"function": "function", "comment": "comment"}
 
@@ -149,7 +139,7 @@ class KundenbindungContactImport(models.Model):
         roles = pd.DataFrame(
             {
                 "name": rows["person_name"],
-                **{role: rows[kind] for kind, role in KIND_ROLES.items()},
+                **{role: rows[role] for role in PLAIN_ROLES},
                 "birthdate": rows["birthdate"].where(rows["birthdate"] != "", None),
                 "is_company": rows["is_company"],
                 "parent": "",
@@ -231,7 +221,7 @@ class KundenbindungContactImport(models.Model):
             "family": self.env._("Family name"),
             "street": self.env._("Street"),
             "street2": self.env._("Street 2"),
-            "zip": self.env._("ZIP"),
+            "postcode": self.env._("ZIP"),
             "city": self.env._("City"),
             "country": self.env._("Country"),
             "phone": self.env._("Phone"),
@@ -358,7 +348,7 @@ class KundenbindungContactImport(models.Model):
             line.write({"state": "done", "result_partner_id": partner.id, "note": note})
 
     def _partner_values(self, values):
-        fields_of = {kind: PARTNER_FIELDS[role] for kind, role in KIND_ROLES.items()} | OTHER_FIELDS
+        fields_of = {role: PARTNER_FIELDS[role] for role in PLAIN_ROLES} | OTHER_FIELDS
         vals = {field: values[kind] for kind, field in fields_of.items() if values.get(kind)}
         vals["name"] = values.get("person_name")
         vals["is_company"] = values.get("is_company", False)
