@@ -1009,6 +1009,19 @@ def contact_import(env, args):
     lines = {line.row - 2: line for line in imp.line_ids}
     recognised = sum(1 for k, pid in truth.items() if lines[k].decision in ("existing", "review"))
     right = sum(1 for k, pid in truth.items() if lines[k].decision == "existing" and lines[k].partner_id.id == pid)
+    # the bench holds planted duplicates: a row may match its customer's planted twin, the same customer
+    entity = {}
+    if args.duplicates_csv and pathlib.Path(args.duplicates_csv).exists():
+        import pandas as pd
+
+        planted = pd.read_csv(args.duplicates_csv)
+        entity = dict(zip(planted["duplicate_id"], planted["original_id"]))
+    same_customer = sum(
+        1
+        for k, pid in truth.items()
+        if lines[k].decision == "existing"
+        and entity.get(lines[k].partner_id.id, lines[k].partner_id.id) == entity.get(pid, pid)
+    )
     existing = sum(1 for line in lines.values() if line.decision == "existing")
     false_existing = sum(1 for k, line in lines.items() if line.decision == "existing" and k not in truth)
     # what the new visitors taken for review looked like (a sample)
@@ -1034,6 +1047,7 @@ def contact_import(env, args):
         "counts": {"new": imp.new_count, "existing": imp.existing_count, "review": imp.review_count},
         "known_recognised": round(recognised / len(truth), 4) if truth else None,
         "known_same_partner": round(right / len(truth), 4) if truth else None,
+        "known_same_customer": round(same_customer / len(truth), 4) if truth and entity else None,
         "existing_precision": round((existing - false_existing) / existing, 4) if existing else None,
         "created": created,
         "new_rows_reviewed_sample": sample,
