@@ -30,6 +30,7 @@ from . import kundenbindung_merge_journal
 from . import kundenbindung_duplicate_detection
 from . import kundenbindung_contact_import
 from . import kundenbindung_contact_import_line
+from . import kundenbindung_margin
 from . import kundenbindung_campaign
 from . import kundenbindung_campaign_recipient
 from . import kundenbindung_occasion

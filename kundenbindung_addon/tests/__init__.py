@@ -7,6 +7,7 @@ from . import test_clusters
 from . import test_nps_responses
 from . import test_loyalty
 from . import test_contact_import
+from . import test_margins
 from . import test_duplicate_door
 from . import test_duplicates
 from . import test_campaigns
