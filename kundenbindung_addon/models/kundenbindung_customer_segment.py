@@ -136,6 +136,28 @@ class KundenbindungCustomerSegment(models.Model):
         help="What losing the customer would cost: the larger of its revenue in the revenue window and in the "
         "window before, times its churn risk. Today's list is ordered by it.",
     )
+    gross_margin = fields.Monetary(
+        readonly=True,
+        help="Revenue minus the cost of what was sold in the revenue window, credit notes included. The cost of "
+        "a line comes from the best source there is: the sale order line's cost (Sales margins), the cost of "
+        "goods sold booked for it, or the product's cost; lines without any cost are left out (see Revenue "
+        "without Cost).",
+    )
+    margin_percent = fields.Float(
+        string="Margin %",
+        readonly=True,
+        aggregator=None,
+        digits=(16, 1),
+        help="Gross margin in percent of the revenue whose cost is known.",
+    )
+    uncosted_share = fields.Float(
+        string="Revenue without Cost (%)",
+        readonly=True,
+        aggregator=None,
+        digits=(16, 1),
+        help="Share of the revenue in the window whose cost is not known (services, products without a cost): "
+        "the gross margin does not cover it.",
+    )
 
     cluster_id = fields.Many2one(
         "kundenbindung.interest.cluster",

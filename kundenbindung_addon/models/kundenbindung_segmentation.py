@@ -51,6 +51,9 @@ SEGMENT_COLUMNS = (
     ("churn_level", "churn_level", "varchar"),
     ("drop_date", "class_drop_date", "date"),
     ("value_at_stake", "value_at_stake", "numeric"),
+    ("gross_margin", "gross_margin", "numeric"),
+    ("margin_percent", "margin_percent", "float8"),
+    ("uncosted_share", "uncosted_share", "float8"),
 )
 
 
@@ -156,6 +159,7 @@ class KundenbindungSegmentation(models.AbstractModel):
         result.loc[drops, "drop_date"] = today
         # a to-do only for the classes the company spends personal time on
         todo_drops = slip_alarms(changes, result, classes=company.kundenbindung_config_id._drop_activity_classes())
+        result = result.join(self._margins(company, today), how="left")
         engine_done = time.perf_counter()
 
         result = self._sql_ready(result)
@@ -209,6 +213,29 @@ class KundenbindungSegmentation(models.AbstractModel):
             stats["total_seconds"],
         )
         return stats
+
+    @api.model
+    def _margins(self, company, today):
+        """Gross margin, margin % and the share of the revenue without a
+        known cost (in percent) per customer over the revenue window; empty
+        (the figures stay unknown) when the costs cannot be read, so that
+        the segments are written all the same."""
+        columns = ["gross_margin", "margin_percent", "uncosted_share"]
+        start, end = window_bounds(today, company.kundenbindung_config_id.window_months)
+        try:
+            with self.env.cr.savepoint():
+                margins = self.env["kundenbindung.margin"]._customer_margins(company, start.date(), end.date())
+        except Exception:
+            _logger.exception("Customer Retention: the margins of %s could not be read", company.display_name)
+            return pd.DataFrame(columns=columns)
+        return pd.DataFrame(
+            {
+                "gross_margin": margins["margin"],
+                "margin_percent": margins["margin_percent"],
+                "uncosted_share": 100.0 * margins["uncosted_share"],
+            },
+            index=margins.index,
+        )
 
     # ------------------------------------------------------------------ write
 

@@ -7,7 +7,7 @@ from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
-from .common import make_invoice
+from .common import make_invoice, make_user
 
 D = datetime.date
 
@@ -72,4 +72,28 @@ class TestMargins(AccountTestInvoicingCommon):
         lang = self.margins().loc[self.lang.id]
         self.assertEqual(
             (lang["revenue"], lang["cost"], lang["margin"], lang["revenue_cogs"]), (200.0, 50.0, 150.0, 200.0)
+        )
+
+    def test_the_nightly_segments_keep_each_customers_margin_over_the_window(self):
+        self.company.kundenbindung_config_id.window_months = 12
+        make_invoice(
+            self.env, self.company, self.kunz, D(2026, 3, 1), [(self.paper, 2, 100), (self.service, 1, 50)], self.taxes
+        )
+        # before the window: not counted
+        make_invoice(self.env, self.company, self.kunz, D(2024, 3, 1), [(self.paper, 1, 100)], self.taxes)
+        self.env["kundenbindung.segmentation"]._compute_company(self.company, today=D(2026, 11, 30))
+        segment = self.env["kundenbindung.customer.segment"].search(
+            [("partner_id", "=", self.kunz.id), ("company_id", "=", self.company.id)]
+        )
+        self.assertEqual(segment.gross_margin, 140.0)
+        self.assertAlmostEqual(segment.margin_percent, 70.0)
+        self.assertAlmostEqual(segment.uncosted_share, 100 * 50.0 / 250.0, places=1)
+        # a salesperson of her own customers reads them on her customers only, as the other figures
+        salesperson = make_user(self.env, "kb_margin_own", "salesman", self.company)
+        self.kunz.user_id = salesperson
+        self.assertEqual(segment.with_user(salesperson).gross_margin, 140.0)
+        self.assertFalse(
+            self.env["kundenbindung.customer.segment"]
+            .with_user(salesperson)
+            .search([("partner_id", "=", self.lang.id)])
         )
