@@ -25,7 +25,8 @@ class KundenbindungMargin(models.AbstractModel):
         return SQL(
             """(SELECT AVG(sol.purchase_price) FROM sale_order_line_invoice_rel rel
                   JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                 WHERE rel.invoice_line_id = line.id AND sol.currency_id = move.company_currency_id
+                  JOIN res_company company ON company.id = move.company_id
+                 WHERE rel.invoice_line_id = line.id AND sol.currency_id = company.currency_id
                    AND sol.purchase_price <> 0)"""
         )
 

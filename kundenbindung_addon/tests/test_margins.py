@@ -97,3 +97,23 @@ class TestMargins(AccountTestInvoicingCommon):
             .with_user(salesperson)
             .search([("partner_id", "=", self.lang.id)])
         )
+
+    def test_the_sale_order_lines_cost_comes_first_where_sales_margins_keep_one(self):
+        order_line = self.env.registry.get("sale.order.line")
+        if order_line is None or "purchase_price" not in order_line._fields:
+            self.skipTest("Sales margins (sale_margin) are not installed in this database")
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.kunz.id,
+                "company_id": self.company.id,
+                "order_line": [Command.create({"product_id": self.paper.id, "product_uom_qty": 2, "price_unit": 100})],
+            }
+        )
+        order.order_line.purchase_price = 40.0
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.invoice_date = D(2026, 6, 1)
+        invoice.action_post()
+        kunz = self.margins().loc[self.kunz.id]
+        # 40 a unit from the order, not the product's 30
+        self.assertEqual((kunz["cost"], kunz["margin"], kunz["revenue_order"]), (80.0, 120.0, 200.0))
