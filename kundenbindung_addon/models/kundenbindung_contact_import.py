@@ -151,7 +151,8 @@ class KundenbindungContactImport(models.Model):
         # the keys of partners saved since the last search (another list imported since, say)
         if settings.duplicates_date:
             Detection.sudo()._refresh_keys(self.company_id, settings.duplicates_date - CHANGE_MARGIN)
-        found = Detection._probe_many(valid, self.company_id)
+        records = Detection._prepare_rows(valid, self.company_id)
+        found = Detection._probe_many(records, self.company_id)
         best = found.sort_values("score", ascending=False, kind="stable").drop_duplicates("row")
         best = best.assign(row=positions[best["row"].astype(int).to_numpy()]).set_index("row")
         decision = pd.Series("error", index=rows.index, dtype=object)
@@ -160,7 +161,7 @@ class KundenbindungContactImport(models.Model):
         )
         # one visitor twice in the list: the later row is reviewed
         same = {}
-        for a, b in Detection._probe_within(valid, self.company_id):
+        for a, b in Detection._probe_within(records, self.company_id):
             same.setdefault(positions[b], positions[a])
         errors = self._error_labels()
         words = evidence_words(self.env)
@@ -274,8 +275,12 @@ class KundenbindungContactImport(models.Model):
             self.env.ref("kundenbindung_addon.ir_cron_kundenbindung_contact_import")._trigger()
         return True
 
+    def _pending_domain(self):
+        """The rows of these lists still to write: decided new or existing, not done."""
+        return [("import_id", "in", self.ids), ("state", "=", "pending"), ("decision", "in", ("new", "existing"))]
+
     def _pending(self):
-        return self.line_ids.filtered(lambda line: line.state == "pending" and line.decision in ("new", "existing"))
+        return self.env["kundenbindung.contact.import.line"].search(self._pending_domain(), order="row")
 
     @api.model
     def _cron_import(self):
@@ -287,7 +292,7 @@ class KundenbindungContactImport(models.Model):
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
         Line = self.env["kundenbindung.contact.import.line"]
-        pending = [("import_id", "=", running.id), ("state", "=", "pending"), ("decision", "in", ("new", "existing"))]
+        pending = running._pending_domain()
         chunk = Line.search(pending, order="row", limit=IMPORT_CHUNK)
         user = running.user_id
         try:
@@ -312,9 +317,7 @@ class KundenbindungContactImport(models.Model):
             running.sudo().state = "done"
         if not Line.search_count(pending):
             running.sudo().state = "done"
-        remaining = Line.search_count(
-            [("import_id.state", "=", "running"), ("state", "=", "pending"), ("decision", "in", ("new", "existing"))]
-        )
+        remaining = Line.search_count(self.search([("state", "=", "running")])._pending_domain())
         self.env["ir.cron"]._notify_progress(done=len(chunk), remaining=remaining)
 
     def _import_lines(self, lines):

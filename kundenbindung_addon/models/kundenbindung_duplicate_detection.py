@@ -117,6 +117,12 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         )
 
     @api.model
+    def _region(self, company):
+        """The region of the numbers written without a country code: the
+        company's country (Germany without one)."""
+        return company.country_id.code or "DE"
+
+    @api.model
     def _refresh_keys(self, company, since=None):
         """Normalise the partners of ``company``'s scope that are new or
         whose name, address or identifiers changed since their keys were
@@ -126,7 +132,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         cr = self.env.cr
         recent = SQL("TRUE") if since is None else SQL("p.write_date > %s", since)
         self.env["res.partner"].flush_model()
-        region = company.country_id.code or "DE"
+        region = self._region(company)
         # a row's text tells NULL from "" and keeps every value in its place; the region reads the
         # phones; a new way of normalising (the engine's version of it) normalises everything again
         fingerprint = SQL(f"md5(ROW({', '.join(SOURCES.values())}, %s, %s)::text)", region, NORMALISATION)
@@ -494,24 +500,28 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         partner edited), its company, its contacts and the pairs dismissed
         with it are left out. A DataFrame (b: partner id, score, evidence),
         best first, at most PROBE_SHOWN."""
-        found = self._probe_many(pd.DataFrame([values]), company, partner_id=partner_id)
+        found = self._probe_many(self._prepare_rows(pd.DataFrame([values]), company), company, partner_id=partner_id)
         found = found.sort_values(["score", "b"], ascending=[False, True], kind="stable")
         return found[["b", "score", "evidence"]].head(PROBE_SHOWN).reset_index(drop=True)
 
     @api.model
-    def _probe_many(self, rows, company, partner_id=None):
-        """The existing partners each of ``rows`` (a DataFrame of the roles
-        of SOURCES: partners typed in or imported, not saved yet) probably
-        is, scored as the search would score the pair with the company's
+    def _prepare_rows(self, rows, company):
+        """``rows`` (a DataFrame of the roles of SOURCES: partners typed in
+        or imported, not saved yet) normalised as the search normalises the
+        company's partners; rows by position."""
+        return prepare(rows.reset_index(drop=True), ROLE_COLUMNS, region=self._region(company))
+
+    @api.model
+    def _probe_many(self, records, company, partner_id=None):
+        """The existing partners each of ``records`` (:meth:`_prepare_rows`)
+        probably is, scored as the search would score the pair with the company's
         kept model, at or above its review score: a DataFrame (row: the
         position in ``rows``, b: partner id, score, evidence). Candidates
         are read from the kept keys by index, and among the partners created
         since the keys were last written; only partners the current user
         may read are returned."""
         settings = company.sudo().kundenbindung_config_id
-        region = company.country_id.code or "DE"
         empty = pd.DataFrame(columns=["row", "b", "score", "evidence"])
-        records = prepare(rows.reset_index(drop=True), ROLE_COLUMNS, region=region)
         lookups = [
             (row, number, parts) for row in range(len(records)) for number, parts in probe_lookups(records.iloc[row])
         ]
@@ -557,7 +567,7 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         )
         newest = pd.DataFrame(cr.fetchall(), columns=[c.name for c in cr.description]).set_index("id")
         if not newest.empty:
-            newest = prepare(newest, ROLE_COLUMNS, region=region)
+            newest = prepare(newest, ROLE_COLUMNS, region=self._region(company))
             rows_of = {}
             for row, number, parts in lookups:
                 rows_of.setdefault((number, parts), set()).add(row)
@@ -608,13 +618,13 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         return Model.from_dict(kept), kept.get("filled")
 
     @api.model
-    def _probe_within(self, rows, company):
-        """Pairs (a, b: positions in ``rows``, a < b) of rows at the door
-        that are probably one another, at or above the review score."""
-        if len(rows) < 2:
+    def _probe_within(self, records, company):
+        """Pairs (a, b: positions in ``records``, :meth:`_prepare_rows`,
+        a < b) of rows at the door that are probably one another, at or
+        above the review score."""
+        if len(records) < 2:
             return []
         settings = company.sudo().kundenbindung_config_id
-        records = prepare(rows.reset_index(drop=True), ROLE_COLUMNS, region=company.country_id.code or "DE")
         pairs = probe_within(records, self._kept_model(company)[0], threshold=settings.duplicate_review_score)
         return [(int(a), int(b)) for a, b in zip(pairs["a"], pairs["b"])]
 
@@ -625,22 +635,28 @@ class KundenbindungDuplicateDetection(models.AbstractModel):
         them on the whole table."""
         if not filled:
             return None
-        counts = {}
-        for field in TF_FIELDS:
-            values = sorted(set(records[field]) - {""})
-            if not values:
-                continue
-            self.env.cr.execute(
+        values = {field: sorted(set(records[field]) - {""}) for field in TF_FIELDS}
+        values = {field: found for field, found in values.items() if found}
+        if not values:
+            return None
+        # one query: every weighed field's values counted by its index
+        self.env.cr.execute(
+            SQL(" UNION ALL ").join(
                 SQL(
-                    "SELECT k.%(field)s, count(*) FROM kundenbindung_duplicate_key k "
+                    "(SELECT %(name)s, k.%(field)s, count(*) FROM kundenbindung_duplicate_key k "
                     "JOIN res_partner p ON p.id = k.partner_id "
-                    "WHERE k.%(field)s = ANY(%(values)s) AND %(scope)s GROUP BY k.%(field)s",
+                    "WHERE k.%(field)s = ANY(%(values)s) AND %(scope)s GROUP BY k.%(field)s)",
+                    name=field,
                     field=SQL.identifier(field),
-                    values=values,
+                    values=found,
                     scope=self._scope(company),
                 )
+                for field, found in values.items()
             )
-            counts[field] = dict.fromkeys(values, 0) | dict(self.env.cr.fetchall())
+        )
+        counts = {field: dict.fromkeys(found, 0) for field, found in values.items()}
+        for field, value, count in self.env.cr.fetchall():
+            counts[field][value] = count
         return probe_frequencies(counts, filled)
 
     # ------------------------------------------------------------------ merge

@@ -6,6 +6,13 @@
 
 import {registry} from "@web/core/registry";
 
+// the existing customer's street in the form (or the dialog) the step finds
+function isTheCustomer() {
+    if (this.anchor.value !== "Lindenweg 5") {
+        throw new Error(`Not the existing customer: ${this.anchor.value}`);
+    }
+}
+
 registry.category("web_tour.tours").add("kundenbindung_door_tour", {
     url: "/web#action=contacts.action_contacts",
     steps: () => [
@@ -43,11 +50,7 @@ registry.category("web_tour.tours").add("kundenbindung_door_tour", {
         {
             content: "It is him: his street",
             trigger: ".modal .o_form_view .o_field_widget[name='street'] input",
-            run() {
-                if (this.anchor.value !== "Lindenweg 5") {
-                    throw new Error(`Not the existing customer: ${this.anchor.value}`);
-                }
-            },
+            run: isTheCustomer,
         },
         {
             content: "Close the dialog",
@@ -66,11 +69,7 @@ registry.category("web_tour.tours").add("kundenbindung_door_tour", {
         },
         {
             trigger: ".o_form_view .o_field_widget[name='street'] input",
-            run() {
-                if (this.anchor.value !== "Lindenweg 5") {
-                    throw new Error(`Not the existing customer: ${this.anchor.value}`);
-                }
-            },
+            run: isTheCustomer,
         },
     ],
 });
