@@ -4,7 +4,7 @@
     "name": "Customer Retention (Kundenbindung)",
     "summary": "Clean customer data, ABC/RFM segments, churn risk, NPS, "
     "loyalty points and targeted campaigns to keep your customers",
-    "version": "18.0.1.13.0",
+    "version": "18.0.1.14.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kundenbindung/kundenbindung_addon",
     "author": "kundenbindung_addon authors",
@@ -44,6 +44,7 @@
         "views/res_partner_views.xml",
         "views/kundenbindung_customer_segment_views.xml",
         "views/kundenbindung_class_history_views.xml",
+        "views/kundenbindung_portfolio_views.xml",
         "views/kundenbindung_forecast_check_views.xml",
         "views/kundenbindung_interest_cluster_views.xml",
         "views/kundenbindung_nps_views.xml",

@@ -8,7 +8,18 @@ import numpy as np
 import pandas as pd
 import pytest
 from engine import ContractError
-from engine.margins import cost_to_serve, customer_margins, line_costs, low_margin, portfolio
+from engine.margins import (
+    abc_on_basis,
+    breadth,
+    cost_to_serve,
+    customer_margins,
+    line_costs,
+    low_margin,
+    place_customers,
+    portfolio,
+    portfolio_moves,
+    value_on_basis,
+)
 
 NAN = float("nan")
 
@@ -107,3 +118,118 @@ def test_planted_stars_cash_cows_question_marks_and_poor_customers_land_in_their
     assert placed.loc["K0", "strategy"] == "maintain" and placed.loc["K99", "strategy"] == "reduce"
     assert set(placed.loc[placed["field"] == "question", "strategy"]) == {"develop"}
     assert placed["attractiveness"].between(0, 100).all() and placed["strength"].between(0, 100).all()
+
+
+def test_discounts_are_shown_beside_the_margin_and_not_counted_twice():
+    frame = lines()
+    frame["discount"] = [10.0, 0.0, 0.0, 0.0, -5.0, 0.0]
+    margins = customer_margins(line_costs(frame))
+    assert margins.loc["Kunz", "discounts"] == 5.0
+    # the revenue is net of the discounts already: the margin is what it was without the column
+    assert margins.loc["Kunz", "margin"] == customer_margins(line_costs(lines())).loc["Kunz", "margin"]
+    assert "discounts" not in cost_to_serve(pd.DataFrame({"returns": [1.0]}, index=["Kunz"])).columns
+
+
+def test_margins_per_product_category_count_their_customers():
+    frame = lines()
+    frame["category"] = ["Möbel", "Möbel", "Papier", "Service", "Möbel", "Möbel"]
+    by_category = customer_margins(line_costs(frame), by="category")
+    assert by_category.loc["Möbel", "revenue"] == 100.0 + 50.0 - 50.0 + 90.0
+    assert by_category.loc["Möbel", "margin"] == 40.0 + 15.0 - 20.0 - 30.0
+    assert by_category.loc["Möbel", "customers"] == 2
+    assert by_category.loc["Service", "uncosted_share"] == 1.0
+    assert low_margin(by_category, below_percent=10.0).index.tolist() == ["Möbel"]
+
+
+def test_breadth_is_the_share_of_the_main_categories_bought():
+    frame = pd.DataFrame(
+        {
+            "customer": ["Kunz", "Kunz", "Kunz", "Lang", "Lang", "Ott"],
+            "category": ["Möbel", "Papier", "Kaffee", "Möbel", "Möbel", "Kaffee"],
+            "amount": [500.0, 300.0, 10.0, 400.0, -20.0, 5.0],
+        }
+    )
+    # Möbel (880) and Papier (300) bring 99 % of 1,195: the main range; coffee is not part of it
+    share = breadth(frame)
+    assert share.to_dict() == {"Kunz": 1.0, "Lang": 0.5, "Ott": 0.0}
+    assert breadth(frame.iloc[:0]).empty
+
+
+def segments_and_margins():
+    segments = pd.DataFrame(
+        {"revenue": [1000.0, 1000.0, 500.0, 0.0, 200.0], "clv": [2000.0, 2000.0, 800.0, 300.0, 100.0]},
+        index=["Kunz", "Lang", "Ott", "Pohl", "Rau"],
+    )
+    margins = pd.DataFrame(
+        {
+            "margin": [400.0, -50.0, 50.0, NAN, NAN],
+            "margin_percent": [40.0, -5.0, 10.0, NAN, NAN],
+            "cost_to_serve": [100.0, 0.0, 100.0, 0.0, 0.0],
+        },
+        index=["Kunz", "Lang", "Ott", "Pohl", "Rau"],
+    )
+    return segments, margins
+
+
+def test_the_value_of_a_customer_on_revenue_gross_margin_or_contribution():
+    segments, margins = segments_and_margins()
+    on_revenue = value_on_basis(segments, margins, "revenue")
+    assert on_revenue["value"].equals(segments["revenue"]) and on_revenue["clv_value"].equals(segments["clv"])
+    gross = value_on_basis(segments, margins, "gross_margin")
+    # Rau has no known cost: the company's own margin % stands in (400 - 50 + 50 = 400 on 2,500 costed: 16 %)
+    assert gross["value"].to_dict() == {"Kunz": 400.0, "Lang": -50.0, "Ott": 50.0, "Pohl": 0.0, "Rau": 32.0}
+    assert gross.loc["Kunz", "clv_value"] == 800.0 and gross.loc["Lang", "clv_value"] == -100.0
+    contribution = value_on_basis(segments, margins, "contribution")
+    assert contribution.loc["Ott", "value"] == -50.0 and contribution.loc["Kunz", "value"] == 300.0
+    # Pohl bought nothing in the window: the ratio of all customers, (300 - 50 - 50 + 32) / 2,700
+    assert contribution.loc["Pohl", "clv_value"] == pytest.approx(300.0 * 232.0 / 2700.0, abs=0.01)
+    with pytest.raises(ContractError):
+        value_on_basis(segments, margins, "profit")
+
+
+def test_a_customer_bought_at_a_loss_is_a_c_customer_not_one_without_revenue():
+    segments, margins = segments_and_margins()
+    values = value_on_basis(segments, margins, "contribution")["value"]
+    classes = abc_on_basis(values, segments["revenue"])
+    assert classes.to_dict() == {"Kunz": "A", "Lang": "C", "Ott": "C", "Pohl": "none", "Rau": "B"}
+
+
+def test_portfolio_moves_are_changes_of_field_only():
+    old = pd.Series({"Kunz": "question", "Lang": "star", "Ott": "poor"})
+    new = pd.Series({"Kunz": "star", "Lang": "star", "Pohl": "poor"})
+    moves = portfolio_moves(old, new)
+    assert moves.to_dict("index") == {"Kunz": {"old": "question", "new": "star"}}
+
+
+def test_only_customers_with_revenue_are_placed_and_an_empty_signal_is_left_out():
+    frame = pd.DataFrame(
+        {
+            "revenue": [9000.0, 8000.0, 100.0, 200.0, 0.0],
+            "expected_value": [5000.0, 4000.0, 50.0, 60.0, 10.0],
+            "purchases": [2, 12, 1, 10, 0],
+            "tenure_days": [100, 3000, 50, 2500, 10],
+            "nps": [NAN] * 5,
+        },
+        index=["Neu", "Stamm", "Klein", "Treu", "Weg"],
+    )
+    placed = place_customers(frame)
+    assert placed["field"].to_dict() == {"Neu": "question", "Stamm": "star", "Klein": "poor", "Treu": "cash_cow"}
+
+
+def test_value_weighs_more_than_growth_and_a_signal_that_tells_nobody_apart_is_left_out():
+    frame = pd.DataFrame(
+        {
+            "revenue": [9000.0, 6000.0, 100.0, 200.0],
+            "expected_value": [5000.0, 4000.0, 150.0, 60.0],
+            # the small newcomer grew most: not enough to make it attractive
+            "growth": [0.0, 6000.0, 0.0, 200.0],
+            "purchases": [12, 1, 10, 1],
+            "cross_buying": [100.0] * 4,
+        },
+        index=["Stamm", "Neu", "Treu", "Klein"],
+    )
+    placed = place_customers(frame)
+    assert placed["field"].to_dict() == {"Stamm": "star", "Neu": "question", "Treu": "cash_cow", "Klein": "poor"}
+    # the same cross buying for all leaves the strength to the purchases: 100, 75 and 37.5 for both single buyers
+    assert placed.loc["Stamm", "strength"] == 100.0 and placed.loc["Klein", "strength"] == 37.5
+    assert place_customers(frame, weights={"expected_value": 1.0}).loc["Klein", "field"] == "poor"

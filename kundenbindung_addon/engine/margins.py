@@ -8,10 +8,12 @@
   revenue has no known cost. A credit note's line has a negative quantity
   and amount: its cost comes back with the goods.
 * **Cost to serve** (:func:`cost_to_serve`): configurable and
-  transparent, each part computed and kept on its own: returns (credit
-  notes), discounts given, payment delay (days past due x amount x a
-  yearly rate), activities (a cost each), loyalty rewards redeemed and
-  campaign costs.
+  transparent, each part computed and kept on its own: returns (a share
+  of the credit notes' amount for handling), payment delay (days past due
+  x amount x a yearly rate), activities (a cost each), loyalty points
+  redeemed (a value each) and campaign costs. Discounts are not a part:
+  the revenue is already net of them, so the gross margin has them; they
+  are shown beside it (``discounts``) instead of being counted twice.
 * **Contribution margin** = gross margin - cost to serve
   (:func:`customer_margins`).
 * **Portfolio** (:func:`portfolio`): attractiveness (value on margin and
@@ -25,16 +27,17 @@ import numpy as np
 import pandas as pd
 
 from .contracts import ContractError
+from .segments import NO_REVENUE, abc_classes
 
 # the sources of a line's cost, best first
 COST_SOURCES = ("order", "cogs", "product", "none")
 # the parts of the cost to serve: (key, the column of the figures it is computed from)
-SERVE_PARTS = ("returns", "discounts", "payment_delay", "activities", "rewards", "campaigns")
+SERVE_PARTS = ("returns", "payment_delay", "activities", "rewards", "campaigns")
 # default rates of the cost to serve (a company changes them): the share of a returned amount
-# that handling costs, the yearly interest on late money, the cost of one activity
+# that handling costs, the yearly interest on late money, the cost of one activity, the value
+# of one loyalty point redeemed, the share of campaign costs
 SERVE_RATES = {
     "returns": 0.05,
-    "discounts": 1.0,
     "payment_delay": 0.08,
     "activities": 15.0,
     "rewards": 1.0,
@@ -91,11 +94,11 @@ def cost_to_serve(figures, rates=None):
     """The cost to serve every customer, part by part.
 
     ``figures``: one row per customer (index) with any of the columns
-    ``returns`` (amount of its credit notes, positive), ``discounts``
-    (discounts given), ``overdue`` (sum over its invoices of days past due
-    x amount), ``activities`` (number done), ``rewards`` (value of loyalty
-    rewards redeemed), ``campaigns`` (its share of campaign costs); a
-    missing column counts 0. ``rates``: SERVE_RATES changed where given.
+    ``returns`` (amount of its credit notes, positive), ``overdue`` (sum
+    over its invoices of days past due x amount), ``activities`` (number
+    done), ``rewards`` (loyalty points redeemed, or their value with the
+    rate 1), ``campaigns`` (its share of campaign costs); a missing column
+    counts 0. ``rates``: SERVE_RATES changed where given.
     Returns one column per part of SERVE_PARTS and ``total``."""
     rates = {**SERVE_RATES, **(rates or {})}
     unknown = set(rates) - set(SERVE_PARTS)
@@ -109,7 +112,6 @@ def cost_to_serve(figures, rates=None):
 
     out = pd.DataFrame(index=figures.index)
     out["returns"] = column("returns") * rates["returns"]
-    out["discounts"] = column("discounts") * rates["discounts"]
     # money owed late costs its interest: amount x days / 365 x the yearly rate
     out["payment_delay"] = column("overdue") / 365.0 * rates["payment_delay"]
     out["activities"] = column("activities") * rates["activities"]
@@ -119,25 +121,33 @@ def cost_to_serve(figures, rates=None):
     return out
 
 
-def customer_margins(lines, serve=None):
-    """Per customer: revenue, cost, gross margin, margin % (of the revenue
-    with a known cost), the share of the revenue without a known cost, the
-    revenue of each cost source, the cost to serve and the contribution
-    margin. ``lines``: :func:`line_costs` with a ``customer`` column;
-    ``serve``: :func:`cost_to_serve` (none: 0)."""
+def customer_margins(lines, serve=None, by="customer"):
+    """Per customer (or per value of the column ``by``, a product category
+    say): revenue, cost, gross margin, margin % (of the revenue with a
+    known cost), the share of the revenue without a known cost, the revenue
+    of each cost source, the discounts given (where the lines have a
+    ``discount`` column: the amount knocked off, already out of the
+    revenue), the number of customers, the cost to serve and the
+    contribution margin. ``lines``: :func:`line_costs` with a ``customer``
+    column; ``serve``: :func:`cost_to_serve` (none: 0)."""
     costed = lines["cost"].notna()
     frame = pd.DataFrame(
         {
+            "key": lines[by],
             "customer": lines["customer"],
             "revenue": lines["amount"].astype(float),
             "known_revenue": lines["amount"].astype(float).where(costed, 0.0),
             "cost": lines["cost"].fillna(0.0),
             "margin": lines["margin"].fillna(0.0),
+            "discounts": lines["discount"].astype(float).fillna(0.0) if "discount" in lines else 0.0,
             "source": lines["cost_source"],
         }
     )
-    out = frame.groupby("customer")[["revenue", "known_revenue", "cost", "margin"]].sum()
-    by_source = frame.pivot_table(index="customer", columns="source", values="revenue", aggfunc="sum", fill_value=0.0)
+    grouped = frame.groupby("key")
+    out = grouped[["revenue", "known_revenue", "cost", "margin", "discounts"]].sum()
+    out["customers"] = grouped["customer"].nunique()
+    out.index.name = by
+    by_source = frame.pivot_table(index="key", columns="source", values="revenue", aggfunc="sum", fill_value=0.0)
     for source in COST_SOURCES:
         out[f"revenue_{source}"] = by_source[source] if source in by_source else 0.0
     known = out["known_revenue"]
@@ -150,30 +160,142 @@ def customer_margins(lines, serve=None):
     return out.drop(columns="known_revenue")
 
 
+def breadth(lines, main_share=80.0):
+    """The share (0-1) of the company's main categories each customer
+    bought: the categories that together bring ``main_share`` percent of
+    the revenue of ``lines`` (a ``customer`` and a ``category`` column,
+    ``amount``), the largest first. Cross buying: 1 = across the whole
+    main range."""
+    revenue = lines.groupby("category")["amount"].sum()
+    revenue = revenue[revenue > 0].sort_values(ascending=False, kind="stable")
+    if revenue.empty:
+        return pd.Series(dtype="float64")
+    above = (revenue.cumsum() - revenue) / revenue.sum() * 100.0
+    main = revenue.index[above < main_share]
+    bought = lines[lines["category"].isin(main) & (lines["amount"] > 0)]
+    counts = bought.groupby("customer")["category"].nunique()
+    return (counts / len(main)).reindex(lines["customer"].unique()).fillna(0.0)
+
+
+# the figure the ABC classes and the lifetime value are ranked on
+VALUE_BASES = ("revenue", "gross_margin", "contribution")
+
+
+def value_on_basis(segments, margins, basis="revenue"):
+    """Window value and lifetime value of every customer on ``basis``.
+
+    ``segments``: ``revenue`` and ``clv`` per customer (the segments
+    engine); ``margins``: :func:`customer_margins` (``margin``,
+    ``margin_percent``, ``cost_to_serve``). On ``gross_margin`` the window
+    value is the gross margin, taken over the whole revenue at the
+    customer's margin % (revenue without a known cost counts at the same
+    margin, not as pure profit); on ``contribution`` the cost to serve is
+    taken off as well. The lifetime value is scaled by the same ratio of
+    value to revenue; a customer without revenue in the window takes the
+    ratio of all customers. Returns ``value``, ``clv_value`` and, where
+    ``segments`` has it, ``predicted_value`` on the same basis."""
+    if basis not in VALUE_BASES:
+        raise ContractError(
+            "bad_basis", "basis must be one of %(choices)s, got %(got)r", choices=", ".join(VALUE_BASES), got=basis
+        )
+    revenue = segments["revenue"].astype(float)
+    out = pd.DataFrame(index=segments.index)
+    if basis == "revenue":
+        out["value"] = revenue
+        out["clv_value"] = segments["clv"].astype(float)
+        if "predicted_value" in segments:
+            out["predicted_value"] = segments["predicted_value"].astype(float)
+        return out
+    margins = margins.reindex(segments.index)
+    percent = margins["margin_percent"].astype(float)
+    # no known cost at all: the company's own margin % (revenue-weighted) stands in
+    known = percent.notna() & (revenue > 0)
+    overall = (percent[known] * revenue[known]).sum() / revenue[known].sum() if known.any() else 100.0
+    value = revenue * percent.fillna(overall) / 100.0
+    if basis == "contribution":
+        value = value - margins["cost_to_serve"].astype(float).fillna(0.0)
+    ratio = (value / revenue.where(revenue > 0)).clip(lower=-1.0, upper=1.0)
+    company_ratio = value[revenue > 0].sum() / revenue[revenue > 0].sum() if (revenue > 0).any() else 1.0
+    ratio = ratio.fillna(company_ratio)
+    out["value"] = value.round(2)
+    out["clv_value"] = (segments["clv"].astype(float) * ratio).round(2)
+    if "predicted_value" in segments:
+        out["predicted_value"] = (segments["predicted_value"].astype(float) * ratio).round(2)
+    return out
+
+
+def abc_on_basis(values, revenue, a_share=80.0, b_share=15.0):
+    """ABC classes ranked on ``values`` (:func:`.segments.abc_classes`): a
+    customer with revenue but no positive value (sold at a loss, or costing
+    more to serve than it brings) is a C customer, never taken for one
+    without revenue."""
+    classes = abc_classes(values, a_share, b_share)
+    return classes.where(~((classes == NO_REVENUE) & (revenue.reindex(classes.index) > 0)), "C")
+
+
 def _rank(values):
     """Percentile rank 0-100 (ties share their mean rank); NaN stays NaN."""
     return values.rank(pct=True, method="average") * 100.0
 
 
-def portfolio(attractiveness, strength, attractive_from=50.0, strong_from=50.0):
+def _weighted_ranks(signals, weights):
+    """The weighted mean of the signals' percentile ranks per row; a
+    signal a row lacks is left out of its mean."""
+    ranks = signals.apply(_rank)
+    weight = pd.Series({name: float(weights.get(name, 1.0)) for name in ranks.columns}, dtype="float64")
+    present = ranks.notna()
+    total = present.mul(weight, axis=1).sum(axis=1)
+    return ranks.fillna(0.0).mul(weight, axis=1).sum(axis=1) / total.where(total > 0)
+
+
+def portfolio(attractiveness, strength, attractive_from=50.0, strong_from=50.0, weights=None):
     """The field of every customer in the portfolio.
 
     ``attractiveness`` and ``strength``: DataFrames (index: customer) whose
     columns are the signals of each axis, each turned into a percentile
-    rank and averaged (a signal a customer lacks is left out of its
-    average); a customer is attractive from ``attractive_from`` and strong
-    from ``strong_from`` on that 0-100 scale. Returns the two scores, the
-    field (a key of PORTFOLIO_STRATEGIES) and its strategy."""
+    rank and averaged with ``weights`` (signal -> weight, 1 where not
+    given; a signal a customer lacks is left out of its average); a
+    customer is attractive above ``attractive_from`` and strong above
+    ``strong_from`` on that 0-100 scale (50: the better half). Returns the
+    two scores, the field (a key of PORTFOLIO_STRATEGIES) and its
+    strategy."""
+    weights = weights or {}
     index = attractiveness.index.union(strength.index)
-    score_a = attractiveness.reindex(index).apply(_rank).mean(axis=1, skipna=True)
-    score_s = strength.reindex(index).apply(_rank).mean(axis=1, skipna=True)
+    score_a = _weighted_ranks(attractiveness.reindex(index), weights)
+    score_s = _weighted_ranks(strength.reindex(index), weights)
     fields = [
-        PORTFOLIO_FIELDS[(bool(a >= attractive_from), bool(s >= strong_from))]
+        PORTFOLIO_FIELDS[(bool(a > attractive_from), bool(s > strong_from))]
         for a, s in zip(score_a.fillna(0), score_s.fillna(0))
     ]
     out = pd.DataFrame({"attractiveness": score_a.round(1), "strength": score_s.round(1), "field": fields}, index=index)
     out["strategy"] = out["field"].map(PORTFOLIO_STRATEGIES)
     return out
+
+
+# the signals of each axis of the portfolio (columns of place_customers' frame): the expected
+# value on margin, and the growth of revenue (money gained since the window before)
+ATTRACTIVENESS_SIGNALS = ("expected_value", "growth")
+# purchases in the window, the probability a repeat buyer still buys on its rhythm (0 for one
+# purchase: no rhythm yet), cross buying, tenure, the last NPS score, loyalty points
+STRENGTH_SIGNALS = ("purchases", "on_rhythm", "cross_buying", "tenure_days", "nps", "points")
+# the value counts twice its growth: a small customer that doubles is not yet attractive
+PORTFOLIO_WEIGHTS = {"expected_value": 2.0}
+
+
+def place_customers(frame, attractive_from=50.0, strong_from=50.0, weights=None):
+    """The portfolio of the customers with revenue (``revenue`` > 0) in
+    ``frame``, from the signals it has of ATTRACTIVENESS_SIGNALS and
+    STRENGTH_SIGNALS; a signal missing, or the same for every customer
+    (it tells them not apart), is left out. ``weights``: PORTFOLIO_WEIGHTS
+    changed where given. See :func:`portfolio`."""
+    buyers = frame[frame["revenue"].astype(float) > 0]
+
+    def axis(signals):
+        present = [name for name in signals if name in buyers and buyers[name].nunique(dropna=True) > 1]
+        return buyers[present].astype(float)
+
+    weights = {**PORTFOLIO_WEIGHTS, **(weights or {})}
+    return portfolio(axis(ATTRACTIVENESS_SIGNALS), axis(STRENGTH_SIGNALS), attractive_from, strong_from, weights)
 
 
 def low_margin(margins, below_percent=0.0, min_revenue=0.0):
@@ -182,3 +304,12 @@ def low_margin(margins, below_percent=0.0, min_revenue=0.0):
     and whose revenue is at least ``min_revenue``, the lowest first."""
     chosen = margins[(margins["margin_percent"] < below_percent) & (margins["revenue"] >= min_revenue)]
     return chosen.sort_values("margin_percent", kind="stable")
+
+
+def portfolio_moves(old, new):
+    """The customers whose field changed since the last placing: ``old``
+    and ``new`` are Series of field keys by customer (a customer placed for
+    the first time or no longer placed is no move). Returns ``old`` and
+    ``new`` per customer that moved."""
+    both = pd.DataFrame({"old": old, "new": new}).dropna()
+    return both[both["old"] != both["new"]]

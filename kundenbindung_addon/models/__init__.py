@@ -3,6 +3,8 @@ from . import kundenbindung_config
 from . import kundenbindung_customer_segment
 from . import kundenbindung_customer_spell
 from . import kundenbindung_class_history
+from . import kundenbindung_portfolio_history
+from . import kundenbindung_category_margin
 from . import kundenbindung_forecast_check
 from . import kundenbindung_forecast_check_line
 from . import kundenbindung_segmentation

@@ -17,7 +17,7 @@ from ..engine.campaigns import control_split, effect
 from ..engine.contracts import ContractError
 from .client_actions import notification
 from .groups import USER_ALL
-from .kundenbindung_customer_segment import CHURN_SELECTION, RFM_SEGMENT_SELECTION
+from .kundenbindung_customer_segment import CHURN_SELECTION, PORTFOLIO_SELECTION, RFM_SEGMENT_SELECTION
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
 
 _logger = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ TARGET_FIELDS = (
     "abc_b",
     "abc_c",
     "rfm_segment",
+    "portfolio_field",
     "churn_low",
     "churn_medium",
     "churn_high",
@@ -115,6 +116,11 @@ class KundenbindungCampaign(models.Model):
     abc_b = fields.Boolean(string="B Customers")
     abc_c = fields.Boolean(string="C Customers")
     rfm_segment = fields.Selection(RFM_SEGMENT_SELECTION, string="RFM Segment")
+    portfolio_field = fields.Selection(
+        PORTFOLIO_SELECTION,
+        string="Portfolio",
+        help="The customers of one field of the customer portfolio: develop the question marks, keep the stars.",
+    )
     # several churn levels at once ("medium or high"), as the ABC classes
     churn_low = fields.Boolean(string="Low Churn Risk")
     churn_medium = fields.Boolean(string="Medium Churn Risk")
@@ -246,6 +252,8 @@ class KundenbindungCampaign(models.Model):
             domain.append(("kundenbindung_abc_class", "in", classes))
         if self.rfm_segment:
             domain.append(("kundenbindung_rfm_segment", "=", self.rfm_segment))
+        if self.portfolio_field:
+            domain.append(("kundenbindung_portfolio_field", "=", self.portfolio_field))
         levels = [level for level, _label in CHURN_SELECTION if self[f"churn_{level}"]]
         if levels:
             domain.append(("kundenbindung_churn_level", "in", levels))

@@ -64,6 +64,54 @@ class KundenbindungConfig(models.Model):
         default="revenue",
         required=True,
     )
+    value_basis = fields.Selection(
+        [
+            ("revenue", "Revenue"),
+            ("gross_margin", "Gross margin"),
+            ("contribution", "Contribution margin (gross margin - cost to serve)"),
+        ],
+        string="Value Customers On",
+        default="revenue",
+        required=True,
+        help="What the ABC classes and the lifetime value rank customers by: the revenue, the gross margin of "
+        "what they bought, or that margin less the cost of serving them. A customer with revenue but no margin is "
+        "a C customer.",
+    )
+    serve_return_rate = fields.Float(
+        string="Handling of Returns (%)",
+        default=5.0,
+        digits=(5, 2),
+        help="Cost to serve: this share of the amount of a customer's credit notes is counted as the cost of "
+        "handling the return.",
+    )
+    serve_interest_rate = fields.Float(
+        string="Interest on Late Payments (% a Year)",
+        default=8.0,
+        digits=(5, 2),
+        help="Cost to serve: money a customer pays after the due date costs this yearly interest, for every day late.",
+    )
+    serve_activity_cost = fields.Float(
+        string="Cost of an Activity",
+        default=15.0,
+        digits=(16, 2),
+        help="Cost to serve: each activity done on the customer, its contacts, invoices, orders and leads (a call, "
+        "a meeting, a to-do) counts this much, in the company's currency.",
+    )
+    serve_point_value = fields.Float(
+        string="Value of a Redeemed Loyalty Point",
+        default=0.0,
+        digits=(16, 4),
+        help="Cost to serve: each loyalty point a customer redeems counts this much. 0 by default: a reward "
+        "redeemed on an order or invoice is already a discount line there, so the gross margin has it; set a "
+        "value if rewards are given outside your invoices (gifts, vouchers).",
+    )
+    low_margin_percent = fields.Float(
+        string="Low Margin Below (%)",
+        default=10.0,
+        digits=(5, 2),
+        help="Customers and product categories whose gross margin is below this share of their revenue are "
+        "listed as low-margin.",
+    )
     lost_days = fields.Integer(
         string="Lost After (Days)",
         default=365,
@@ -258,6 +306,33 @@ class KundenbindungConfig(models.Model):
                         auto=auto,
                         min_review=MIN_REVIEW_SCORE,
                         min_auto=MIN_AUTO_SCORE,
+                    )
+                )
+
+    @api.constrains(
+        "serve_return_rate", "serve_interest_rate", "serve_activity_cost", "serve_point_value", "low_margin_percent"
+    )
+    def _check_kundenbindung_margin_settings(self):
+        for config in self:
+            if min(
+                config.serve_return_rate,
+                config.serve_interest_rate,
+                config.serve_activity_cost,
+                config.serve_point_value,
+            ) < 0 or not (config.serve_return_rate <= 100 and config.serve_interest_rate <= 100):
+                raise ValidationError(
+                    self.env._(
+                        "The cost to serve of %(company)s cannot count negative costs, and its shares (returns, "
+                        "interest) are at most 100 %%.",
+                        company=config.company_id.name,
+                    )
+                )
+            if not -100 <= config.low_margin_percent <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The low margin of %(company)s must be between -100 %% and 100 %%, not %(value)s %%.",
+                        company=config.company_id.name,
+                        value=config.low_margin_percent,
                     )
                 )
 

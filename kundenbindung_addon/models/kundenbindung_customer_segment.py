@@ -1,9 +1,12 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..engine.margins import PORTFOLIO_STRATEGIES
 from .groups import MANAGER
 
 ABC_SELECTION = [("A", "A"), ("B", "B"), ("C", "C"), ("none", "No revenue")]
@@ -18,6 +21,26 @@ RFM_SEGMENT_SELECTION = [
     ("lost", "Lost"),
 ]
 CHURN_SELECTION = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("lost", "Lost")]
+# the four fields of the customer portfolio (engine.margins.PORTFOLIO_FIELDS), in the chart's order
+PORTFOLIO_SELECTION = [
+    ("star", "Stars"),
+    ("question", "Question Marks"),
+    ("cash_cow", "Cash Cows"),
+    ("poor", "Poor Dogs"),
+]
+# the strategy of each field (engine.margins.PORTFOLIO_STRATEGIES), said to the manager
+# the colour of each field in the portfolio chart
+PORTFOLIO_COLORS = {"star": "#28a745", "question": "#e49a00", "cash_cow": "#1f77b4", "poor": "#8c8c8c"}
+# the chart's moves: those of the last this many days
+PORTFOLIO_PERIOD_DAYS = 90
+# at most this many customers drawn in the chart, the most valuable first
+PORTFOLIO_POINTS = 2000
+PORTFOLIO_STRATEGY_SELECTION = [
+    ("maintain", "Maintain: invest to keep them"),
+    ("develop", "Develop: invest to win more of their business, or let go"),
+    ("selective", "Selective: keep them, serve them cheaply"),
+    ("reduce", "Reduce spending: standard service only"),
+]
 
 
 class KundenbindungCustomerSegment(models.Model):
@@ -159,6 +182,85 @@ class KundenbindungCustomerSegment(models.Model):
         "the gross margin does not cover it.",
     )
 
+    discounts = fields.Monetary(
+        string="Discounts Given",
+        readonly=True,
+        help="What discounts on the invoice lines knocked off the price in the revenue window. The revenue and the "
+        "gross margin are already net of them.",
+    )
+    serve_returns = fields.Monetary(string="Cost of Returns", readonly=True)
+    serve_payment_delay = fields.Monetary(string="Cost of Late Payment", readonly=True)
+    serve_activities = fields.Monetary(string="Cost of Activities", readonly=True)
+    serve_rewards = fields.Monetary(string="Cost of Rewards", readonly=True)
+    serve_campaigns = fields.Monetary(string="Cost of Campaigns", readonly=True)
+    cost_to_serve = fields.Monetary(
+        readonly=True,
+        help="What serving the customer cost in the revenue window, part by part at the rates of the settings: "
+        "handling its returns, the interest on its late payments, the activities done for it, the loyalty "
+        "points it redeemed and the campaigns that reached it.",
+    )
+    contribution_margin = fields.Monetary(
+        readonly=True,
+        help="Gross margin less the cost to serve: what the customer really brings.",
+    )
+    ranked_value = fields.Monetary(
+        readonly=True,
+        help="The customer's value in the revenue window that the ABC classes are ranked by: its revenue, gross "
+        "margin or contribution margin, as set in the settings (Value Customers On). Revenue without a known cost "
+        "counts at the customer's margin %.",
+    )
+    clv_value = fields.Monetary(
+        string="Lifetime Value on the Ranked Basis",
+        readonly=True,
+        help="The lifetime value scaled by the customer's ratio of ranked value to revenue: equal to the lifetime "
+        "value when customers are valued on revenue, its margin when they are valued on margin.",
+    )
+    low_margin = fields.Boolean(
+        readonly=True,
+        help="The customer's gross margin is below the low margin of the settings (or negative).",
+    )
+    cross_buying = fields.Float(
+        string="Cross Buying (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 0),
+        help="Share of the company's main product categories (those that bring 80 % of the revenue) the customer "
+        "bought in the revenue window.",
+    )
+    portfolio_attractiveness = fields.Float(
+        string="Attractiveness",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 0),
+        help="0-100: where the customer ranks among all customers by its expected value on margin and the growth "
+        "of its revenue.",
+    )
+    portfolio_strength = fields.Float(
+        string="Relationship Strength",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 0),
+        help="0-100: where the customer ranks among all customers by how loyal it is: purchases in the window, "
+        "buying on its own rhythm, cross buying, tenure, its last NPS answer and its loyalty points.",
+    )
+    portfolio_field = fields.Selection(
+        PORTFOLIO_SELECTION,
+        string="Portfolio",
+        readonly=True,
+        index=True,
+        help="The customer's field in the customer portfolio: attractive and strong (stars), attractive and weak "
+        "(question marks), less attractive and strong (cash cows), less attractive and weak (poor dogs).",
+    )
+    portfolio_previous_field = fields.Selection(
+        PORTFOLIO_SELECTION,
+        string="Portfolio Before",
+        readonly=True,
+        help="The customer's field before its last move in the portfolio.",
+    )
+    portfolio_strategy = fields.Selection(
+        PORTFOLIO_STRATEGY_SELECTION, string="Strategy", compute="_compute_portfolio_strategy"
+    )
+
     cluster_id = fields.Many2one(
         "kundenbindung.interest.cluster",
         string="Interest Cluster",
@@ -272,6 +374,11 @@ class KundenbindungCustomerSegment(models.Model):
                 segment.loyalty_points = partner.kundenbindung_loyalty_points
                 segment.loyalty_tier_id = partner.kundenbindung_loyalty_tier_id
 
+    @api.depends("portfolio_field")
+    def _compute_portfolio_strategy(self):
+        for segment in self:
+            segment.portfolio_strategy = PORTFOLIO_STRATEGIES.get(segment.portfolio_field)
+
     @api.depends("last_purchase")
     def _compute_recency_days(self):
         today = fields.Date.context_today(self)
@@ -344,6 +451,91 @@ class KundenbindungCustomerSegment(models.Model):
         if not self.env.user.has_group(MANAGER):
             action["context"] = {"search_default_my_customers": 1}
         return action
+
+    @api.model
+    def kundenbindung_portfolio_data(self, domain=None):
+        """The customer portfolio of the current company as the chart shows
+        it (static/src/js/customer_portfolio.js), read with the user's
+        rights: the four fields with their strategy, count, count 90 days
+        ago and gross margin; the customers placed (the most valuable
+        first); the moves between fields in the last 90 days."""
+        domain = expression.AND(
+            [domain or [], [("company_id", "=", self.env.company.id), ("portfolio_field", "!=", False)]]
+        )
+        labels = dict(self._fields["portfolio_field"]._description_selection(self.env))
+        strategies = dict(self._fields["portfolio_strategy"]._description_selection(self.env))
+        groups = {
+            field: (count, margin)
+            for field, count, margin in self._read_group(domain, ["portfolio_field"], ["__count", "gross_margin:sum"])
+        }
+        segments = self.search_fetch(
+            domain,
+            ["partner_id", "portfolio_attractiveness", "portfolio_strength", "portfolio_field", "gross_margin"],
+            order="clv_value desc, id",
+            limit=PORTFOLIO_POINTS,
+        )
+        total = sum(count for count, _margin in groups.values())
+        # where each customer placed now stood PORTFOLIO_PERIOD_DAYS ago: the field it left first since then
+        since = fields.Date.context_today(self) - relativedelta(days=PORTFOLIO_PERIOD_DAYS)
+        history = self.env["kundenbindung.portfolio.history"].search_fetch(
+            [("company_id", "=", self.env.company.id), ("date", ">", since)],
+            ["partner_id", "old_field"],
+            order="date, id",
+        )
+        before = {}
+        for move in history:
+            before.setdefault(move.partner_id.id, move.old_field)
+        moved = self.search_fetch(
+            expression.AND([domain, [("partner_id", "in", list(before))]]), ["partner_id", "portfolio_field"]
+        )
+        previous_counts = {key: groups.get(key, (0, 0.0))[0] for key in labels}
+        moves = {}
+        for segment in moved:
+            old, new = before[segment.partner_id.id], segment.portfolio_field
+            if old != new:
+                previous_counts[new] -= 1
+                previous_counts[old] += 1
+                moves[(old, new)] = moves.get((old, new), 0) + 1
+        currency = self.env.company.currency_id
+        return {
+            "attractive_from": 50.0,
+            "strong_from": 50.0,
+            "currency": {"symbol": currency.symbol, "position": currency.position},
+            "fields": [
+                {
+                    "key": key,
+                    "label": labels[key],
+                    "strategy": strategies[PORTFOLIO_STRATEGIES[key]],
+                    "count": groups.get(key, (0, 0.0))[0],
+                    "previous_count": previous_counts[key],
+                    "margin": groups.get(key, (0, 0.0))[1] or 0.0,
+                    "color": PORTFOLIO_COLORS[key],
+                }
+                for key, _label in PORTFOLIO_SELECTION
+            ],
+            "points": [
+                {
+                    "id": segment.id,
+                    "name": segment.partner_id.display_name,
+                    "x": segment.portfolio_strength,
+                    "y": segment.portfolio_attractiveness,
+                    "field": segment.portfolio_field,
+                    "previous_field": before.get(segment.partner_id.id, False),
+                    "margin": segment.gross_margin,
+                }
+                for segment in segments
+            ],
+            "points_total": total,
+            "moves": [
+                {"from": labels[old], "to": labels[new], "count": count}
+                for (old, new), count in sorted(moves.items(), key=lambda item: -item[1])
+            ],
+            "empty_message": not total
+            and self.env._(
+                "No customer is placed in the portfolio yet: the nightly segment recompute places every customer "
+                "with revenue in the window (a manager can start it now under Configuration > Settings)."
+            ),
+        }
 
     def action_open_partner(self):
         """The customer's form, on its Customer Retention tab."""

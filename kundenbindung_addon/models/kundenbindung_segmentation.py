@@ -20,6 +20,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_amount
 
 from ..engine import backtest_clv, class_changes, segment_customers, slip_alarms, window_bounds
+from ..engine.margins import abc_on_basis, place_customers, portfolio_moves, value_on_basis
 from .client_actions import RELOAD, notification
 from .groups import MANAGER
 from .kundenbindung_forecast_check import CHECK_MONTHS
@@ -54,6 +55,38 @@ SEGMENT_COLUMNS = (
     ("gross_margin", "gross_margin", "numeric"),
     ("margin_percent", "margin_percent", "float8"),
     ("uncosted_share", "uncosted_share", "float8"),
+    ("discounts", "discounts", "numeric"),
+    ("serve_returns", "serve_returns", "numeric"),
+    ("serve_payment_delay", "serve_payment_delay", "numeric"),
+    ("serve_activities", "serve_activities", "numeric"),
+    ("serve_rewards", "serve_rewards", "numeric"),
+    ("serve_campaigns", "serve_campaigns", "numeric"),
+    ("cost_to_serve", "cost_to_serve", "numeric"),
+    ("contribution", "contribution_margin", "numeric"),
+    ("ranked_value", "ranked_value", "numeric"),
+    ("clv_value", "clv_value", "numeric"),
+    ("low_margin", "low_margin", "bool"),
+    ("cross_buying", "cross_buying", "float8"),
+    ("attractiveness", "portfolio_attractiveness", "float8"),
+    ("strength", "portfolio_strength", "float8"),
+    ("field", "portfolio_field", "varchar"),
+    ("previous_field", "portfolio_previous_field", "varchar"),
+)
+# columns a run writes only when it has a value for them: the last slip and the field before the last move
+KEPT_UNTIL_REPLACED = ("class_drop_date", "portfolio_previous_field")
+# columns of engine.margins.customer_margins kept with the segments (as they are)
+MARGIN_COLUMNS = (
+    "gross_margin",
+    "margin_percent",
+    "uncosted_share",
+    "discounts",
+    "serve_returns",
+    "serve_payment_delay",
+    "serve_activities",
+    "serve_rewards",
+    "serve_campaigns",
+    "cost_to_serve",
+    "contribution",
 )
 
 
@@ -107,12 +140,18 @@ class KundenbindungSegmentation(models.AbstractModel):
         )
 
     @api.model
-    def _current_classes(self, company):
-        """Partner id -> ABC class currently recorded for ``company``."""
-        self.env["kundenbindung.customer.segment"].flush_model(["partner_id", "company_id", "abc_class"])
+    def _current(self, company, column):
+        """Partner id -> the value of ``column`` (the ABC class, the
+        portfolio field) currently recorded for ``company``; partners
+        without one are left out."""
+        self.env["kundenbindung.customer.segment"].flush_model(["partner_id", "company_id", column])
         self.env.cr.execute(
-            "SELECT partner_id, abc_class FROM kundenbindung_customer_segment WHERE company_id = %s",
-            (company.id,),
+            SQL(
+                "SELECT partner_id, %s FROM kundenbindung_customer_segment WHERE company_id = %s AND %s IS NOT NULL",
+                SQL.identifier(column),
+                company.id,
+                SQL.identifier(column),
+            )
         )
         return pd.Series(dict(self.env.cr.fetchall()), dtype=object)
 
@@ -142,7 +181,9 @@ class KundenbindungSegmentation(models.AbstractModel):
             rank_by=company.kundenbindung_config_id.abc_rank_by,
             lost_days=company.kundenbindung_config_id.lost_days,
         )
-        old = self._current_classes(company)
+        figures = self._margin_figures(company, today)
+        result = self._value_on_margin(company, result, figures)
+        old = self._current(company, "abc_class")
         changes = class_changes(old, result["abc_class"])
         # partners that had figures and have no document any more keep only
         # "no revenue"
@@ -159,12 +200,12 @@ class KundenbindungSegmentation(models.AbstractModel):
         result.loc[drops, "drop_date"] = today
         # a to-do only for the classes the company spends personal time on
         todo_drops = slip_alarms(changes, result, classes=company.kundenbindung_config_id._drop_activity_classes())
-        result = result.join(self._margins(company, today), how="left")
+        result, moves = self._place(company, result, figures, docs, today)
         engine_done = time.perf_counter()
 
         result = self._sql_ready(result)
         stats = {"customers": int((result["abc_class"] != "none").sum()), "partners": len(result)}
-        stats.update(written=0, changes=0, drops=0, activities=0, failed_chunks=0)
+        stats.update(written=0, changes=0, drops=0, activities=0, moves=0, failed_chunks=0)
         ids = result.index.to_numpy()
         for start in range(0, len(ids), CHUNK_SIZE):
             chunk_ids = ids[start : start + CHUNK_SIZE]
@@ -178,6 +219,9 @@ class KundenbindungSegmentation(models.AbstractModel):
                     stats["drops"] += int(chunk_changes.index.isin(drops).sum())
                     alarms = chunk_changes[chunk_changes.index.isin(todo_drops)]
                     stats["activities"] += self._drop_activities(company, chunk, alarms, today)
+                    chunk_moves = moves[moves.index.isin(chunk_ids)]
+                    self._record_moves(company, chunk, chunk_moves, today)
+                    stats["moves"] += len(chunk_moves)
             except Exception:
                 stats["failed_chunks"] += 1
                 _logger.exception(
@@ -186,6 +230,12 @@ class KundenbindungSegmentation(models.AbstractModel):
                     len(chunk_ids),
                     company.display_name,
                 )
+        if figures is not None:
+            try:
+                with self.env.cr.savepoint():
+                    self.env["kundenbindung.category.margin"]._record(company, figures["categories"], today)
+            except Exception:
+                _logger.exception("Customer Retention: the category margins of %s failed", company.display_name)
         try:
             with self.env.cr.savepoint():
                 self._check_forecast(company, docs, today)
@@ -215,27 +265,105 @@ class KundenbindungSegmentation(models.AbstractModel):
         return stats
 
     @api.model
-    def _margins(self, company, today):
-        """Gross margin, margin % and the share of the revenue without a
-        known cost (in percent) per customer over the revenue window; empty
-        (the figures stay unknown) when the costs cannot be read, so that
-        the segments are written all the same."""
-        columns = ["gross_margin", "margin_percent", "uncosted_share"]
+    def _margin_figures(self, company, today):
+        """The company's figures on margin over the revenue window
+        (``kundenbindung.margin._figures``); None when the costs cannot be
+        read, so that the segments are written all the same (on revenue:
+        a company that ranks on margin keeps its classes)."""
         start, end = window_bounds(today, company.kundenbindung_config_id.window_months)
         try:
             with self.env.cr.savepoint():
-                margins = self.env["kundenbindung.margin"]._customer_margins(company, start.date(), end.date())
+                return self.env["kundenbindung.margin"]._figures(company, start.date(), end.date(), today.date())
         except Exception:
             _logger.exception("Customer Retention: the margins of %s could not be read", company.display_name)
-            return pd.DataFrame(columns=columns)
-        return pd.DataFrame(
-            {
-                "gross_margin": margins["margin"],
-                "margin_percent": margins["margin_percent"],
-                "uncosted_share": 100.0 * margins["uncosted_share"],
-            },
-            index=margins.index,
+            return None
+
+    @api.model
+    def _value_on_margin(self, company, result, figures):
+        """The segments with each customer's margins and cost to serve, its
+        ranked value and lifetime value on the company's basis, and the ABC
+        classes ranked on that basis (the engine ranked on revenue). Without
+        figures a company that ranks on margin keeps its recorded classes,
+        rather than jumping to revenue for a night."""
+        config = company.kundenbindung_config_id
+        if figures is None:
+            if config.value_basis != "revenue":
+                kept = self._current(company, "abc_class").reindex(result.index)
+                result["abc_class"] = kept.where(kept.notna(), result["abc_class"])
+            return result
+        customers = figures["customers"].reindex(result.index)
+        result = result.join(customers[[col for col in MARGIN_COLUMNS if col != "gross_margin"]])
+        result["gross_margin"] = customers["margin"]
+        result["uncosted_share"] = 100.0 * result["uncosted_share"]
+        result["low_margin"] = (result["margin_percent"] < config.low_margin_percent).fillna(False)
+        result["cross_buying"] = (100.0 * figures["breadth"].reindex(result.index)).where(result["revenue"] > 0)
+        on_basis = value_on_basis(result, customers, config.value_basis)
+        result["ranked_value"] = on_basis["value"]
+        result["clv_value"] = on_basis["clv_value"]
+        result["predicted_on_basis"] = on_basis["predicted_value"]
+        if config.value_basis != "revenue":
+            ranked = on_basis["clv_value"] if config.abc_rank_by == "clv" else on_basis["value"]
+            result["abc_class"] = abc_on_basis(ranked, result["revenue"], config.abc_a_share, config.abc_b_share)
+        return result
+
+    @api.model
+    def _portfolio_signals(self, company):
+        """Commercial partner id -> its last NPS score and its loyalty
+        points in the company, in one query."""
+        self.env["kundenbindung.nps.response"].flush_model(["commercial_partner_id", "company_id", "date", "score"])
+        balance = self.env["res.partner"].with_company(company)._kundenbindung_balance_sql()
+        return self.env["kundenbindung.bulk"]._copy_frame(
+            SQL(
+                """
+                SELECT COALESCE(nps.customer, balance.partner_id) AS customer, nps.nps, balance.points
+                  FROM (
+                    SELECT DISTINCT ON (commercial_partner_id) commercial_partner_id AS customer, score::float8 AS nps
+                      FROM kundenbindung_nps_response
+                     WHERE company_id = %(company)s AND commercial_partner_id IS NOT NULL
+                  ORDER BY commercial_partner_id, date DESC, id DESC
+                  ) nps
+                  FULL JOIN (%(balance)s) balance ON balance.partner_id = nps.customer
+                """,
+                company=company.id,
+                balance=balance,
+            ),
+            dtype={"customer": "int64", "nps": "float64", "points": "float64"},
+            index_col="customer",
         )
+
+    @api.model
+    def _place(self, company, result, figures, docs, today):
+        """The customers with revenue placed in the portfolio
+        (``engine.margins.place_customers``), and the moves since the last
+        placing (old and new field per partner)."""
+        moves = pd.DataFrame(columns=["old", "new"])
+        if figures is None or "predicted_on_basis" not in result:
+            return result, moves
+        by_customer = docs.groupby("customer")["date"]
+        first = pd.to_datetime(by_customer.min()).reindex(result.index)
+        repeat = by_customer.count().reindex(result.index).fillna(0) >= 2
+        signals = self._portfolio_signals(company).reindex(result.index)
+        points = signals["points"]
+        frame = pd.DataFrame(
+            {
+                "revenue": result["revenue"],
+                "expected_value": result["predicted_on_basis"],
+                "growth": result["revenue"] - result["previous_revenue"],
+                "purchases": result["frequency"],
+                "on_rhythm": result["p_alive"].where(repeat, 0.0),
+                "cross_buying": result["cross_buying"],
+                "tenure_days": (today - first).dt.days,
+                "nps": signals["nps"],
+                # with a loyalty program, a customer without a card has 0 points
+                "points": points.fillna(0.0) if points.notna().any() else points,
+            },
+            index=result.index,
+        )
+        placed = place_customers(frame)
+        result = result.join(placed[["attractiveness", "strength", "field"]])
+        moves = portfolio_moves(self._current(company, "portfolio_field"), placed["field"])
+        result["previous_field"] = moves["old"].reindex(result.index)
+        return result, moves
 
     # ------------------------------------------------------------------ write
 
@@ -255,6 +383,13 @@ class KundenbindungSegmentation(models.AbstractModel):
                 result[col] = text
             elif sqltype == "int4":
                 result[col] = pd.to_numeric(result[col]).round().astype("Int64")
+            elif sqltype == "numeric":
+                # amounts in the company's currency, to the cent
+                result[col] = pd.to_numeric(result[col]).round(2)
+            elif sqltype == "bool":
+                result[col] = result[col].astype("boolean")
+            elif sqltype == "varchar":
+                result[col] = result[col].astype(object).where(result[col].notna(), None)
         return result
 
     @api.model
@@ -276,11 +411,15 @@ class KundenbindungSegmentation(models.AbstractModel):
         sources = [SQL("chunk.%s", SQL.identifier(col)) for col, _name, _type in SEGMENT_COLUMNS]
         updates = [
             SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+            if name not in KEPT_UNTIL_REPLACED
+            else SQL("%s = COALESCE(EXCLUDED.%s, segment.%s)", *[SQL.identifier(name)] * 3)
             for _col, name, _type in SEGMENT_COLUMNS
-            if name != "class_drop_date"
         ]
-        updates.append(SQL("class_drop_date = COALESCE(EXCLUDED.class_drop_date, segment.class_drop_date)"))
-        compared = [SQL.identifier(name) for _col, name, _type in SEGMENT_COLUMNS if name != "class_drop_date"]
+        compared = [SQL.identifier(name) for _col, name, _type in SEGMENT_COLUMNS if name not in KEPT_UNTIL_REPLACED]
+        replaced = [
+            SQL("(EXCLUDED.%s IS NOT NULL AND EXCLUDED.%s IS DISTINCT FROM segment.%s)", *[SQL.identifier(name)] * 3)
+            for name in KEPT_UNTIL_REPLACED
+        ]
         cr.execute(
             SQL(
                 """
@@ -289,9 +428,7 @@ class KundenbindungSegmentation(models.AbstractModel):
                   FROM kundenbindung_segment_chunk chunk
                   JOIN res_partner partner ON partner.id = chunk.partner_id
                 ON CONFLICT (partner_id, company_id) DO UPDATE SET %(updates)s
-                 WHERE (%(old)s) IS DISTINCT FROM (%(new)s)
-                    OR (EXCLUDED.class_drop_date IS NOT NULL
-                        AND EXCLUDED.class_drop_date IS DISTINCT FROM segment.class_drop_date)
+                 WHERE (%(old)s) IS DISTINCT FROM (%(new)s) OR %(replaced)s
                 """,
                 targets=SQL(", ").join(targets),
                 company=company.id,
@@ -299,6 +436,7 @@ class KundenbindungSegmentation(models.AbstractModel):
                 updates=SQL(", ").join(updates),
                 old=SQL(", ").join(SQL("segment.%s", c) for c in compared),
                 new=SQL(", ").join(SQL("EXCLUDED.%s", c) for c in compared),
+                replaced=SQL(" OR ").join(replaced),
             )
         )
         return cr.rowcount
@@ -343,6 +481,27 @@ class KundenbindungSegmentation(models.AbstractModel):
               FROM kundenbindung_history_chunk
             """,
             {"company": company.id, "date": today.date()},
+        )
+
+    @api.model
+    def _record_moves(self, company, chunk, moves, today):
+        """One portfolio history row per customer that changed its field,
+        inserted in one statement."""
+        if moves.empty:
+            return
+        rows = chunk.loc[moves.index]
+        self.env["kundenbindung.portfolio.history"]._record(
+            company,
+            today.date(),
+            pd.DataFrame(
+                {
+                    "partner_id": moves.index.astype("int64"),
+                    "old_field": moves["old"].to_numpy(),
+                    "new_field": moves["new"].to_numpy(),
+                    "attractiveness": rows["attractiveness"].astype(float).to_numpy(),
+                    "strength": rows["strength"].astype(float).to_numpy(),
+                }
+            ),
         )
 
     @api.model

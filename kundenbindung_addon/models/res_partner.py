@@ -15,7 +15,7 @@ from ..engine.loyalty import tier_for, tier_ranges
 from ..engine.nps import respondent_summary
 from .groups import MANAGER, USER_ALL
 from .groups import USER as GROUP
-from .kundenbindung_customer_segment import ABC_SELECTION, CHURN_SELECTION, RFM_SEGMENT_SELECTION
+from .kundenbindung_customer_segment import ABC_SELECTION, CHURN_SELECTION, PORTFOLIO_SELECTION, RFM_SEGMENT_SELECTION
 from .kundenbindung_duplicate import evidence_summary, evidence_words
 from .kundenbindung_duplicate_detection import PARTNER_FIELDS
 from .kundenbindung_nps_response import NPS_CATEGORY_SELECTION
@@ -50,6 +50,7 @@ SEGMENT_FIELD_MAP = {
     "kundenbindung_cluster_id": "cluster_id",
     "kundenbindung_cluster_affinity": "cluster_affinity",
     "kundenbindung_next_category_ids": "next_category_ids",
+    "kundenbindung_portfolio_field": "portfolio_field",
 }
 SEGMENT = "_compute_kundenbindung_segment"
 
@@ -102,6 +103,13 @@ class ResPartner(models.Model):
     kundenbindung_rfm_f = fields.Integer(string="Frequency Score", compute=SEGMENT, groups=GROUP)
     kundenbindung_rfm_m = fields.Integer(string="Monetary Score", compute=SEGMENT, groups=GROUP)
     kundenbindung_rfm_score = fields.Char(string="RFM Score", compute=SEGMENT, groups=GROUP)
+    kundenbindung_portfolio_field = fields.Selection(
+        PORTFOLIO_SELECTION,
+        string="Portfolio",
+        compute=SEGMENT,
+        search="_search_kundenbindung_portfolio_field",
+        groups=GROUP,
+    )
     kundenbindung_rfm_segment = fields.Selection(
         RFM_SEGMENT_SELECTION,
         string="RFM Segment",
@@ -789,6 +797,9 @@ class ResPartner(models.Model):
 
     def _search_kundenbindung_revenue(self, operator, value):
         return self._kundenbindung_segment_search("revenue", operator, value)
+
+    def _search_kundenbindung_portfolio_field(self, operator, value):
+        return self._kundenbindung_segment_search("portfolio_field", operator, value)
 
     def _search_kundenbindung_rfm_segment(self, operator, value):
         return self._kundenbindung_segment_search("rfm_segment", operator, value)

@@ -23,6 +23,9 @@ CONTACTS = "base.group_user,base.group_partner_manager"
 EXPECTED = {
     "kundenbindung.customer.segment": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
     "kundenbindung.class.history": {"own": ("r", ""), "all": ("r", "r"), "manager": ("ru", "ru")},
+    "kundenbindung.portfolio.history": {"own": ("r", ""), "all": ("r", "r"), "manager": ("ru", "ru")},
+    # the margins of a company's product categories, over all its customers: for those who see all
+    "kundenbindung.category.margin": {"all": "r", "manager": "r"},
     "kundenbindung.nps.response": {"own": ("rwc", ""), "all": ("r", "rwc"), "manager": ("rwcu", "rwcu")},
     "kundenbindung.nps.report": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
     "kundenbindung.customer.loss": {"own": ("rwc", ""), "all": ("rwc", "rwc"), "manager": ("rwcu", "rwcu")},
@@ -74,6 +77,8 @@ MAY_CALL = {
     # the customers list of the caller's current company (its own customers for salespeople)
     ("kundenbindung.customer.segment", "action_open_customers"): {"own", "all", "manager", "other"},
     ("kundenbindung.customer.segment", "action_open_partner"): OPENS,
+    # the portfolio chart of the caller's current company, read with the caller's rights
+    ("kundenbindung.customer.segment", "kundenbindung_portfolio_data"): {"own", "all", "manager", "other"},
     # for the caller's current company: the other company's manager searches their own
     ("kundenbindung.duplicate.detection", "action_detect"): {"manager", "other"},
     ("kundenbindung.segmentation", "action_recompute"): {"manager", "other"},
@@ -233,6 +238,15 @@ class TestAccessWalk(TransactionCase):
                         "date": "2026-01-01",
                     }
                 ),
+                "kundenbindung.portfolio.history": env["kundenbindung.portfolio.history"].create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company_id,
+                        "old_field": "question",
+                        "new_field": "star",
+                        "date": "2026-01-01",
+                    }
+                ),
                 "kundenbindung.nps.response": response,
                 "kundenbindung.customer.loss": env["kundenbindung.customer.loss"].create(
                     {"partner_id": partner.id, "company_id": company_id, "reason_id": reason.id}
@@ -287,6 +301,9 @@ class TestAccessWalk(TransactionCase):
                 }
             ),
             "kundenbindung.forecast.check": check,
+            "kundenbindung.category.margin": env["kundenbindung.category.margin"].create(
+                {"company_id": company_id, "category_id": env.ref("product.product_category_all").id}
+            ),
             "kundenbindung.config": cls.company.kundenbindung_config_id,
             "kundenbindung.forecast.check.line": check.line_ids[:1],
             "kundenbindung.duplicate.key": env["kundenbindung.duplicate.key"].create(
