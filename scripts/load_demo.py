@@ -125,6 +125,10 @@ def load_data(env, args):
         pairs.to_csv(path, index=False)
         stats["duplicates_csv"] = str(path)
     stats["duplicate_pairs"] = len(data.duplicates)
+    # the planted truth of the margins, for the segments step to check against
+    planted = data.customers.loc[data.customers["sold_at_a_loss"], "key"].tolist()
+    env["ir.config_parameter"].sudo().set_param("kundenbindung_demo.sold_at_a_loss", json.dumps(planted))
+    stats["sold_at_a_loss"] = len(planted)
     # fresh statistics after a bulk load, as after any large import: without
     # them PostgreSQL plans the first queries for empty tables until
     # autovacuum catches up
@@ -191,12 +195,56 @@ def segments(env, args):
             run["ratio_to_baseline"] = round(stats["total_seconds"] / result["baseline_seconds"], 2)
         runs.append(run)
     result["runs"] = runs
+    # beside it, the same run on revenue only: the margins, the cost to serve and the portfolio left out
+    Segmentation = type(segmentation)
+    with_margins = Segmentation._margin_figures
+    Segmentation._margin_figures = lambda self, company, today: None
+    try:
+        stats = segmentation._compute_company(company, today=dates[-1])
+    finally:
+        Segmentation._margin_figures = with_margins
+    env.cr.rollback()
+    result["revenue_only_seconds"] = round(stats["total_seconds"], 2)
+    segmentation._compute_company(company, today=dates[-1])
+    env.cr.commit()
+    result["margins"] = _margin_check(env, company)
     # the nightly job's last step for Retention over Time
     started = time.perf_counter()
     result["spells"] = env["kundenbindung.customer.spell"]._refresh(company, today)
     result["spells_seconds"] = round(time.perf_counter() - started, 2)
     env.cr.commit()
     return result
+
+
+def _margin_check(env, company):
+    """What the margins found on the demo against what the generator
+    planted: the customers sold at a loss (their ``ref`` is the generator's
+    key) and the category sold at a loss; the portfolio's fields."""
+    Segment = env["kundenbindung.customer.segment"]
+    domain = [("company_id", "=", company.id), ("abc_class", "!=", "none")]
+    env.cr.execute(
+        """SELECT partner.ref, segment.low_margin, segment.gross_margin < 0
+             FROM kundenbindung_customer_segment segment JOIN res_partner partner ON partner.id = segment.partner_id
+            WHERE segment.company_id = %s AND segment.abc_class <> 'none'""",
+        (company.id,),
+    )
+    rows = env.cr.fetchall()
+    planted = set(json.loads(env["ir.config_parameter"].sudo().get_param("kundenbindung_demo.sold_at_a_loss") or "[]"))
+    negative = {ref for ref, _low, below in rows if below}
+    categories = env["kundenbindung.category.margin"].search(
+        [("company_id", "=", company.id), ("low_margin", "=", True)]
+    )
+    return {
+        "customers": len(rows),
+        "with_margin": Segment.search_count(domain + [("margin_percent", "!=", False)]),
+        "negative_margin": len(negative),
+        "planted_at_a_loss": len(planted),
+        "planted_found": len(planted & negative),
+        "low_margin_categories": categories.mapped("category_id.complete_name"),
+        "portfolio": dict(
+            (field or "none", count) for field, count in Segment._read_group(domain, ["portfolio_field"], ["__count"])
+        ),
+    }
 
 
 def clusters(env, args):

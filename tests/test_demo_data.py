@@ -171,3 +171,37 @@ def test_planted_interest_profiles(data):
 def test_bad_sizes_are_refused(kwargs):
     with pytest.raises(ValueError):
         demo_data.generate(**kwargs)
+
+
+def test_the_margins_find_the_planted_loss_makers_and_the_category_sold_at_a_loss(data):
+    """Issue 22: the demo's products have costs; the customers planted as
+    buying at a loss, and the main category whose margin is below the
+    discounts, are what the low-margin lists find."""
+    from engine.margins import customer_margins, line_costs, low_margin
+
+    products = data.products.set_index("key")
+    lines = data.lines.join(data.invoices.set_index("key")[["customer_key", "move_type"]], on="invoice_key")
+    sign = np.where(lines["move_type"] == "out_refund", -1.0, 1.0)
+    frame = pd.DataFrame(
+        {
+            "customer": lines["customer_key"],
+            "category": lines["product_key"].map(products["category"]),
+            "amount": sign * lines["quantity"] * lines["price_unit"],
+            "quantity": sign * lines["quantity"],
+            "product_cost": lines["product_key"].map(products["cost"]),
+        }
+    )
+    costed = line_costs(frame)
+    planted = set(data.customers.loc[data.customers["sold_at_a_loss"], "key"])
+    assert 5 <= len(planted) <= 40
+    buying = set(frame["customer"])
+    losing = set(low_margin(customer_margins(costed)).index)
+    # every planted customer that bought is found; anyone else found buys mostly the category sold at a loss
+    assert planted & buying <= losing
+    lossy = len(demo_data.MAIN_MARGINS) - 1
+    revenue = frame.assign(lossy=frame["category"] == lossy).groupby(["customer", "lossy"])["amount"].sum().unstack()
+    share = revenue[True].fillna(0) / revenue.sum(axis=1)
+    assert (share.reindex(sorted(losing - planted)) > 0.5).all()
+    assert len(losing - planted) < 0.05 * len(buying)
+    categories = low_margin(customer_margins(costed, by="category"), below_percent=10.0)
+    assert categories.index.tolist() == [len(demo_data.MAIN_MARGINS) - 1]

@@ -151,7 +151,8 @@ class KundenbindungMargin(models.AbstractModel):
         date_to), in one query: returns (its credit notes' untaxed amount),
         overdue (over its invoices, days paid or still open past the due
         date x the amount: the whole invoice at its last payment, the open
-        rest until ``today``), activities (done on the customer, its
+        rest until ``today`` where the company records payments in Odoo at
+        all), activities (done on the customer, its
         contacts, invoices, orders and leads), rewards (loyalty points it
         redeemed in the company's programs) and campaigns (the cost per
         customer of every campaign that reached it)."""
@@ -181,7 +182,13 @@ class KundenbindungMargin(models.AbstractModel):
                                            JOIN account_partial_reconcile partial ON partial.debit_move_id = term.id
                                           WHERE term.move_id = move.id AND term.display_type = 'payment_term'),
                                         move.invoice_date_due) - move.invoice_date_due)
-                                ELSE move.amount_residual_signed * GREATEST(0, %(today)s::date - move.invoice_date_due)
+                                -- open invoices only where the company records payments in Odoo: with the
+                                -- bookkeeping elsewhere (DATEV, say) every invoice stays open here
+                                WHEN EXISTS (SELECT 1 FROM account_move paid
+                                              WHERE %(paid_invoices)s
+                                                AND paid.payment_state IN ('paid', 'in_payment', 'partial')) THEN
+                                    move.amount_residual_signed * GREATEST(0, %(today)s::date - move.invoice_date_due)
+                                ELSE 0
                            END,
                            0, 0, 0
                       FROM account_move move
@@ -213,6 +220,9 @@ class KundenbindungMargin(models.AbstractModel):
                 """,
                 refunds=Move._kundenbindung_documents_sql(company.ids, date_from, date_to),
                 invoices=Move._kundenbindung_documents_sql(company.ids, date_from, date_to, refunds=False),
+                paid_invoices=Move._kundenbindung_documents_sql(
+                    company.ids, date_from, date_to, refunds=False, alias="paid"
+                ),
                 activities=self._activities_sql(date_from, date_to),
                 today=today,
                 date_from=date_from,

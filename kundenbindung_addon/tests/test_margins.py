@@ -188,11 +188,16 @@ class TestMargins(AccountTestInvoicingCommon):
         self.recompute()
         self.assertEqual((kunz.serve_activities, kunz.serve_returns, kunz.cost_to_serve), (40.0, 0.0, 51.58))
 
-    def test_an_open_invoice_costs_its_interest_until_today(self):
+    def test_an_open_invoice_costs_its_interest_until_today_where_payments_are_recorded(self):
         self.due(self.lang, D(2026, 10, 31), [(self.paper, 1, 365)])
         self.recompute()
-        # 365 open for 30 days at 8 % a year: 365 x 30 / 365 x 0.08
+        # no payment recorded in Odoo at all (the bookkeeping is elsewhere): an open invoice says nothing
+        self.assertEqual(self.segment(self.lang).serve_payment_delay, 0.0)
+        self.pay(self.due(self.kunz, D(2026, 11, 1), [(self.paper, 1, 100)]), D(2026, 11, 1))
+        self.recompute()
+        # 365 open for 30 days at 8 % a year: 365 x 30 / 365 x 0.08; Kunz paid on time
         self.assertEqual(self.segment(self.lang).serve_payment_delay, 2.4)
+        self.assertEqual(self.segment(self.kunz).serve_payment_delay, 0.0)
 
     def test_ranked_on_contribution_a_customer_sold_at_a_loss_is_a_c_customer(self):
         self.serve_kunz()

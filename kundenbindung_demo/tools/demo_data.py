@@ -25,6 +25,11 @@ The shape of the data:
   truth for the clustering issue) and a purchase rhythm; about 15 % stop
   buying at some point in the period;
 * about 3 % of invoices get a credit note for part of their lines;
+* every product has a cost: each main category its own margin on the list
+  price (``MAIN_MARGINS``), the last one planted at 4 %, below the
+  negotiated discounts: a category sold at a loss; about 1 % of the
+  customers (``customers.sold_at_a_loss``, the planted truth) got prices
+  cut by more than any margin, so that they buy at a loss;
 * about 5 % of the partners are injected duplicates of customers (typos,
   transposed letters, ä/ae, ß/ss, GmbH vs G.m.b.H., Str. vs Straße, +49 vs 0
   phone formats, missing email); ``duplicates`` holds the true pairs.
@@ -37,6 +42,12 @@ import numpy as np
 import pandas as pd
 
 PARETO_SHAPE = 1.16  # the 80/20 rule
+# the margin of each main category on its list price (its products' cost is the rest); the
+# last category's 4 % is less than the negotiated discounts (up to 15 %): sold at a loss
+MAIN_MARGINS = (0.45, 0.35, 0.30, 0.40, 0.28, 0.50, 0.22, 0.38, 0.32, 0.04)
+# the share of customers planted as buying at a loss, and how far their prices are cut
+LOSS_SHARE = 0.01
+LOSS_CUT = 0.55
 LINES_PER_PARTNER = 10
 
 LEGAL_FORMS = (
@@ -334,7 +345,23 @@ def generate(partners=2000, invoice_lines=None, seed=42, today=None, months=24):
     lines = pd.concat([lines, dup_lines_frame], ignore_index=True)
     invoices, lines = _refunds(rng, invoices, lines, today, refund_lines + (main_lines + dup_lines - len(lines)))
     invoices["partner_key"] = _addressees(rng, invoices, contacts)
+    lines = _plant_losses(seed, customers, invoices, lines)
     return DemoData(customers, contacts, categories, products, invoices, lines, duplicates)
+
+
+def _plant_losses(seed, customers, invoices, lines):
+    """Mark about LOSS_SHARE of the customers (not the injected duplicates)
+    as buying at a loss and cut the prices of all their lines (credit notes
+    included) by LOSS_CUT. A random stream of its own, so that everything
+    else the seed makes stays as it was."""
+    rng = np.random.default_rng(seed + 22)
+    original = customers["duplicate_of"].fillna("") == ""
+    customers["sold_at_a_loss"] = original & (rng.random(len(customers)) < LOSS_SHARE)
+    losing = set(customers.loc[customers["sold_at_a_loss"], "key"])
+    cut = lines["invoice_key"].map(invoices.set_index("key")["customer_key"]).isin(losing)
+    lines = lines.copy()
+    lines.loc[cut, "price_unit"] = np.round(lines.loc[cut, "price_unit"] * (1 - LOSS_CUT), 2)
+    return lines
 
 
 def _customers(rng, pools, n_companies, n_private, start, today):
@@ -476,6 +503,7 @@ def _catalogue():
                         "category_key": sub_key,
                         "category": c,
                         "list_price": price,
+                        "cost": round(price * (1 - MAIN_MARGINS[c]), 2),
                     }
                 )
     return pd.DataFrame(categories), pd.DataFrame(rows)

@@ -192,8 +192,11 @@ class DemoLoader:
                 }
             )
         created = self.env["product.product"].create(to_create)
+        costs = self.data.products.set_index("key")["cost"]
         for product in created | self.env["product.product"].browse([p.id for p in existing.values()]):
             self.product_ids[product.default_code] = product.id
+            # the cost is the company's (a company-dependent field); written again on a reload
+            product.with_company(self.company).standard_price = costs[product.default_code]
         self.stats["products"] = len(self.product_ids)
 
     # ----------------------------------------------------------- invoices
