@@ -238,7 +238,8 @@ def _margin_check(env, company):
         "customers": len(rows),
         "with_margin": Segment.search_count(domain + [("margin_percent", "!=", False)]),
         "negative_margin": len(negative),
-        "planted_at_a_loss": len(planted),
+        # those planted that bought in the window (the others have no margin to find)
+        "planted_at_a_loss": len(planted & {ref for ref, _low, _below in rows}),
         "planted_found": len(planted & negative),
         "low_margin_categories": categories.mapped("category_id.complete_name"),
         "portfolio": dict(
