@@ -129,6 +129,10 @@ def load_data(env, args):
     planted = data.customers.loc[data.customers["sold_at_a_loss"], "key"].tolist()
     env["ir.config_parameter"].sudo().set_param("kundenbindung_demo.sold_at_a_loss", json.dumps(planted))
     stats["sold_at_a_loss"] = len(planted)
+    fields = data.customers.loc[data.customers["planted_field"] != "", ["key", "planted_field"]]
+    env["ir.config_parameter"].sudo().set_param(
+        "kundenbindung_demo.portfolio", json.dumps(dict(zip(fields["key"], fields["planted_field"])))
+    )
     # fresh statistics after a bulk load, as after any large import: without
     # them PostgreSQL plans the first queries for empty tables until
     # autovacuum catches up
@@ -234,6 +238,18 @@ def _margin_check(env, company):
     categories = env["kundenbindung.category.margin"].search(
         [("company_id", "=", company.id), ("low_margin", "=", True)]
     )
+    fields = json.loads(env["ir.config_parameter"].sudo().get_param("kundenbindung_demo.portfolio") or "{}")
+    env.cr.execute(
+        """SELECT partner.ref, segment.portfolio_field
+             FROM kundenbindung_customer_segment segment JOIN res_partner partner ON partner.id = segment.partner_id
+            WHERE segment.company_id = %s AND partner.ref = ANY(%s)""",
+        (company.id, list(fields)),
+    )
+    placed = dict(env.cr.fetchall())
+    confusion = {}
+    for ref, field in fields.items():
+        key = f"{field} -> {placed.get(ref) or 'none'}"
+        confusion[key] = confusion.get(key, 0) + 1
     return {
         "customers": len(rows),
         "with_margin": Segment.search_count(domain + [("margin_percent", "!=", False)]),
@@ -242,6 +258,9 @@ def _margin_check(env, company):
         "planted_at_a_loss": len(planted & {ref for ref, _low, _below in rows}),
         "planted_found": len(planted & negative),
         "low_margin_categories": categories.mapped("category_id.complete_name"),
+        "planted_fields": len(fields),
+        "planted_in_their_field": sum(placed.get(ref) == field for ref, field in fields.items()),
+        "planted_placed": dict(sorted(confusion.items())),
         "portfolio": dict(
             (field or "none", count) for field, count in Segment._read_group(domain, ["portfolio_field"], ["__count"])
         ),

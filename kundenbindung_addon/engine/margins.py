@@ -282,6 +282,39 @@ STRENGTH_SIGNALS = ("purchases", "on_rhythm", "cross_buying", "tenure_days", "np
 PORTFOLIO_WEIGHTS = {"expected_value": 2.0}
 
 
+def portfolio_signals(segments, documents, reference_date, nps=None, points=None):
+    """The frame :func:`place_customers` takes, from what the addon knows of
+    each customer (index: customer).
+
+    ``segments``: the segments engine's ``revenue``, ``previous_revenue``,
+    ``frequency``, ``p_alive`` and, where known, ``predicted_on_basis``
+    (the predicted value on the company's basis; else ``predicted_value``)
+    and ``cross_buying``; ``documents``: ``customer`` and ``date`` of every
+    document read (tenure, repeat buying); ``nps``: the last NPS score per
+    customer; ``points``: loyalty points per customer (given at all: a
+    customer without any has 0)."""
+    dates = documents.groupby("customer")["date"]
+    first = pd.to_datetime(dates.min()).reindex(segments.index)
+    repeat = dates.count().reindex(segments.index).fillna(0) >= 2
+    expected = segments["predicted_on_basis"] if "predicted_on_basis" in segments else segments["predicted_value"]
+    frame = pd.DataFrame(
+        {
+            "revenue": segments["revenue"],
+            "expected_value": expected,
+            "growth": segments["revenue"] - segments["previous_revenue"],
+            "purchases": segments["frequency"],
+            # the probability a repeat buyer still buys on its rhythm; one purchase: no rhythm yet
+            "on_rhythm": segments["p_alive"].where(repeat, 0.0),
+            "cross_buying": segments["cross_buying"] if "cross_buying" in segments else np.nan,
+            "tenure_days": (pd.Timestamp(reference_date).normalize() - first).dt.days,
+        },
+        index=segments.index,
+    )
+    frame["nps"] = nps.reindex(segments.index) if nps is not None else np.nan
+    frame["points"] = points.reindex(segments.index).fillna(0.0) if points is not None else np.nan
+    return frame
+
+
 def place_customers(frame, attractive_from=50.0, strong_from=50.0, weights=None):
     """The portfolio of the customers with revenue (``revenue`` > 0) in
     ``frame``, from the signals it has of ATTRACTIVENESS_SIGNALS and

@@ -20,7 +20,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_amount
 
 from ..engine import backtest_clv, class_changes, segment_customers, slip_alarms, window_bounds
-from ..engine.margins import abc_on_basis, place_customers, portfolio_moves, value_on_basis
+from ..engine.margins import abc_on_basis, place_customers, portfolio_moves, portfolio_signals, value_on_basis
 from .client_actions import RELOAD, notification
 from .groups import MANAGER
 from .kundenbindung_forecast_check import CHECK_MONTHS
@@ -339,25 +339,10 @@ class KundenbindungSegmentation(models.AbstractModel):
         moves = pd.DataFrame(columns=["old", "new"])
         if figures is None or "predicted_on_basis" not in result:
             return result, moves
-        by_customer = docs.groupby("customer")["date"]
-        first = pd.to_datetime(by_customer.min()).reindex(result.index)
-        repeat = by_customer.count().reindex(result.index).fillna(0) >= 2
-        signals = self._portfolio_signals(company).reindex(result.index)
-        points = signals["points"]
-        frame = pd.DataFrame(
-            {
-                "revenue": result["revenue"],
-                "expected_value": result["predicted_on_basis"],
-                "growth": result["revenue"] - result["previous_revenue"],
-                "purchases": result["frequency"],
-                "on_rhythm": result["p_alive"].where(repeat, 0.0),
-                "cross_buying": result["cross_buying"],
-                "tenure_days": (today - first).dt.days,
-                "nps": signals["nps"],
-                # with a loyalty program, a customer without a card has 0 points
-                "points": points.fillna(0.0) if points.notna().any() else points,
-            },
-            index=result.index,
+        signals = self._portfolio_signals(company)
+        points = signals["points"].dropna()
+        frame = portfolio_signals(
+            result, docs, today, nps=signals["nps"].dropna(), points=points if len(points) else None
         )
         placed = place_customers(frame)
         result = result.join(placed[["attractiveness", "strength", "field"]])

@@ -51,6 +51,9 @@ SEGMENT_FIELD_MAP = {
     "kundenbindung_cluster_affinity": "cluster_affinity",
     "kundenbindung_next_category_ids": "next_category_ids",
     "kundenbindung_portfolio_field": "portfolio_field",
+    "kundenbindung_gross_margin": "gross_margin",
+    "kundenbindung_margin_percent": "margin_percent",
+    "kundenbindung_contribution_margin": "contribution_margin",
 }
 SEGMENT = "_compute_kundenbindung_segment"
 
@@ -103,6 +106,21 @@ class ResPartner(models.Model):
     kundenbindung_rfm_f = fields.Integer(string="Frequency Score", compute=SEGMENT, groups=GROUP)
     kundenbindung_rfm_m = fields.Integer(string="Monetary Score", compute=SEGMENT, groups=GROUP)
     kundenbindung_rfm_score = fields.Char(string="RFM Score", compute=SEGMENT, groups=GROUP)
+    kundenbindung_gross_margin = fields.Monetary(
+        string="Gross Margin",
+        currency_field="kundenbindung_currency_id",
+        compute=SEGMENT,
+        groups=GROUP,
+        help="Revenue minus the cost of what was sold in the revenue window.",
+    )
+    kundenbindung_margin_percent = fields.Float(string="Margin %", compute=SEGMENT, groups=GROUP, digits=(16, 1))
+    kundenbindung_contribution_margin = fields.Monetary(
+        string="Contribution Margin",
+        currency_field="kundenbindung_currency_id",
+        compute=SEGMENT,
+        groups=GROUP,
+        help="Gross margin less the cost to serve: what the customer really brings.",
+    )
     kundenbindung_portfolio_field = fields.Selection(
         PORTFOLIO_SELECTION,
         string="Portfolio",

@@ -118,6 +118,9 @@ class TestMargins(AccountTestInvoicingCommon):
         salesperson = make_user(self.env, "kb_margin_own", "salesman", self.company)
         self.kunz.user_id = salesperson
         self.assertEqual(segment.with_user(salesperson).gross_margin, 140.0)
+        # and on the customer's form, in the current company
+        kunz = self.kunz.with_user(salesperson).with_company(self.company)
+        self.assertEqual((kunz.kundenbindung_gross_margin, kunz.kundenbindung_margin_percent), (140.0, 70.0))
         self.assertFalse(
             self.env["kundenbindung.customer.segment"]
             .with_user(salesperson)

@@ -146,3 +146,41 @@ class TestRetentionTours(AccountTestInvoicingCommon, HttpCase):
         self.assertEqual(self.env["res.partner"].search_count([]), partners)
         self.assertFalse(self.env["res.partner"].search([("name", "ilike", "Oberdorffer")]))
         self.assertEqual(existing.phone, "0761 123456")
+
+    def test_a_manager_looks_at_the_portfolio(self):
+        Segment = self.env["kundenbindung.customer.segment"].sudo()
+        placed = {
+            "Tour Star AG": ("star", 80.0, 75.0),
+            "Tour Neu GmbH": ("question", 90.0, 10.0),
+            "Tour Treu KG": ("cash_cow", 20.0, 80.0),
+            "Tour Klein OHG": ("poor", 15.0, 20.0),
+        }
+        for name, (field, attractiveness, strength) in placed.items():
+            partner = self.env["res.partner"].create({"name": name, "is_company": True})
+            Segment.create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company.id,
+                    "abc_class": "A",
+                    "revenue": 1000.0,
+                    "gross_margin": 300.0,
+                    "portfolio_field": field,
+                    "portfolio_attractiveness": attractiveness,
+                    "portfolio_strength": strength,
+                }
+            )
+            if field == "star":
+                self.env["kundenbindung.portfolio.history"].sudo().create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                        "date": self.today - datetime.timedelta(days=10),
+                        "old_field": "question",
+                        "new_field": "star",
+                    }
+                )
+        self.start_tour(
+            "/web#action=kundenbindung_addon.kundenbindung_customer_portfolio_action",
+            "kundenbindung_portfolio_tour",
+            login="kb_tour_manager",
+        )

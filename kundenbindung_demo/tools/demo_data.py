@@ -30,6 +30,11 @@ The shape of the data:
   negotiated discounts: a category sold at a loss; about 1 % of the
   customers (``customers.sold_at_a_loss``, the planted truth) got prices
   cut by more than any margin, so that they buy at a loss;
+* about 1 % of the customers for each field of the customer portfolio
+  (``customers.planted_field``, the planted truth) are shaped to belong
+  there: big regular buyers for a long time (stars), one big first order
+  in the last weeks (question marks), small regular orders for a long time
+  (cash cows), two small orders, the last most of a year ago (poor dogs);
 * about 5 % of the partners are injected duplicates of customers (typos,
   transposed letters, ä/ae, ß/ss, GmbH vs G.m.b.H., Str. vs Straße, +49 vs 0
   phone formats, missing email); ``duplicates`` holds the true pairs.
@@ -48,6 +53,8 @@ MAIN_MARGINS = (0.45, 0.35, 0.30, 0.40, 0.28, 0.50, 0.22, 0.38, 0.32, 0.04)
 # the share of customers planted as buying at a loss, and how far their prices are cut
 LOSS_SHARE = 0.01
 LOSS_CUT = 0.55
+# the share of customers planted in each field of the customer portfolio
+PORTFOLIO_SHARE = 0.01
 LINES_PER_PARTNER = 10
 
 LEGAL_FORMS = (
@@ -346,7 +353,69 @@ def generate(partners=2000, invoice_lines=None, seed=42, today=None, months=24):
     invoices, lines = _refunds(rng, invoices, lines, today, refund_lines + (main_lines + dup_lines - len(lines)))
     invoices["partner_key"] = _addressees(rng, invoices, contacts)
     lines = _plant_losses(seed, customers, invoices, lines)
+    invoices, lines = _plant_portfolio(seed, customers, invoices, lines, today)
     return DemoData(customers, contacts, categories, products, invoices, lines, duplicates)
+
+
+def _plant_portfolio(seed, customers, invoices, lines, today):
+    """Shape about PORTFOLIO_SHARE of the customers for each field of the
+    portfolio (``customers.planted_field``), from customers without credit
+    notes, who do not stop buying and are not planted otherwise: stars from
+    the 15 % who spent most, with eight invoices or more (kept as they
+    are); cash cows from the half who spent least, with six or more (one
+    piece a line); question marks from those with one invoice (dated in the
+    last six weeks, 25 times the quantity); poor dogs from the 40 % who
+    spent least, with two (one dated 14-20 months ago, one 9-11 months
+    ago, one piece a line). Dates and quantities change, the numbers of
+    invoices and lines do not; a random stream of its own."""
+    rng = np.random.default_rng(seed + 23)
+    customers["planted_field"] = ""
+    sales = invoices[invoices["move_type"] == "out_invoice"]
+    counts = sales.groupby("customer_key").size()
+    refunded = set(invoices.loc[invoices["move_type"] == "out_refund", "customer_key"])
+    free = customers[
+        (customers["duplicate_of"].fillna("") == "")
+        & ~customers["sold_at_a_loss"]
+        & (customers["churn_days_before_today"] < 0)
+        & ~customers["key"].isin(refunded)
+    ]
+    count = counts.reindex(free["key"]).fillna(0).to_numpy()
+    amount = lines["quantity"] * lines["price_unit"]
+    spent = amount.groupby(lines["invoice_key"].map(sales.set_index("key")["customer_key"])).sum()
+    revenue = spent.reindex(free["key"]).fillna(0.0).to_numpy()
+    buying = revenue[count > 0]
+    per_field = max(3, round(PORTFOLIO_SHARE * (customers["duplicate_of"].fillna("") == "").sum()))
+    pools = {
+        "star": (count >= 8) & (revenue >= np.quantile(buying, 0.85)),
+        "cash_cow": (count >= 6) & (revenue < np.quantile(buying, 0.5)),
+        "question": count == 1,
+        "poor": (count == 2) & (revenue < np.quantile(buying, 0.4)),
+    }
+    taken = np.zeros(len(free), dtype=bool)
+    invoices, lines = invoices.copy(), lines.copy()
+    for field, pool in pools.items():
+        options = np.flatnonzero(pool & ~taken)
+        chosen = rng.choice(options, size=min(per_field, len(options)), replace=False)
+        taken[chosen] = True
+        keys = set(free["key"].to_numpy()[chosen])
+        customers.loc[customers["key"].isin(keys), "planted_field"] = field
+        mine = invoices["customer_key"].isin(keys)
+        theirs = lines["invoice_key"].isin(set(invoices.loc[mine, "key"]))
+        if field == "question":
+            days = rng.integers(7, 42, size=int(mine.sum()))
+            lines.loc[theirs, "quantity"] = lines.loc[theirs, "quantity"] * 25
+        elif field == "poor":
+            # one order 14-20 months ago, one 9-11 months ago: no growth, no rhythm kept
+            first = invoices.loc[mine].groupby("customer_key").cumcount().to_numpy() == 0
+            days = np.where(first, rng.integers(430, 600, size=len(first)), rng.integers(270, 330, size=len(first)))
+            lines.loc[theirs, "quantity"] = 1.0
+        elif field == "cash_cow":
+            lines.loc[theirs, "quantity"] = 1.0
+            continue
+        else:
+            continue
+        invoices.loc[mine, "invoice_date"] = (today - pd.to_timedelta(days, unit="D")).date
+    return invoices, lines
 
 
 def _plant_losses(seed, customers, invoices, lines):
