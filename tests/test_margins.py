@@ -73,12 +73,14 @@ def test_cost_to_serve_part_by_part_and_the_contribution_margin():
         {"returns": [1000.0, 0.0], "overdue": [36500.0, 0.0], "activities": [4, 1], "rewards": [12.5, NAN]},
         index=["Kunz", "Lang"],
     )
-    serve = cost_to_serve(figures)
+    # a redeemed point counts only when the company gives it a value (here: the figure is the value)
+    assert cost_to_serve(figures).loc["Kunz", "rewards"] == 0.0
+    serve = cost_to_serve(figures, {"rewards": 1.0})
     # 5 % handling of 1,000 returned; 1,000 paid 36.5 days late at 8 % a year; 4 activities at 15
     assert serve.loc["Kunz", ["returns", "payment_delay", "activities", "rewards"]].tolist() == [50.0, 8.0, 60.0, 12.5]
     assert serve.loc["Kunz", "total"] == pytest.approx(130.5)
     assert serve.loc["Lang", "total"] == 15.0
-    assert cost_to_serve(figures, {"activities": 0.0}).loc["Lang", "total"] == 0.0
+    assert cost_to_serve(figures, {"activities": 0.0, "rewards": 1.0}).loc["Lang", "total"] == 0.0
     margins = customer_margins(line_costs(lines()), serve)
     assert margins.loc["Kunz", "contribution"] == pytest.approx(40.0 - 130.5)
 
@@ -160,13 +162,15 @@ def segments_and_margins():
         {"revenue": [1000.0, 1000.0, 500.0, 0.0, 200.0], "clv": [2000.0, 2000.0, 800.0, 300.0, 100.0]},
         index=["Kunz", "Lang", "Ott", "Pohl", "Rau"],
     )
+    # Rau's revenue has no known cost; Pohl bought nothing in the window
     margins = pd.DataFrame(
         {
-            "margin": [400.0, -50.0, 50.0, NAN, NAN],
-            "margin_percent": [40.0, -5.0, 10.0, NAN, NAN],
-            "cost_to_serve": [100.0, 0.0, 100.0, 0.0, 0.0],
+            "revenue": [1000.0, 1000.0, 500.0, 200.0],
+            "revenue_none": [0.0, 0.0, 0.0, 200.0],
+            "margin": [400.0, -50.0, 50.0, 0.0],
+            "cost_to_serve": [100.0, 0.0, 100.0, 0.0],
         },
-        index=["Kunz", "Lang", "Ott", "Pohl", "Rau"],
+        index=["Kunz", "Lang", "Ott", "Rau"],
     )
     return segments, margins
 
@@ -192,6 +196,20 @@ def test_a_customer_bought_at_a_loss_is_a_c_customer_not_one_without_revenue():
     values = value_on_basis(segments, margins, "contribution")["value"]
     classes = abc_on_basis(values, segments["revenue"])
     assert classes.to_dict() == {"Kunz": "A", "Lang": "C", "Ott": "C", "Pohl": "none", "Rau": "B"}
+
+
+def test_revenue_without_a_known_cost_counts_at_the_margin_of_all_customers_not_at_an_absurd_own_one():
+    segments = pd.DataFrame({"revenue": [9010.0, 1000.0], "clv": [9010.0, 1000.0]}, index=["Mix", "Norm"])
+    # Mix: 9,000 without a cost; a sale of 1,000 and a credit note of -990 with a known cost, margin -90 on 10
+    # (its own margin % would be -900 %); Norm: 400 on 1,000
+    margins = pd.DataFrame(
+        {"revenue": [9010.0, 1000.0], "revenue_none": [9000.0, 0.0], "margin": [-90.0, 400.0], "cost_to_serve": 0.0},
+        index=["Mix", "Norm"],
+    )
+    # all customers' margin % on known cost: 310 / 1,010
+    value = value_on_basis(segments, margins, "gross_margin")["value"]
+    assert value["Mix"] == pytest.approx(-90.0 + 9000.0 * 310.0 / 1010.0, abs=0.01)
+    assert value["Norm"] == 400.0
 
 
 def test_portfolio_moves_are_changes_of_field_only():
@@ -232,4 +250,7 @@ def test_value_weighs_more_than_growth_and_a_signal_that_tells_nobody_apart_is_l
     assert placed["field"].to_dict() == {"Stamm": "star", "Neu": "question", "Treu": "cash_cow", "Klein": "poor"}
     # the same cross buying for all leaves the strength to the purchases: 100, 75 and 37.5 for both single buyers
     assert placed.loc["Stamm", "strength"] == 100.0 and placed.loc["Klein", "strength"] == 37.5
-    assert place_customers(frame, weights={"expected_value": 1.0}).loc["Klein", "field"] == "poor"
+    # a small customer that grew most: value counted once like its growth, it would be attractive
+    grown = frame.assign(growth=[0.0, 100.0, 50.0, 9000.0])
+    assert place_customers(grown).loc["Klein", "field"] == "poor"
+    assert place_customers(grown, weights={"expected_value": 1.0}).loc["Klein", "field"] == "question"

@@ -40,9 +40,13 @@ SERVE_RATES = {
     "returns": 0.05,
     "payment_delay": 0.08,
     "activities": 15.0,
-    "rewards": 1.0,
+    # a reward redeemed on an invoice is a discount line there already: counted only when valued
+    "rewards": 0.0,
     "campaigns": 1.0,
 }
+# above these (0-100), a customer is attractive and strong: the better half
+ATTRACTIVE_FROM = 50.0
+STRONG_FROM = 50.0
 # the four fields of the portfolio: (attractive, strong) -> key
 PORTFOLIO_FIELDS = {
     (True, True): "star",
@@ -185,15 +189,17 @@ def value_on_basis(segments, margins, basis="revenue"):
     """Window value and lifetime value of every customer on ``basis``.
 
     ``segments``: ``revenue`` and ``clv`` per customer (the segments
-    engine); ``margins``: :func:`customer_margins` (``margin``,
-    ``margin_percent``, ``cost_to_serve``). On ``gross_margin`` the window
-    value is the gross margin, taken over the whole revenue at the
-    customer's margin % (revenue without a known cost counts at the same
-    margin, not as pure profit); on ``contribution`` the cost to serve is
-    taken off as well. The lifetime value is scaled by the same ratio of
-    value to revenue; a customer without revenue in the window takes the
-    ratio of all customers. Returns ``value``, ``clv_value`` and, where
-    ``segments`` has it, ``predicted_value`` on the same basis."""
+    engine); ``margins``: :func:`customer_margins` (``revenue``,
+    ``revenue_none``, ``margin``, ``cost_to_serve``). On ``gross_margin``
+    the window value is the margin of the revenue with a known cost, plus
+    the rest of the revenue (without a known cost) at the margin % of all
+    customers: it counts neither as pure profit nor at one customer's own
+    %, which a credit note can make absurd; on ``contribution`` the cost to
+    serve is taken off as well. The lifetime value is scaled by the same
+    ratio of value to revenue (within -1 and 1); a customer without revenue
+    in the window takes the ratio of all customers. Returns ``value``,
+    ``clv_value`` and, where ``segments`` has it, ``predicted_value`` on
+    the same basis."""
     if basis not in VALUE_BASES:
         raise ContractError(
             "bad_basis", "basis must be one of %(choices)s, got %(got)r", choices=", ".join(VALUE_BASES), got=basis
@@ -206,12 +212,13 @@ def value_on_basis(segments, margins, basis="revenue"):
         if "predicted_value" in segments:
             out["predicted_value"] = segments["predicted_value"].astype(float)
         return out
+    known_revenue = (margins["revenue"] - margins.get("revenue_none", 0.0)).astype(float)
+    costed = known_revenue.sum()
+    # the margin % of all customers' revenue with a known cost (none known: no cost)
+    overall = min(max(margins["margin"].sum() / costed, -1.0), 1.0) if costed > 0 else 1.0
     margins = margins.reindex(segments.index)
-    percent = margins["margin_percent"].astype(float)
-    # no known cost at all: the company's own margin % (revenue-weighted) stands in
-    known = percent.notna() & (revenue > 0)
-    overall = (percent[known] * revenue[known]).sum() / revenue[known].sum() if known.any() else 100.0
-    value = revenue * percent.fillna(overall) / 100.0
+    known_revenue = known_revenue.reindex(segments.index).fillna(0.0)
+    value = margins["margin"].astype(float).fillna(0.0) + (revenue - known_revenue) * overall
     if basis == "contribution":
         value = value - margins["cost_to_serve"].astype(float).fillna(0.0)
     ratio = (value / revenue.where(revenue > 0)).clip(lower=-1.0, upper=1.0)
@@ -248,7 +255,7 @@ def _weighted_ranks(signals, weights):
     return ranks.fillna(0.0).mul(weight, axis=1).sum(axis=1) / total.where(total > 0)
 
 
-def portfolio(attractiveness, strength, attractive_from=50.0, strong_from=50.0, weights=None):
+def portfolio(attractiveness, strength, attractive_from=ATTRACTIVE_FROM, strong_from=STRONG_FROM, weights=None):
     """The field of every customer in the portfolio.
 
     ``attractiveness`` and ``strength``: DataFrames (index: customer) whose
@@ -315,7 +322,7 @@ def portfolio_signals(segments, documents, reference_date, nps=None, points=None
     return frame
 
 
-def place_customers(frame, attractive_from=50.0, strong_from=50.0, weights=None):
+def place_customers(frame, attractive_from=ATTRACTIVE_FROM, strong_from=STRONG_FROM, weights=None):
     """The portfolio of the customers with revenue (``revenue`` > 0) in
     ``frame``, from the signals it has of ATTRACTIVENESS_SIGNALS and
     STRENGTH_SIGNALS; a signal missing, or the same for every customer
@@ -331,11 +338,17 @@ def place_customers(frame, attractive_from=50.0, strong_from=50.0, weights=None)
     return portfolio(axis(ATTRACTIVENESS_SIGNALS), axis(STRENGTH_SIGNALS), attractive_from, strong_from, weights)
 
 
+def is_low_margin(margin_percent, below_percent=0.0):
+    """Whether each margin % is below ``below_percent`` (unknown: no)."""
+    return (pd.Series(margin_percent, dtype="float64") < below_percent).fillna(False).astype(bool)
+
+
 def low_margin(margins, below_percent=0.0, min_revenue=0.0):
     """The rows of ``margins`` (:func:`customer_margins`, or the same
     columns per product category) whose margin % is below ``below_percent``
-    and whose revenue is at least ``min_revenue``, the lowest first."""
-    chosen = margins[(margins["margin_percent"] < below_percent) & (margins["revenue"] >= min_revenue)]
+    (:func:`is_low_margin`) and whose revenue is at least ``min_revenue``,
+    the lowest first."""
+    chosen = margins[is_low_margin(margins["margin_percent"], below_percent) & (margins["revenue"] >= min_revenue)]
     return chosen.sort_values("margin_percent", kind="stable")
 
 

@@ -4,6 +4,8 @@ import pandas as pd
 
 from odoo import api, fields, models
 
+from ..engine.margins import is_low_margin
+
 
 class KundenbindungCategoryMargin(models.Model):
     """The margin of a product category over the revenue window in a
@@ -53,7 +55,7 @@ class KundenbindungCategoryMargin(models.Model):
                 "uncosted_share": (100.0 * categories["uncosted_share"]).to_numpy(),
                 "discounts": categories["discounts"].round(2).to_numpy(),
                 "customers": categories["customers"].astype("int64").to_numpy(),
-                "low_margin": (categories["margin_percent"] < low).fillna(False).to_numpy(),
+                "low_margin": is_low_margin(categories["margin_percent"], low).to_numpy(),
             }
         )
         self.env["kundenbindung.bulk"]._copy_into(

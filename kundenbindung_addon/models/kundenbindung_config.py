@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..engine.clusters import check_cluster_settings
 from ..engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD
+from ..engine.margins import SERVE_RATES
 from .client_actions import notification
 from .groups import MANAGER
 from .loyalty_program import PROGRAM_NAME
@@ -79,27 +80,27 @@ class KundenbindungConfig(models.Model):
     )
     serve_return_rate = fields.Float(
         string="Handling of Returns (%)",
-        default=5.0,
+        default=100.0 * SERVE_RATES["returns"],
         digits=(5, 2),
         help="Cost to serve: this share of the amount of a customer's credit notes is counted as the cost of "
         "handling the return.",
     )
     serve_interest_rate = fields.Float(
         string="Interest on Late Payments (% a Year)",
-        default=8.0,
+        default=100.0 * SERVE_RATES["payment_delay"],
         digits=(5, 2),
         help="Cost to serve: money a customer pays after the due date costs this yearly interest, for every day late.",
     )
     serve_activity_cost = fields.Float(
         string="Cost of an Activity",
-        default=15.0,
+        default=SERVE_RATES["activities"],
         digits=(16, 2),
         help="Cost to serve: each activity done on the customer, its contacts, invoices, orders and leads (a call, "
         "a meeting, a to-do) counts this much, in the company's currency.",
     )
     serve_point_value = fields.Float(
         string="Value of a Redeemed Loyalty Point",
-        default=0.0,
+        default=SERVE_RATES["rewards"],
         digits=(16, 4),
         help="Cost to serve: each loyalty point a customer redeems counts this much. 0 by default: a reward "
         "redeemed on an order or invoice is already a discount line there, so the gross margin has it; set a "

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..engine.margins import PORTFOLIO_STRATEGIES
+from ..engine.margins import ATTRACTIVE_FROM, PORTFOLIO_STRATEGIES, STRONG_FROM
 from .groups import MANAGER
 
 ABC_SELECTION = [("A", "A"), ("B", "B"), ("C", "C"), ("none", "No revenue")]
@@ -28,13 +28,13 @@ PORTFOLIO_SELECTION = [
     ("cash_cow", "Cash Cows"),
     ("poor", "Poor Dogs"),
 ]
-# the strategy of each field (engine.margins.PORTFOLIO_STRATEGIES), said to the manager
 # the colour of each field in the portfolio chart
 PORTFOLIO_COLORS = {"star": "#28a745", "question": "#e49a00", "cash_cow": "#1f77b4", "poor": "#8c8c8c"}
 # the chart's moves: those of the last this many days
 PORTFOLIO_PERIOD_DAYS = 90
 # at most this many customers drawn in the chart, the most valuable first
 PORTFOLIO_POINTS = 2000
+# the strategy of each field (engine.margins.PORTFOLIO_STRATEGIES), said to the manager
 PORTFOLIO_STRATEGY_SELECTION = [
     ("maintain", "Maintain: invest to keep them"),
     ("develop", "Develop: invest to win more of their business, or let go"),
@@ -456,9 +456,9 @@ class KundenbindungCustomerSegment(models.Model):
     def kundenbindung_portfolio_data(self, domain=None):
         """The customer portfolio of the current company as the chart shows
         it (static/src/js/customer_portfolio.js), read with the user's
-        rights: the four fields with their strategy, count, count 90 days
-        ago and gross margin; the customers placed (the most valuable
-        first); the moves between fields in the last 90 days."""
+        rights: the four fields with their strategy, count, count before
+        the moves of the last 90 days and gross margin; the customers placed
+        (the most valuable first); those moves between fields."""
         domain = expression.AND(
             [domain or [], [("company_id", "=", self.env.company.id), ("portfolio_field", "!=", False)]]
         )
@@ -498,8 +498,11 @@ class KundenbindungCustomerSegment(models.Model):
                 moves[(old, new)] = moves.get((old, new), 0) + 1
         currency = self.env.company.currency_id
         return {
-            "attractive_from": 50.0,
-            "strong_from": 50.0,
+            "attractive_from": ATTRACTIVE_FROM,
+            "strong_from": STRONG_FROM,
+            "moves_title": self.env._("Moves in the last %(days)s days", days=PORTFOLIO_PERIOD_DAYS),
+            # the count of each field before the moves of the period (of the customers placed now)
+            "previous_title": self.env._("Before the moves of the last %(days)s days", days=PORTFOLIO_PERIOD_DAYS),
             "currency": {"symbol": currency.symbol, "position": currency.position},
             "fields": [
                 {

@@ -34,19 +34,40 @@ class KundenbindungMargin(models.AbstractModel):
         )
 
     @api.model
+    def _cogs_origin_sql(self):
+        """The invoice line a COGS line was booked for, where stock_account
+        keeps it (``cogs_origin_id``); NULL otherwise."""
+        if "cogs_origin_id" not in self.env["account.move.line"]._fields:
+            return SQL("NULL::int4")
+        self.env["account.move.line"].flush_model(["cogs_origin_id"])
+        return SQL("cogs.cogs_origin_id")
+
+    @api.model
     def _lines(self, company, date_from, date_to):
         """The product lines of the company's customer documents in
         [date_from, date_to): customer, amount (net, company currency,
         negative on credit notes), quantity (negative on credit notes) and
         the costs the engine chooses from: order_cost (per unit), cogs (the
-        cost of goods sold booked for the line: the move's COGS expense for
-        its product, shared by quantity) and product_cost (the product's
+        cost of goods sold booked for the line: its own COGS expense where
+        stock_account links it, else the document's COGS expense for its
+        product shared by quantity) and product_cost (the product's
         cost in the company; 0 counts as none); the product category and
         the discount given on the line (company currency, signed like the
         amount)."""
         self.env["account.move.line"].flush_model(
-            ["move_id", "display_type", "balance", "product_id", "quantity", "company_id", "discount", "price_unit"]
+            [
+                "move_id",
+                "display_type",
+                "balance",
+                "product_id",
+                "quantity",
+                "company_id",
+                "discount",
+                "price_unit",
+                "account_id",
+            ]
         )
+        self.env["account.account"].flush_model(["account_type"])
         self.env["account.move"].flush_model(["invoice_currency_rate"])
         self.env["product.product"].flush_model(["standard_price", "product_tmpl_id"])
         self.env["product.template"].flush_model(["categ_id"])
@@ -73,23 +94,31 @@ class KundenbindungMargin(models.AbstractModel):
                       JOIN product_template template ON template.id = product.product_tmpl_id
                      WHERE %(documents)s AND line.display_type = 'product'
                 ),
-                -- the expense side of the booked cost of goods sold, per document and product
+                -- the expense side of the booked cost of goods sold (signed like the amount): per invoice line
+                -- where stock_account says which line it was booked for, else per document and product
                 cogs AS (
-                    SELECT cogs.move_id, cogs.product_id,
-                           SUM(CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END * ABS(cogs.balance)) / 2
-                               AS cost
+                    SELECT cogs.move_id, cogs.product_id, %(origin)s AS origin, SUM(cogs.balance) AS cost
                       FROM account_move_line cogs
                       JOIN account_move move ON move.id = cogs.move_id
-                     WHERE %(documents)s AND cogs.display_type = 'cogs'
-                  GROUP BY 1, 2
+                      JOIN account_account account ON account.id = cogs.account_id
+                     WHERE %(documents)s AND cogs.display_type = 'cogs' AND account.account_type LIKE %(expense)s
+                  GROUP BY 1, 2, 3
                 )
                 SELECT p.customer, p.category, p.amount, p.quantity, p.order_cost, p.product_cost, p.discount,
-                       c.cost * p.quantity / NULLIF(SUM(p.quantity) OVER (PARTITION BY p.move_id, p.product_id), 0)
-                           AS cogs
+                       COALESCE(
+                           own.cost,
+                           shared.cost * p.quantity
+                               / NULLIF(SUM(p.quantity) OVER (PARTITION BY p.move_id, p.product_id), 0)
+                       ) AS cogs
                   FROM product_lines p
-                  LEFT JOIN cogs c ON c.move_id = p.move_id AND c.product_id = p.product_id
+                  LEFT JOIN cogs own ON own.origin = p.id
+                  LEFT JOIN cogs shared
+                         ON shared.origin IS NULL AND shared.move_id = p.move_id AND shared.product_id = p.product_id
                 """,
                 order_cost=self._order_cost_sql(),
+                origin=self._cogs_origin_sql(),
+                # expense, expense_direct_cost (the usual one for COGS), expense_depreciation
+                expense="expense%",
                 company=str(company.id),
                 documents=self.env["account.move"]._kundenbindung_documents_sql(company.ids, date_from, date_to),
             ),
@@ -106,24 +135,34 @@ class KundenbindungMargin(models.AbstractModel):
         )
 
     @api.model
-    def _activities_sql(self, date_from, date_to):
+    def _activities_sql(self, company, date_from, date_to):
         """The activities done in [date_from, date_to) per customer, as
         (customer, 0, 0, count, 0, 0) rows: those on the customer and its
-        contacts, its invoices, and its sale orders and leads where Sales
-        and CRM are installed (one indexed join per kind of record)."""
+        contacts (of the company or of none), its invoices and credit notes
+        of the company, and its sale orders and leads of the company where
+        Sales and CRM are installed (one indexed join per kind of record)."""
         self.env["mail.message"].flush_model(["model", "res_id", "mail_activity_type_id", "date"])
+        self.env["res.partner"].flush_model(["company_id", "commercial_partner_id"])
+        self.env["account.move"].flush_model(["company_id", "move_type", "commercial_partner_id"])
+        of_company = SQL("(record.company_id = %s OR record.company_id IS NULL)", company.id)
         sources = [
-            ("res.partner", SQL("record.commercial_partner_id"), SQL("")),
-            ("account.move", SQL("record.commercial_partner_id"), SQL("")),
+            ("res.partner", SQL("record.commercial_partner_id"), SQL(""), of_company),
+            (
+                "account.move",
+                SQL("record.commercial_partner_id"),
+                SQL(""),
+                SQL("record.company_id = %s AND record.move_type IN ('out_invoice', 'out_refund')", company.id),
+            ),
         ]
         for model in ("sale.order", "crm.lead"):
             if model in self.env:
-                self.env[model].flush_model(["partner_id"])
+                self.env[model].flush_model(["partner_id", "company_id"])
                 sources.append(
                     (
                         model,
                         SQL("partner.commercial_partner_id"),
                         SQL("JOIN res_partner partner ON partner.id = record.partner_id"),
+                        of_company,
                     )
                 )
         return SQL(" UNION ALL ").join(
@@ -133,7 +172,7 @@ class KundenbindungMargin(models.AbstractModel):
                      JOIN %(table)s record ON record.id = message.res_id %(join)s
                     WHERE message.model = %(model)s AND message.mail_activity_type_id IS NOT NULL
                       AND message.date >= %(date_from)s AND message.date < %(date_to)s
-                      AND %(customer)s IS NOT NULL
+                      AND %(customer)s IS NOT NULL AND %(of_company)s
                  GROUP BY 1""",
                 customer=customer,
                 table=SQL.identifier(self.env[model]._table),
@@ -141,26 +180,27 @@ class KundenbindungMargin(models.AbstractModel):
                 model=model,
                 date_from=date_from,
                 date_to=date_to,
+                of_company=condition,
             )
-            for model, customer, join in sources
+            for model, customer, join, condition in sources
         )
 
     @api.model
     def _serve_figures(self, company, date_from, date_to, today):
         """What serving each customer of the company took in [date_from,
         date_to), in one query: returns (its credit notes' untaxed amount),
-        overdue (over its invoices, days paid or still open past the due
-        date x the amount: the whole invoice at its last payment, the open
-        rest until ``today`` where the company records payments in Odoo at
-        all), activities (done on the customer, its
+        overdue (over the instalments of its invoices, each payment x the
+        days it came after the instalment's due date, and what is still open
+        x the days until ``today`` where the company records payments in
+        Odoo at all), activities (done on the customer, its
         contacts, invoices, orders and leads), rewards (loyalty points it
         redeemed in the company's programs) and campaigns (the cost per
         customer of every campaign that reached it)."""
         Move = self.env["account.move"]
         Move.flush_model(["amount_untaxed_signed", "amount_total_signed", "amount_residual_signed"])
         Move.flush_model(["invoice_date_due", "payment_state"])
-        self.env["account.move.line"].flush_model(["display_type"])
-        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date"])
+        self.env["account.move.line"].flush_model(["display_type", "date_maturity", "amount_residual"])
+        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date", "amount"])
         self.env["loyalty.history"].flush_model(["card_id", "used"])
         self.env["loyalty.card"].flush_model(["partner_id", "company_id"])
         self.env["kundenbindung.campaign.recipient"].flush_model(["partner_id", "control", "campaign_id"])
@@ -175,24 +215,26 @@ class KundenbindungMargin(models.AbstractModel):
                       FROM account_move move
                      WHERE %(refunds)s AND move.move_type = 'out_refund'
                     UNION ALL
+                    -- each payment (or credit) of an instalment: its amount x the days it came late;
+                    -- what is still open: x the days until today, where the company records payments in
+                    -- Odoo at all (with the bookkeeping elsewhere, DATEV say, every invoice stays open here)
                     SELECT move.commercial_partner_id, 0,
-                           CASE WHEN move.payment_state IN ('paid', 'in_payment') THEN
-                                    move.amount_total_signed * GREATEST(0, COALESCE(
-                                        (SELECT MAX(partial.max_date) FROM account_move_line term
-                                           JOIN account_partial_reconcile partial ON partial.debit_move_id = term.id
-                                          WHERE term.move_id = move.id AND term.display_type = 'payment_term'),
-                                        move.invoice_date_due) - move.invoice_date_due)
-                                -- open invoices only where the company records payments in Odoo: with the
-                                -- bookkeeping elsewhere (DATEV, say) every invoice stays open here
-                                WHEN EXISTS (SELECT 1 FROM account_move paid
-                                              WHERE %(paid_invoices)s
-                                                AND paid.payment_state IN ('paid', 'in_payment', 'partial')) THEN
-                                    move.amount_residual_signed * GREATEST(0, %(today)s::date - move.invoice_date_due)
-                                ELSE 0
-                           END,
+                           (SELECT COALESCE(SUM(partial.amount * GREATEST(0, partial.max_date - term.date_maturity)), 0)
+                              FROM account_move_line term
+                              JOIN account_partial_reconcile partial ON partial.debit_move_id = term.id
+                             WHERE term.move_id = move.id AND term.display_type = 'payment_term')
+                           + CASE WHEN EXISTS (SELECT 1 FROM account_move paid
+                                                WHERE %(paid_invoices)s
+                                                  AND paid.payment_state IN ('paid', 'in_payment', 'partial'))
+                                  THEN (SELECT COALESCE(SUM(term.amount_residual
+                                                            * GREATEST(0, %(today)s::date - term.date_maturity)), 0)
+                                          FROM account_move_line term
+                                         WHERE term.move_id = move.id AND term.display_type = 'payment_term')
+                                  ELSE 0
+                             END,
                            0, 0, 0
                       FROM account_move move
-                     WHERE %(invoices)s AND move.invoice_date_due IS NOT NULL
+                     WHERE %(invoices)s
                        AND move.payment_state NOT IN ('reversed', 'invoicing_legacy')
                     UNION ALL
                     %(activities)s
@@ -223,7 +265,7 @@ class KundenbindungMargin(models.AbstractModel):
                 paid_invoices=Move._kundenbindung_documents_sql(
                     company.ids, date_from, date_to, refunds=False, alias="paid"
                 ),
-                activities=self._activities_sql(date_from, date_to),
+                activities=self._activities_sql(company, date_from, date_to),
                 today=today,
                 date_from=date_from,
                 date_to=date_to,

@@ -20,7 +20,14 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_amount
 
 from ..engine import backtest_clv, class_changes, segment_customers, slip_alarms, window_bounds
-from ..engine.margins import abc_on_basis, place_customers, portfolio_moves, portfolio_signals, value_on_basis
+from ..engine.margins import (
+    abc_on_basis,
+    is_low_margin,
+    place_customers,
+    portfolio_moves,
+    portfolio_signals,
+    value_on_basis,
+)
 from .client_actions import RELOAD, notification
 from .groups import MANAGER
 from .kundenbindung_forecast_check import CHECK_MONTHS
@@ -74,6 +81,17 @@ SEGMENT_COLUMNS = (
 )
 # columns a run writes only when it has a value for them: the last slip and the field before the last move
 KEPT_UNTIL_REPLACED = ("class_drop_date", "portfolio_previous_field")
+# the engine columns that come from the margins: a night whose margins could not be read keeps them
+ON_MARGIN = (
+    "ranked_value",
+    "clv_value",
+    "low_margin",
+    "cross_buying",
+    "attractiveness",
+    "strength",
+    "field",
+    "previous_field",
+)
 # columns of engine.margins.customer_margins kept with the segments (as they are)
 MARGIN_COLUMNS = (
     "gross_margin",
@@ -204,6 +222,12 @@ class KundenbindungSegmentation(models.AbstractModel):
         engine_done = time.perf_counter()
 
         result = self._sql_ready(result)
+        # without the margins, the figures on margin and the portfolio stay as the last night left them
+        kept = (
+            ()
+            if figures is not None
+            else tuple(name for col, name, _type in SEGMENT_COLUMNS if col in MARGIN_COLUMNS + ON_MARGIN)
+        )
         stats = {"customers": int((result["abc_class"] != "none").sum()), "partners": len(result)}
         stats.update(written=0, changes=0, drops=0, activities=0, moves=0, failed_chunks=0)
         ids = result.index.to_numpy()
@@ -213,7 +237,7 @@ class KundenbindungSegmentation(models.AbstractModel):
             chunk_changes = changes[changes.index.isin(chunk_ids)]
             try:
                 with self.env.cr.savepoint():
-                    stats["written"] += self._write_chunk(company, chunk)
+                    stats["written"] += self._write_chunk(company, chunk, keep=kept)
                     self._record_changes(company, chunk, chunk_changes, today)
                     stats["changes"] += len(chunk_changes)
                     stats["drops"] += int(chunk_changes.index.isin(drops).sum())
@@ -295,12 +319,13 @@ class KundenbindungSegmentation(models.AbstractModel):
         result = result.join(customers[[col for col in MARGIN_COLUMNS if col != "gross_margin"]])
         result["gross_margin"] = customers["margin"]
         result["uncosted_share"] = 100.0 * result["uncosted_share"]
-        result["low_margin"] = (result["margin_percent"] < config.low_margin_percent).fillna(False)
+        result["low_margin"] = is_low_margin(result["margin_percent"], config.low_margin_percent)
         result["cross_buying"] = (100.0 * figures["breadth"].reindex(result.index)).where(result["revenue"] > 0)
         on_basis = value_on_basis(result, customers, config.value_basis)
         result["ranked_value"] = on_basis["value"]
         result["clv_value"] = on_basis["clv_value"]
-        result["predicted_on_basis"] = on_basis["predicted_value"]
+        # the portfolio's attractiveness is the expected value on margin, whatever the classes rank by
+        result["predicted_on_basis"] = value_on_basis(result, customers, "gross_margin")["predicted_value"]
         if config.value_basis != "revenue":
             ranked = on_basis["clv_value"] if config.abc_rank_by == "clv" else on_basis["value"]
             result["abc_class"] = abc_on_basis(ranked, result["revenue"], config.abc_a_share, config.abc_b_share)
@@ -378,12 +403,13 @@ class KundenbindungSegmentation(models.AbstractModel):
         return result
 
     @api.model
-    def _write_chunk(self, company, chunk):
+    def _write_chunk(self, company, chunk, keep=()):
         """Upsert the chunk's figures into ``kundenbindung_customer_segment``
         (one COPY, one INSERT ... ON CONFLICT): new customers get a record,
         changed figures are updated, unchanged records are not rewritten.
-        A slip date stays until the next slip. Returns the number of records
-        written."""
+        A slip date stays until the next slip; the columns named in ``keep``
+        keep their values on existing records. Returns the number of
+        records written."""
         cr = self.env.cr
         # the index (partner id) first, then the columns in table order
         self.env["kundenbindung.bulk"]._copy_into(
@@ -399,11 +425,17 @@ class KundenbindungSegmentation(models.AbstractModel):
             if name not in KEPT_UNTIL_REPLACED
             else SQL("%s = COALESCE(EXCLUDED.%s, segment.%s)", *[SQL.identifier(name)] * 3)
             for _col, name, _type in SEGMENT_COLUMNS
+            if name not in keep
         ]
-        compared = [SQL.identifier(name) for _col, name, _type in SEGMENT_COLUMNS if name not in KEPT_UNTIL_REPLACED]
+        compared = [
+            SQL.identifier(name)
+            for _col, name, _type in SEGMENT_COLUMNS
+            if name not in KEPT_UNTIL_REPLACED and name not in keep
+        ]
         replaced = [
             SQL("(EXCLUDED.%s IS NOT NULL AND EXCLUDED.%s IS DISTINCT FROM segment.%s)", *[SQL.identifier(name)] * 3)
             for name in KEPT_UNTIL_REPLACED
+            if name not in keep
         ]
         cr.execute(
             SQL(

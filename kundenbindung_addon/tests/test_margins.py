@@ -1,10 +1,14 @@
 # Copyright 2026 kundenbindung_addon authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import datetime
+from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -275,15 +279,17 @@ class TestMargins(AccountTestInvoicingCommon):
         colleague = make_user(self.env, "kb_portfolio_colleague", "salesman", self.company)
         for partner, _count, _price in planted.values():
             partner.user_id = salesperson if partner == planted["cash_cow"][0] else colleague
-        data = self.env["kundenbindung.customer.segment"].with_user(salesperson).kundenbindung_portfolio_data([])
+        with freeze_time("2026-12-01"):
+            data = self.env["kundenbindung.customer.segment"].with_user(salesperson).kundenbindung_portfolio_data([])
         self.assertEqual([point["name"] for point in data["points"]], ["Treu KG"])
         self.assertEqual({field["key"]: field["count"] for field in data["fields"]}["cash_cow"], 1)
         self.assertEqual(data["points_total"], 1)
         manager = make_user(self.env, "kb_portfolio_manager", "kb_manager", self.company)
-        data = self.env["kundenbindung.customer.segment"].with_user(manager).kundenbindung_portfolio_data([])
+        with freeze_time("2026-12-01"):
+            data = self.env["kundenbindung.customer.segment"].with_user(manager).kundenbindung_portfolio_data([])
         self.assertEqual(data["points_total"], 4)
         counts = {field["key"]: (field["count"], field["previous_count"]) for field in data["fields"]}
-        # 90 days ago the star stood among the question marks
+        # before the moves of the last 90 days the star stood among the question marks
         self.assertEqual(counts["star"], (1, 0))
         self.assertEqual(counts["question"], (1, 2))
         self.assertEqual(data["moves"], [{"from": "Question Marks", "to": "Stars", "count": 1}])
@@ -303,3 +309,45 @@ class TestMargins(AccountTestInvoicingCommon):
             self.company.kundenbindung_config_id.serve_activity_cost = -1.0
         with self.assertRaises(ValidationError):
             self.company.kundenbindung_config_id.serve_interest_rate = 150.0
+
+    def test_a_night_without_margins_keeps_the_figures_on_margin_and_the_portfolio(self):
+        self.serve_kunz()
+        self.recompute()
+        kunz = self.segment(self.kunz)
+        before = (kunz.gross_margin, kunz.cost_to_serve, kunz.portfolio_field, kunz.ranked_value)
+        self.assertTrue(kunz.portfolio_field)
+        Margin = type(self.env["kundenbindung.margin"])
+
+        def failing(*args, **kwargs):
+            raise ValueError("simulated failure of the margins")
+
+        with (
+            patch.object(Margin, "_figures", failing),
+            mute_logger("odoo.addons.kundenbindung_addon.models.kundenbindung_segmentation"),
+        ):
+            stats = self.recompute()
+        self.assertEqual(stats["failed_chunks"], 0)
+        kunz.invalidate_recordset()
+        self.assertEqual((kunz.gross_margin, kunz.cost_to_serve, kunz.portfolio_field, kunz.ranked_value), before)
+
+    def test_activities_of_another_company_are_not_its_cost(self):
+        other = self.setup_other_company()["company"]
+        bill = make_invoice(self.env, other, self.kunz, D(2026, 6, 1), [(self.paper, 1, 100)], self.taxes)
+        make_invoice(self.env, self.company, self.kunz, D(2026, 6, 1), [(self.paper, 1, 100)], self.taxes)
+        self.env["mail.message"].create(
+            {
+                "model": "account.move",
+                "res_id": bill.id,
+                "message_type": "notification",
+                "body": "Mahnung",
+                "mail_activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                "date": datetime.datetime(2026, 6, 2, 10, 0),
+            }
+        )
+        self.recompute()
+        self.assertEqual(self.segment(self.kunz).serve_activities, 0.0)
+        self.env["kundenbindung.segmentation"]._compute_company(other, today=self.TODAY)
+        theirs = self.env["kundenbindung.customer.segment"].search(
+            [("partner_id", "=", self.kunz.id), ("company_id", "=", other.id)]
+        )
+        self.assertEqual(theirs.serve_activities, 15.0)

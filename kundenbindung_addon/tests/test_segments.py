@@ -294,10 +294,10 @@ class TestSegments(AccountTestInvoicingCommon):
         original = kundenbindung_segmentation.KundenbindungSegmentation._write_chunk
         failing = self.mid.id
 
-        def write_chunk(model, company, chunk):
+        def write_chunk(model, company, chunk, **options):
             if failing in chunk.index:
                 raise ValueError("simulated failure")
-            return original(model, company, chunk)
+            return original(model, company, chunk, **options)
 
         with (
             patch.object(kundenbindung_segmentation, "CHUNK_SIZE", 1),

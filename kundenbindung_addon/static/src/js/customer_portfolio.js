@@ -130,7 +130,7 @@ export class CustomerPortfolio extends Component {
             : `${amount}\u00a0${symbol}`;
     }
 
-    /** "+2", "-3" or "" against the count of the last period. */
+    /** "+2", "-3" or "": the field's moves in and out over the period. */
     countDelta(field) {
         if (typeof field.previous_count !== "number") {
             return "";
@@ -146,7 +146,7 @@ export class CustomerPortfolio extends Component {
         if (typeof field.previous_count !== "number") {
             return "";
         }
-        return _t("90 days ago: %s", this.formatCount(field.previous_count));
+        return `${this.data.previous_title}: ${this.formatCount(field.previous_count)}`;
     }
 
     // ------------------------------------------------------------------
