@@ -45,6 +45,7 @@
         "views/kundenbindung_customer_segment_views.xml",
         "views/kundenbindung_class_history_views.xml",
         "views/kundenbindung_portfolio_views.xml",
+        "views/kundenbindung_referral_views.xml",
         "views/kundenbindung_forecast_check_views.xml",
         "views/kundenbindung_interest_cluster_views.xml",
         "views/kundenbindung_nps_views.xml",

@@ -33,6 +33,7 @@ from . import kundenbindung_duplicate_detection
 from . import kundenbindung_contact_import
 from . import kundenbindung_contact_import_line
 from . import kundenbindung_margin
+from . import kundenbindung_referral
 from . import kundenbindung_campaign
 from . import kundenbindung_campaign_recipient
 from . import kundenbindung_occasion

@@ -83,6 +83,7 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         posted._kundenbindung_sync_loyalty_or_defer()
+        self.env["kundenbindung.referral"]._reward_or_log(posted)
         return posted
 
     def button_draft(self):

@@ -113,6 +113,13 @@ class KundenbindungConfig(models.Model):
         help="Customers and product categories whose gross margin is below this share of their revenue are "
         "listed as low-margin.",
     )
+    referral_points = fields.Float(
+        string="Points for a Referral",
+        default=0.0,
+        digits=(16, 2),
+        help="When a customer recommended by another gets its first invoice, the recommending customer earns this "
+        "many points on its card of the invoice loyalty program, once. 0 (the default): referrals earn nothing.",
+    )
     lost_days = fields.Integer(
         string="Lost After (Days)",
         default=365,
@@ -311,7 +318,12 @@ class KundenbindungConfig(models.Model):
                 )
 
     @api.constrains(
-        "serve_return_rate", "serve_interest_rate", "serve_activity_cost", "serve_point_value", "low_margin_percent"
+        "serve_return_rate",
+        "serve_interest_rate",
+        "serve_activity_cost",
+        "serve_point_value",
+        "low_margin_percent",
+        "referral_points",
     )
     def _check_kundenbindung_margin_settings(self):
         for config in self:
@@ -326,6 +338,12 @@ class KundenbindungConfig(models.Model):
                         "The cost to serve of %(company)s cannot count negative costs, and its shares (returns, "
                         "interest) are at most 100 %%.",
                         company=config.company_id.name,
+                    )
+                )
+            if config.referral_points < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The points for a referral of %(company)s cannot be negative.", company=config.company_id.name
                     )
                 )
             if not -100 <= config.low_margin_percent <= 100:

@@ -7,7 +7,7 @@ import operator as op
 import pandas as pd
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, Query
 
@@ -106,6 +106,19 @@ class ResPartner(models.Model):
     kundenbindung_rfm_f = fields.Integer(string="Frequency Score", compute=SEGMENT, groups=GROUP)
     kundenbindung_rfm_m = fields.Integer(string="Monetary Score", compute=SEGMENT, groups=GROUP)
     kundenbindung_rfm_score = fields.Char(string="RFM Score", compute=SEGMENT, groups=GROUP)
+    kundenbindung_referred_by_id = fields.Many2one(
+        "res.partner",
+        string="Recommended By",
+        index="btree_not_null",
+        ondelete="set null",
+        tracking=True,
+        help="The customer who recommended this one. When this customer gets its first invoice, the recommending "
+        "customer earns the referral points of the settings, once.",
+    )
+    kundenbindung_referral_ids = fields.One2many(
+        "res.partner", "kundenbindung_referred_by_id", string="Customers Recommended"
+    )
+    kundenbindung_referral_count = fields.Integer(string="Referrals", compute="_compute_kundenbindung_referral_count")
     kundenbindung_gross_margin = fields.Monetary(
         string="Gross Margin",
         currency_field="kundenbindung_currency_id",
@@ -593,6 +606,25 @@ class ResPartner(models.Model):
                 ("commercial_partner_id", "not in", SQL("(SELECT partner_id FROM (%s) b)", balance)),
             ]
         return domain
+
+    @api.depends("kundenbindung_referral_ids")
+    def _compute_kundenbindung_referral_count(self):
+        counts = dict(
+            self._read_group(
+                [("kundenbindung_referred_by_id", "in", self.ids)], ["kundenbindung_referred_by_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.kundenbindung_referral_count = counts.get(partner._origin, 0)
+
+    @api.constrains("kundenbindung_referred_by_id")
+    def _check_kundenbindung_referred_by(self):
+        for partner in self:
+            referrer = partner.kundenbindung_referred_by_id
+            if referrer and referrer.commercial_partner_id == partner.commercial_partner_id:
+                raise ValidationError(
+                    self.env._("%(customer)s cannot recommend itself.", customer=partner.display_name)
+                )
 
     @api.depends_context("company")
     def _compute_kundenbindung_loyalty(self):

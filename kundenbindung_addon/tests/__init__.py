@@ -17,3 +17,4 @@ from . import test_duplicate_scores
 from . import test_access
 from . import test_salesperson_day
 from . import test_retention
+from . import test_referrals

@@ -26,6 +26,7 @@ EXPECTED = {
     "kundenbindung.portfolio.history": {"own": ("r", ""), "all": ("r", "r"), "manager": ("ru", "ru")},
     # the margins of a company's product categories, over all its customers: for those who see all
     "kundenbindung.category.margin": {"all": "r", "manager": "r"},
+    "kundenbindung.referral": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
     "kundenbindung.nps.response": {"own": ("rwc", ""), "all": ("r", "rwc"), "manager": ("rwcu", "rwcu")},
     "kundenbindung.nps.report": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
     "kundenbindung.customer.loss": {"own": ("rwc", ""), "all": ("rwc", "rwc"), "manager": ("rwcu", "rwcu")},
@@ -245,6 +246,15 @@ class TestAccessWalk(TransactionCase):
                         "old_field": "question",
                         "new_field": "star",
                         "date": "2026-01-01",
+                    }
+                ),
+                "kundenbindung.referral": env["kundenbindung.referral"].create(
+                    {
+                        "partner_id": env["res.partner"].create({"name": f"Empfohlen von {partner.name}"}).id,
+                        "referrer_id": partner.id,
+                        "company_id": company_id,
+                        "date": "2026-01-01",
+                        "points": 50.0,
                     }
                 ),
                 "kundenbindung.nps.response": response,

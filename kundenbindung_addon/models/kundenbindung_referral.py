@@ -1,0 +1,140 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Referrals that are rewarded: when a customer recommended by another
+(``res.partner.kundenbindung_referred_by_id``) gets its first invoice in a
+company, the recommending customer earns the company's referral points on
+its card of the company's invoice loyalty program, once."""
+
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+
+class KundenbindungReferral(models.Model):
+    """A referral rewarded in a company: written once, by the posting of the
+    referred customer's first invoice."""
+
+    _name = "kundenbindung.referral"
+    _description = "Rewarded Referral"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    referrer_id = fields.Many2one(
+        "res.partner", string="Recommended By", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="New Customer", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    move_id = fields.Many2one("account.move", string="First Invoice", readonly=True, ondelete="set null")
+    date = fields.Date(readonly=True, required=True)
+    points = fields.Float(readonly=True)
+    card_id = fields.Many2one("loyalty.card", string="Loyalty Card", readonly=True, ondelete="set null")
+    user_id = fields.Many2one(related="referrer_id.user_id", string="Salesperson")
+
+    _sql_constraints = [
+        (
+            "partner_company_unique",
+            "UNIQUE(partner_id, company_id)",
+            "A new customer's referral is rewarded once per company.",
+        ),
+    ]
+
+    @api.model
+    def _reward(self, moves):
+        """Reward the referrers of the customers whose first invoice is
+        among the posted ``moves`` (customer invoices), once per customer
+        and company: points on the referrer's card of the company's invoice
+        loyalty program and a referral record. A customer that had an
+        invoice in the company before earns its referrer nothing."""
+        candidates = moves.filtered(
+            lambda m: (
+                m.move_type == "out_invoice"
+                and m.state == "posted"
+                and m.commercial_partner_id.kundenbindung_referred_by_id
+                and m.company_id.sudo().kundenbindung_config_id.referral_points > 0
+                and m.company_id.sudo().kundenbindung_config_id.loyalty_program_id
+            )
+        )
+        if not candidates:
+            return self.browse()
+        self.env["account.move"].flush_model(["move_type", "state", "company_id", "commercial_partner_id"])
+        self.flush_model(["partner_id", "company_id"])
+        pairs = sorted({(m.commercial_partner_id.id, m.company_id.id) for m in candidates})
+        customers, companies = zip(*pairs, strict=True)
+        # already rewarded, or invoiced before this batch: not a new customer
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT pair.partner_id, pair.company_id
+                  FROM unnest(%(customers)s::int[], %(companies)s::int[]) AS pair(partner_id, company_id)
+                 WHERE EXISTS (SELECT 1 FROM kundenbindung_referral referral
+                                WHERE referral.partner_id = pair.partner_id AND referral.company_id = pair.company_id)
+                    OR EXISTS (SELECT 1 FROM account_move move
+                                WHERE move.commercial_partner_id = pair.partner_id
+                                  AND move.company_id = pair.company_id
+                                  AND move.move_type = 'out_invoice' AND move.state = 'posted'
+                                  AND move.id <> ALL(%(batch)s))
+                """,
+                customers=list(customers),
+                companies=list(companies),
+                batch=candidates.ids,
+            )
+        )
+        known = set(self.env.cr.fetchall())
+        Card = self.env["loyalty.card"].sudo()
+        rewards = []
+        for move in candidates.sorted(lambda m: (m.invoice_date or fields.Date.today(), m.id)):
+            key = (move.commercial_partner_id.id, move.company_id.id)
+            if key in known:
+                continue
+            known.add(key)
+            config = move.company_id.sudo().kundenbindung_config_id
+            referrer = move.commercial_partner_id.kundenbindung_referred_by_id.commercial_partner_id
+            program = config.loyalty_program_id
+            card_id = Card._kundenbindung_active_cards({(program.id, referrer.id)}).get((program.id, referrer.id))
+            if card_id:
+                card = Card.browse(card_id)
+            else:
+                card = Card.with_context(loyalty_no_mail=True)._kundenbindung_create_cards(
+                    [{"program_id": program.id, "partner_id": referrer.id, "points": 0.0}]
+                )
+            points = config.referral_points
+            self.env["loyalty.history"].sudo().create(
+                {
+                    "card_id": card.id,
+                    "description": self.with_context(lang=referrer.lang or self.env.lang).env._(
+                        "Referral: %(customer)s", customer=move.commercial_partner_id.display_name
+                    ),
+                    "issued": points,
+                    "used": 0.0,
+                    "order_model": "res.partner",
+                    "order_id": move.commercial_partner_id.id,
+                }
+            )
+            card.points += points
+            rewards.append(
+                {
+                    "company_id": move.company_id.id,
+                    "referrer_id": referrer.id,
+                    "partner_id": move.commercial_partner_id.id,
+                    "move_id": move.id,
+                    "date": move.invoice_date or fields.Date.context_today(self),
+                    "points": points,
+                    "card_id": card.id,
+                }
+            )
+        return self.sudo().create(rewards) if rewards else self.browse()
+
+    @api.model
+    def _reward_or_log(self, moves):
+        """``_reward`` in a savepoint: a referral never stops a posting."""
+        try:
+            with self.env.cr.savepoint():
+                return self._reward(moves)
+        except Exception:
+            _logger.exception("Customer Retention: the referral points of %s could not be written", moves.ids)
+            return self.browse()

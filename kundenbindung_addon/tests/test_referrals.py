@@ -1,0 +1,87 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Issue 23 (part): referrals that are rewarded, once."""
+
+import datetime
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from .common import make_invoice, make_user
+
+D = datetime.date
+
+
+@tagged("post_install", "-at_install")
+class TestReferrals(AccountTestInvoicingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.config = cls.company.kundenbindung_config_id
+        cls.program = cls.config.action_create_loyalty_program()
+        cls.product = cls._create_product(name="Toner", lst_price=100.0)
+        cls.alt = cls.env["res.partner"].create({"name": "Alt GmbH", "is_company": True})
+        cls.neu = cls.env["res.partner"].create({"name": "Neu KG", "is_company": True})
+        cls.taxes = cls.env["account.tax"]
+
+    def invoice(self, partner, day=1, post=True):
+        return make_invoice(
+            self.env, self.company, partner, D(2026, 5, day), [(self.product, 1, 100.0)], self.taxes, post=post
+        )
+
+    def referral_points(self, partner):
+        lines = (
+            self.env["loyalty.history"]
+            .sudo()
+            .search([("order_model", "=", "res.partner"), ("card_id.partner_id", "=", partner.id)])
+        )
+        return sum(lines.mapped("issued"))
+
+    def test_a_referral_earns_points_once(self):
+        self.config.referral_points = 50.0
+        self.neu.kundenbindung_referred_by_id = self.alt
+        self.assertEqual(self.alt.kundenbindung_referral_count, 1)
+        first = self.invoice(self.neu)
+        self.assertEqual(self.referral_points(self.alt), 50.0)
+        self.assertEqual(self.alt.with_company(self.company).kundenbindung_loyalty_points, 50.0)
+        # the new customer's own invoice points stay its own
+        self.assertEqual(self.neu.with_company(self.company).kundenbindung_loyalty_points, 100.0)
+        referral = self.env["kundenbindung.referral"].search([("partner_id", "=", self.neu.id)])
+        self.assertEqual((referral.referrer_id, referral.move_id, referral.points), (self.alt, first, 50.0))
+        # a second invoice, a reset to draft and a new posting: nothing more
+        self.invoice(self.neu, day=9)
+        first.button_draft()
+        first.action_post()
+        self.assertEqual(self.referral_points(self.alt), 50.0)
+        self.assertEqual(self.env["kundenbindung.referral"].search_count([("partner_id", "=", self.neu.id)]), 1)
+
+    def test_no_reward_when_off_or_for_a_customer_invoiced_before(self):
+        self.neu.kundenbindung_referred_by_id = self.alt
+        self.invoice(self.neu)
+        # off by default
+        self.assertEqual(self.referral_points(self.alt), 0.0)
+        self.config.referral_points = 50.0
+        self.invoice(self.neu, day=9)
+        # not its first invoice: not a new customer of the referral
+        self.assertEqual(self.referral_points(self.alt), 0.0)
+        self.assertFalse(self.env["kundenbindung.referral"].search([("partner_id", "=", self.neu.id)]))
+
+    def test_who_sees_the_rewarded_referrals_and_a_customer_cannot_recommend_itself(self):
+        self.config.referral_points = 50.0
+        own = make_user(self.env, "kb_referral_own", "salesman", self.company)
+        colleague = make_user(self.env, "kb_referral_colleague", "salesman", self.company)
+        self.alt.user_id = own
+        self.neu.kundenbindung_referred_by_id = self.alt
+        self.invoice(self.neu)
+        Referral = self.env["kundenbindung.referral"]
+        self.assertEqual(Referral.with_user(own).search([]).referrer_id, self.alt)
+        self.assertFalse(Referral.with_user(colleague).search([]))
+        with self.assertRaises(AccessError):
+            Referral.with_user(own).search([]).write({"points": 5000.0})
+        with self.assertRaises(ValidationError):
+            self.alt.kundenbindung_referred_by_id = self.alt
+        with self.assertRaises(ValidationError):
+            self.config.referral_points = -1.0
