@@ -215,7 +215,8 @@ def test_the_portfolio_puts_the_planted_customers_in_their_fields(seed):
     segments engine and the portfolio read the generator's documents as the
     nightly job reads the database's."""
     from engine import segment_customers
-    from engine.margins import breadth, place_customers, portfolio_signals
+    from engine.loyalty_signals import cross_buying
+    from engine.margins import place_customers, portfolio_signals
 
     data = demo_data.generate(partners=2000, seed=seed, today=TODAY)
     products = data.products.set_index("key")
@@ -230,15 +231,15 @@ def test_the_portfolio_puts_the_planted_customers_in_their_fields(seed):
     )
     docs["date"] = pd.to_datetime(docs["date"])
     segments = segment_customers(docs, TODAY)
-    window = lines[pd.to_datetime(lines["invoice_date"]) > pd.Timestamp(TODAY) - pd.DateOffset(months=12)]
     bought = pd.DataFrame(
         {
-            "customer": window["customer_key"],
-            "category": window["product_key"].map(products["category"]),
-            "amount": window["amount"],
+            "customer": lines["customer_key"],
+            "category": lines["product_key"].map(products["category"]),
+            "date": pd.to_datetime(lines["invoice_date"]),
+            "amount": lines["amount"],
         }
     )
-    segments["cross_buying"] = 100.0 * breadth(bought).reindex(segments.index)
+    segments["cross_buying"] = 100.0 * cross_buying(bought, TODAY)["cross_buying"].reindex(segments.index)
     placed = place_customers(portfolio_signals(segments, docs, TODAY))
 
     planted = data.customers.set_index("key")["planted_field"]

@@ -10,7 +10,6 @@ import pytest
 from engine import ContractError
 from engine.margins import (
     abc_on_basis,
-    breadth,
     cost_to_serve,
     customer_margins,
     line_costs,
@@ -141,20 +140,6 @@ def test_margins_per_product_category_count_their_customers():
     assert by_category.loc["Möbel", "customers"] == 2
     assert by_category.loc["Service", "uncosted_share"] == 1.0
     assert low_margin(by_category, below_percent=10.0).index.tolist() == ["Möbel"]
-
-
-def test_breadth_is_the_share_of_the_main_categories_bought():
-    frame = pd.DataFrame(
-        {
-            "customer": ["Kunz", "Kunz", "Kunz", "Lang", "Lang", "Ott"],
-            "category": ["Möbel", "Papier", "Kaffee", "Möbel", "Möbel", "Kaffee"],
-            "amount": [500.0, 300.0, 10.0, 400.0, -20.0, 5.0],
-        }
-    )
-    # Möbel (880) and Papier (300) bring 99 % of 1,195: the main range; coffee is not part of it
-    share = breadth(frame)
-    assert share.to_dict() == {"Kunz": 1.0, "Lang": 0.5, "Ott": 0.0}
-    assert breadth(frame.iloc[:0]).empty
 
 
 def segments_and_margins():

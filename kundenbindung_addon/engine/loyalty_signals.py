@@ -105,6 +105,7 @@ def cross_buying(lines, reference_date, window_months=12, main_share=80.0):
     out["cross_buying_before"] = share(before).reindex(customers)
     out.loc[out.index.isin(before["customer"]), "cross_buying_before"] = out["cross_buying_before"].fillna(0.0)
     out["cross_buying_growth"] = out["cross_buying"] - out["cross_buying_before"]
+    out.attrs["main_categories"] = len(main)
     return out
 
 
@@ -175,6 +176,53 @@ def price_tolerance(lines, reference_date, window_months=12, rise=PRICE_RISE):
 
 def _rank(values):
     return values.rank(pct=True, method="average") * 100.0
+
+
+# the columns of loyalty_signals(), as the nightly job keeps them
+SIGNAL_COLUMNS = (
+    "purchases",
+    "repeat_rate",
+    "regularity",
+    "on_rhythm",
+    "interval_days",
+    "cross_buying",
+    "cross_buying_growth",
+    "main_categories",
+    "referrals",
+    "referred_revenue",
+    "price_rise",
+    "kept_quantity",
+    "price_tolerance",
+)
+
+
+def loyalty_signals(documents, lines, reference_date, window_months=12, referred_by=None, revenue=None):
+    """All four signs of loyalty of every customer, and the four inputs of
+    the loyalty index.
+
+    ``documents``: as :func:`repurchase`; ``lines``: ``customer``,
+    ``product``, ``category``, ``date``, ``quantity``, ``amount`` over the
+    window and the window before; ``referred_by`` and ``revenue``: as
+    :func:`referrals`. Returns SIGNAL_COLUMNS (``main_categories``: how many
+    categories make the company's main range) and the index inputs named as
+    INDEX_WEIGHTS: ``repurchase`` (the mean of the repeat rate, the
+    regularity and buying on rhythm, those known), ``cross_buying``,
+    ``referrals`` (0 without) and ``price_tolerance`` (NaN without a price
+    rise)."""
+    out = repurchase(documents, reference_date, window_months)
+    breadth = cross_buying(lines, reference_date, window_months)
+    out = out.join(breadth[["cross_buying", "cross_buying_growth"]], how="outer")
+    out["main_categories"] = breadth.attrs.get("main_categories", 0)
+    if referred_by is not None:
+        brought = referrals(referred_by, revenue if revenue is not None else pd.Series(dtype="float64"))
+        out = out.join(brought, how="left")
+    for name in ("referrals", "referred_revenue"):
+        out[name] = out[name].fillna(0) if name in out else 0
+    out["referrals"] = out["referrals"].astype("int64")
+    out = out.join(price_tolerance(lines, reference_date, window_months), how="left")
+    out["repurchase"] = out[["repeat_rate", "regularity", "on_rhythm"]].mean(axis=1, skipna=True)
+    out.index.name = "customer"
+    return out
 
 
 def loyalty_index(signals, weights=None):

@@ -164,23 +164,6 @@ def customer_margins(lines, serve=None, by="customer"):
     return out.drop(columns="known_revenue")
 
 
-def breadth(lines, main_share=80.0):
-    """The share (0-1) of the company's main categories each customer
-    bought: the categories that together bring ``main_share`` percent of
-    the revenue of ``lines`` (a ``customer`` and a ``category`` column,
-    ``amount``), the largest first. Cross buying: 1 = across the whole
-    main range."""
-    revenue = lines.groupby("category")["amount"].sum()
-    revenue = revenue[revenue > 0].sort_values(ascending=False, kind="stable")
-    if revenue.empty:
-        return pd.Series(dtype="float64")
-    above = (revenue.cumsum() - revenue) / revenue.sum() * 100.0
-    main = revenue.index[above < main_share]
-    bought = lines[lines["category"].isin(main) & (lines["amount"] > 0)]
-    counts = bought.groupby("customer")["category"].nunique()
-    return (counts / len(main)).reindex(lines["customer"].unique()).fillna(0.0)
-
-
 # the figure the ABC classes and the lifetime value are ranked on
 VALUE_BASES = ("revenue", "gross_margin", "contribution")
 

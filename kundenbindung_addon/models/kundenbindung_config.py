@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..engine.clusters import check_cluster_settings
 from ..engine.duplicates import AUTO_MERGE_THRESHOLD, REVIEW_THRESHOLD
+from ..engine.loyalty_signals import INDEX_WEIGHTS
 from ..engine.margins import SERVE_RATES
 from .client_actions import notification
 from .groups import MANAGER
@@ -112,6 +113,22 @@ class KundenbindungConfig(models.Model):
         digits=(5, 2),
         help="Customers and product categories whose gross margin is below this share of their revenue are "
         "listed as low-margin.",
+    )
+    loyalty_weight_repurchase = fields.Float(
+        string="Weight of Repurchase", default=INDEX_WEIGHTS["repurchase"], digits=(3, 2)
+    )
+    loyalty_weight_cross_buying = fields.Float(
+        string="Weight of Cross Buying", default=INDEX_WEIGHTS["cross_buying"], digits=(3, 2)
+    )
+    loyalty_weight_referrals = fields.Float(
+        string="Weight of Referrals", default=INDEX_WEIGHTS["referrals"], digits=(3, 2)
+    )
+    loyalty_weight_price = fields.Float(
+        string="Weight of Price-Increase Tolerance",
+        default=INDEX_WEIGHTS["price_tolerance"],
+        digits=(3, 2),
+        help="The loyalty index (0-100) weighs the four signs of loyalty by these weights; a sign not known for a "
+        "customer is left out of its index.",
     )
     referral_points = fields.Float(
         string="Points for a Referral",
@@ -324,6 +341,10 @@ class KundenbindungConfig(models.Model):
         "serve_point_value",
         "low_margin_percent",
         "referral_points",
+        "loyalty_weight_repurchase",
+        "loyalty_weight_cross_buying",
+        "loyalty_weight_referrals",
+        "loyalty_weight_price",
     )
     def _check_kundenbindung_margin_settings(self):
         for config in self:
@@ -337,6 +358,20 @@ class KundenbindungConfig(models.Model):
                     self.env._(
                         "The cost to serve of %(company)s cannot count negative costs, and its shares (returns, "
                         "interest) are at most 100 %%.",
+                        company=config.company_id.name,
+                    )
+                )
+            weights = (
+                config.loyalty_weight_repurchase,
+                config.loyalty_weight_cross_buying,
+                config.loyalty_weight_referrals,
+                config.loyalty_weight_price,
+            )
+            if min(weights) < 0 or not sum(weights):
+                raise ValidationError(
+                    self.env._(
+                        "The weights of the loyalty index of %(company)s cannot be negative, and one at least must "
+                        "count.",
                         company=config.company_id.name,
                     )
                 )

@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, formatLang
 
 from ..engine.margins import ATTRACTIVE_FROM, PORTFOLIO_STRATEGIES, STRONG_FROM
 from .groups import MANAGER
@@ -227,6 +227,63 @@ class KundenbindungCustomerSegment(models.Model):
         help="Share of the company's main product categories (those that bring 80 % of the revenue) the customer "
         "bought in the revenue window.",
     )
+    cross_buying_growth = fields.Float(
+        string="Cross Buying Growth (Points)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 0),
+        help="Change of the cross buying against the window before, in percentage points.",
+    )
+    repeat_rate = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        help="Share of the customer's purchases in the revenue window that were not its first purchase ever.",
+    )
+    regularity = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        help="How regular the customer's rhythm is: 1 / (1 + the coefficient of variation of the days between its "
+        "purchases); 1 = like clockwork. Unknown with fewer than three purchases.",
+    )
+    on_rhythm = fields.Float(
+        string="Buys on Its Rhythm",
+        readonly=True,
+        aggregator="avg",
+        help="1 when the customer bought within one and a half of its usual intervals, else 0; unknown with a "
+        "single purchase.",
+    )
+    referral_count = fields.Integer(
+        string="Referrals", readonly=True, help="Customers who were recommended by this one."
+    )
+    referred_revenue = fields.Monetary(
+        readonly=True, help="The revenue in the revenue window of the customers this one recommended."
+    )
+    price_rise = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        help="How much the unit prices of the products the customer buys rose against the window before (weighted "
+        "by what it bought before); unknown without a rise.",
+    )
+    kept_quantity = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        help="The quantity of the products whose price rose that the customer kept buying, against the window before.",
+    )
+    price_tolerance = fields.Float(
+        string="Price-Increase Tolerance",
+        readonly=True,
+        aggregator="avg",
+        help="The quantity the customer kept buying after a price rise, against what the customers of the same "
+        "products kept without a rise: 1 = as much, above 1 = more.",
+    )
+    loyalty_index = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 0),
+        help="0-100: the customer's repurchase, cross buying, referrals and price-increase tolerance, each ranked "
+        "among all customers and weighted as in the settings.",
+    )
+    loyalty_explanation = fields.Text(string="Signs of Loyalty", compute="_compute_loyalty_explanation")
     portfolio_attractiveness = fields.Float(
         string="Attractiveness",
         readonly=True,
@@ -373,6 +430,66 @@ class KundenbindungCustomerSegment(models.Model):
                 partner = partners[segment.partner_id.id]
                 segment.loyalty_points = partner.kundenbindung_loyalty_points
                 segment.loyalty_tier_id = partner.kundenbindung_loyalty_tier_id
+
+    @api.depends(
+        "repeat_rate",
+        "regularity",
+        "on_rhythm",
+        "cross_buying",
+        "cross_buying_growth",
+        "referral_count",
+        "referred_revenue",
+        "price_rise",
+        "kept_quantity",
+        "price_tolerance",
+    )
+    def _compute_loyalty_explanation(self):
+        """Each sign of loyalty in one line, in the reader's language."""
+
+        def percent(value):
+            return formatLang(self.env, 100.0 * value, digits=0)
+
+        for segment in self:
+            lines = []
+            if segment.repeat_rate or segment.regularity:
+                lines.append(
+                    self.env._(
+                        "Repurchase: %(repeat)s %% of its purchases are repeat purchases; regularity %(regularity)s; "
+                        "%(rhythm)s",
+                        repeat=percent(segment.repeat_rate),
+                        regularity=formatLang(self.env, segment.regularity, digits=2),
+                        rhythm=self.env._("buys on its rhythm") if segment.on_rhythm else self.env._("off its rhythm"),
+                    )
+                )
+            if segment.cross_buying or segment.cross_buying_growth:
+                lines.append(
+                    self.env._(
+                        "Cross buying: %(share)s %% of the main categories, %(growth)s points against the window "
+                        "before",
+                        share=formatLang(self.env, segment.cross_buying, digits=0),
+                        growth=("+" if segment.cross_buying_growth > 0 else "")
+                        + formatLang(self.env, segment.cross_buying_growth, digits=0),
+                    )
+                )
+            if segment.referral_count:
+                lines.append(
+                    self.env._(
+                        "Referrals: %(count)s recommended, with %(revenue)s revenue",
+                        count=segment.referral_count,
+                        revenue=format_amount(self.env, segment.referred_revenue, segment.currency_id),
+                    )
+                )
+            if segment.price_rise:
+                lines.append(
+                    self.env._(
+                        "Price rise: +%(rise)s %% on products it buys, %(kept)s %% of the quantity kept "
+                        "(tolerance %(tolerance)s)",
+                        rise=percent(segment.price_rise),
+                        kept=percent(segment.kept_quantity),
+                        tolerance=formatLang(self.env, segment.price_tolerance, digits=2),
+                    )
+                )
+            segment.loyalty_explanation = "\n".join(lines) or False
 
     @api.depends("portfolio_field")
     def _compute_portfolio_strategy(self):

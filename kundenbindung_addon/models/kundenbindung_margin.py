@@ -9,7 +9,7 @@ import pandas as pd
 from odoo import api, models
 from odoo.tools import SQL
 
-from ..engine.margins import breadth, cost_to_serve, customer_margins, line_costs
+from ..engine.margins import cost_to_serve, customer_margins, line_costs
 
 
 class KundenbindungMargin(models.AbstractModel):
@@ -291,9 +291,8 @@ class KundenbindungMargin(models.AbstractModel):
     def _figures(self, company, date_from, date_to, today):
         """Everything on margin of the company's customers in [date_from,
         date_to): ``customers`` (:func:`engine.margins.customer_margins`
-        with the cost to serve, part by part), ``categories`` (the same per
-        product category) and ``breadth`` (share of the main categories
-        each customer bought)."""
+        with the cost to serve, part by part) and ``categories`` (the same
+        per product category)."""
         lines = line_costs(self._lines(company, date_from, date_to))
         serve = cost_to_serve(self._serve_figures(company, date_from, date_to, today), self._serve_rates(company))
         customers = customer_margins(lines, serve).join(serve.drop(columns="total").add_prefix("serve_"), how="left")
@@ -305,11 +304,7 @@ class KundenbindungMargin(models.AbstractModel):
             extra["contribution"] = -extra["cost_to_serve"]
             customers = pd.concat([customers, extra]) if len(customers) else extra
         categorised = lines.assign(category=lines["category"].fillna(0).astype("int64"))
-        return {
-            "customers": customers,
-            "categories": customer_margins(categorised, by="category"),
-            "breadth": breadth(categorised),
-        }
+        return {"customers": customers, "categories": customer_margins(categorised, by="category")}
 
     @api.model
     def _customer_margins(self, company, date_from, date_to, serve=None):

@@ -74,6 +74,16 @@ SEGMENT_COLUMNS = (
     ("clv_value", "clv_value", "numeric"),
     ("low_margin", "low_margin", "bool"),
     ("cross_buying", "cross_buying", "float8"),
+    ("cross_buying_growth", "cross_buying_growth", "float8"),
+    ("repeat_rate", "repeat_rate", "float8"),
+    ("regularity", "regularity", "float8"),
+    ("on_rhythm", "on_rhythm", "float8"),
+    ("referrals", "referral_count", "int4"),
+    ("referred_revenue", "referred_revenue", "numeric"),
+    ("price_rise", "price_rise", "float8"),
+    ("kept_quantity", "kept_quantity", "float8"),
+    ("price_tolerance", "price_tolerance", "float8"),
+    ("loyalty_index", "loyalty_index", "float8"),
     ("attractiveness", "portfolio_attractiveness", "float8"),
     ("strength", "portfolio_strength", "float8"),
     ("field", "portfolio_field", "varchar"),
@@ -81,12 +91,25 @@ SEGMENT_COLUMNS = (
 )
 # columns a run writes only when it has a value for them: the last slip and the field before the last move
 KEPT_UNTIL_REPLACED = ("class_drop_date", "portfolio_previous_field")
+# the engine columns of the signs of loyalty: a night whose signals could not be read keeps them
+ON_SIGNALS = (
+    "cross_buying",
+    "cross_buying_growth",
+    "repeat_rate",
+    "regularity",
+    "on_rhythm",
+    "referrals",
+    "referred_revenue",
+    "price_rise",
+    "kept_quantity",
+    "price_tolerance",
+    "loyalty_index",
+)
 # the engine columns that come from the margins: a night whose margins could not be read keeps them
 ON_MARGIN = (
     "ranked_value",
     "clv_value",
     "low_margin",
-    "cross_buying",
     "attractiveness",
     "strength",
     "field",
@@ -201,6 +224,9 @@ class KundenbindungSegmentation(models.AbstractModel):
         )
         figures = self._margin_figures(company, today)
         result = self._value_on_margin(company, result, figures)
+        signals = self._loyalty_signals(company, result, docs, today)
+        if signals is not None:
+            result = result.join(signals)
         old = self._current(company, "abc_class")
         changes = class_changes(old, result["abc_class"])
         # partners that had figures and have no document any more keep only
@@ -320,7 +346,6 @@ class KundenbindungSegmentation(models.AbstractModel):
         result["gross_margin"] = customers["margin"]
         result["uncosted_share"] = 100.0 * result["uncosted_share"]
         result["low_margin"] = is_low_margin(result["margin_percent"], config.low_margin_percent)
-        result["cross_buying"] = (100.0 * figures["breadth"].reindex(result.index)).where(result["revenue"] > 0)
         on_basis = value_on_basis(result, customers, config.value_basis)
         result["ranked_value"] = on_basis["value"]
         result["clv_value"] = on_basis["clv_value"]
@@ -330,6 +355,25 @@ class KundenbindungSegmentation(models.AbstractModel):
             ranked = on_basis["clv_value"] if config.abc_rank_by == "clv" else on_basis["value"]
             result["abc_class"] = abc_on_basis(ranked, result["revenue"], config.abc_a_share, config.abc_b_share)
         return result
+
+    @api.model
+    def _loyalty_signals(self, company, result, docs, today):
+        """The signs of loyalty and the loyalty index per customer
+        (``kundenbindung.signals._compute``), the shares in percent; None
+        when they cannot be read, so that the segments are written all the
+        same and the last night's signals kept."""
+        start, end = window_bounds(today, 2 * company.kundenbindung_config_id.window_months)
+        try:
+            with self.env.cr.savepoint():
+                signals = self.env["kundenbindung.signals"]._compute(
+                    company, result, docs, start.date(), end.date(), today
+                )
+        except Exception:
+            _logger.exception("Customer Retention: the signs of loyalty of %s could not be read", company.display_name)
+            return None
+        signals["cross_buying"] = 100.0 * signals["cross_buying"]
+        signals["cross_buying_growth"] = 100.0 * signals["cross_buying_growth"]
+        return signals[[col for col in ON_SIGNALS if col in signals]]
 
     @api.model
     def _portfolio_signals(self, company):

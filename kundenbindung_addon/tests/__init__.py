@@ -18,3 +18,4 @@ from . import test_access
 from . import test_salesperson_day
 from . import test_retention
 from . import test_referrals
+from . import test_loyalty_signs

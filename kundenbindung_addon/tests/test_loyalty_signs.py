@@ -1,0 +1,73 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Issue 23 (part): the four signs of loyalty and the loyalty index, kept
+with the segments by the nightly job, explained in the reader's language."""
+
+import datetime
+
+from odoo.tests import tagged
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+from .common import make_invoice, make_user
+
+D = datetime.date
+
+
+@tagged("post_install", "-at_install")
+class TestLoyaltySigns(AccountTestInvoicingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.toner = cls._create_product(name="Toner", lst_price=10.0)
+        cls.paper = cls._create_product(name="Papier", lst_price=5.0)
+        cls.taxes = cls.env["account.tax"]
+        Partner = cls.env["res.partner"]
+        cls.treu = Partner.create({"name": "Treu GmbH", "is_company": True})
+        cls.weg = Partner.create({"name": "Weg KG", "is_company": True})
+        cls.ruhig = Partner.create({"name": "Ruhig AG", "is_company": True})
+        cls.neu = Partner.create({"name": "Neu OHG", "is_company": True, "kundenbindung_referred_by_id": cls.treu.id})
+        # a year before at 10.00 a piece, 10 a month; since: Treu pays 11.00 and keeps 10, Weg pays 11.00 and
+        # buys 5, Ruhig still pays 10.00 and buys 10
+        for partner, price, quantity in ((cls.treu, 11.0, 10), (cls.weg, 11.0, 5), (cls.ruhig, 10.0, 10)):
+            for month in range(12):
+                before = D(2024, 12, 15) + datetime.timedelta(days=30 * month)
+                make_invoice(cls.env, cls.company, partner, before, [(cls.toner, 10, 10.0)], cls.taxes)
+                now = D(2025, 12, 10) + datetime.timedelta(days=30 * month)
+                make_invoice(cls.env, cls.company, partner, now, [(cls.toner, quantity, price)], cls.taxes)
+        make_invoice(cls.env, cls.company, cls.treu, D(2026, 11, 20), [(cls.paper, 4, 5.0)], cls.taxes)
+        make_invoice(cls.env, cls.company, cls.neu, D(2026, 10, 1), [(cls.paper, 100, 5.0)], cls.taxes)
+        cls.env["kundenbindung.segmentation"]._compute_company(cls.company, today=D(2026, 11, 30))
+
+    def segment(self, partner):
+        return self.env["kundenbindung.customer.segment"].search(
+            [("partner_id", "=", partner.id), ("company_id", "=", self.company.id)]
+        )
+
+    def test_the_signs_of_a_loyal_customer_and_of_one_who_left_after_a_price_rise(self):
+        treu, weg = self.segment(self.treu), self.segment(self.weg)
+        self.assertAlmostEqual(treu.price_rise, 0.10, places=2)
+        self.assertAlmostEqual(treu.price_tolerance, 1.0, places=2)
+        self.assertAlmostEqual(weg.price_tolerance, 0.5, places=2)
+        self.assertFalse(self.segment(self.ruhig).price_rise)
+        self.assertEqual((treu.referral_count, treu.referred_revenue), (1, 500.0))
+        self.assertEqual(treu.repeat_rate, 1.0)
+        # Neu bought once, its first purchase: no repeat
+        self.assertEqual(self.segment(self.neu).repeat_rate, 0.0)
+        self.assertGreater(treu.loyalty_index, weg.loyalty_index)
+        self.assertTrue(0 <= weg.loyalty_index <= 100)
+
+    def test_each_sign_is_explained_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"].search([("name", "=", "kundenbindung_addon")])._update_translations("de_DE")
+        german = make_user(self.env, "kb_signs_de", "salesman_all", self.company, lang="de_DE")
+        text = self.segment(self.treu).with_user(german).with_context(lang="de_DE").loyalty_explanation
+        self.assertIn("Preiserhöhung: +10 %", text)
+        self.assertIn("Empfehlungen: 1", text)
+        own = make_user(self.env, "kb_signs_own", "salesman", self.company)
+        self.weg.user_id = own
+        self.treu.user_id = make_user(self.env, "kb_signs_other", "salesman", self.company)
+        # the signs are segment figures: a salesperson of her own customers reads her customers' only
+        Segment = self.env["kundenbindung.customer.segment"].with_user(own)
+        self.assertEqual(Segment.search([("partner_id", "in", (self.treu | self.weg).ids)]).partner_id, self.weg)
