@@ -80,6 +80,8 @@ MAY_CALL = {
     ("kundenbindung.customer.segment", "action_open_partner"): OPENS,
     # the portfolio chart of the caller's current company, read with the caller's rights
     ("kundenbindung.customer.segment", "kundenbindung_portfolio_data"): {"own", "all", "manager", "other"},
+    # the promoter analysis of the caller's current company, read with the caller's rights
+    ("kundenbindung.promoter.analysis", "action_open"): {"own", "all", "manager", "other"},
     # for the caller's current company: the other company's manager searches their own
     ("kundenbindung.duplicate.detection", "action_detect"): {"manager", "other"},
     ("kundenbindung.segmentation", "action_recompute"): {"manager", "other"},

@@ -5,6 +5,9 @@ with the segments by the nightly job, explained in the reader's language."""
 
 import datetime
 
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -71,3 +74,62 @@ class TestLoyaltySigns(AccountTestInvoicingCommon):
         # the signs are segment figures: a salesperson of her own customers reads her customers' only
         Segment = self.env["kundenbindung.customer.segment"].with_user(own)
         self.assertEqual(Segment.search([("partner_id", "in", (self.treu | self.weg).ids)]).partner_id, self.weg)
+
+
+@tagged("post_install", "-at_install")
+class TestPromoterAnalysis(AccountTestInvoicingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        root = cls.env.ref("product.product_category_all")
+        furniture = cls.env["product.category"].create({"name": "Büromöbel", "parent_id": root.id})
+        cls.chair = cls._create_product(name="Stuhl", lst_price=200.0, categ_id=furniture.id)
+        cls.paper = cls._create_product(name="Papier", lst_price=5.0)
+        cls.own = make_user(cls.env, "kb_promoter_own", "salesman", cls.company)
+        colleague = make_user(cls.env, "kb_promoter_colleague", "salesman", cls.company)
+        cls.customers = cls.env["res.partner"]
+        taxes = cls.env["account.tax"]
+        # 16 promoters, 14 of them buy furniture; 16 others, 3 of them do
+        for k in range(32):
+            promoter = k < 16
+            partner = cls.env["res.partner"].create(
+                {"name": f"Kunde {k:02d}", "is_company": True, "user_id": (cls.own if k % 4 == 0 else colleague).id}
+            )
+            lines = [(cls.paper, 10, 5.0)]
+            if (promoter and k % 8 != 7) or (not promoter and k % 5 == 0):
+                lines.append((cls.chair, 1, 200.0))
+            make_invoice(cls.env, cls.company, partner, D(2026, 6, 1) + datetime.timedelta(days=k), lines, taxes)
+            cls.env["kundenbindung.nps.response"].create(
+                {"partner_id": partner.id, "company_id": cls.company.id, "score": 10 if promoter else 5}
+            )
+            cls.customers |= partner
+        cls.env["kundenbindung.segmentation"]._compute_company(cls.company, today=D(2026, 11, 30))
+
+    def test_promoters_buy_office_furniture_more_often_said_in_words(self):
+        manager = make_user(self.env, "kb_promoter_manager", "kb_manager", self.company)
+        with freeze_time("2026-11-30"):
+            action = self.env["kundenbindung.promoter.analysis"].with_user(manager).action_open()
+        analysis = self.env["kundenbindung.promoter.analysis"].with_user(manager).browse(action["res_id"])
+        self.assertEqual((analysis.answered, analysis.promoters, analysis.others), (32, 16, 16))
+        sentences = analysis.line_ids.mapped("sentence")
+        line = analysis.line_ids.filtered(lambda line: "Büromöbel" in line.sentence)
+        self.assertEqual(len(line), 1, sentences)
+        # 14 of 16 promoters against 3 of 16 others
+        self.assertAlmostEqual(line.ratio, 14 / 3, places=1)
+        self.assertIn("88 % against 19 %", line.sentence)
+        self.assertLess(line.q_value, 0.05)
+        # what follows from it (class, cross buying) may show; the salespeople, shared alike, do not
+        self.assertFalse([sentence for sentence in sentences if "Salesperson" in sentence])
+
+    def test_a_salesperson_analyses_her_own_customers_only(self):
+        with freeze_time("2026-11-30"):
+            action = self.env["kundenbindung.promoter.analysis"].with_user(self.own).action_open()
+        analysis = self.env["kundenbindung.promoter.analysis"].with_user(self.own).browse(action["res_id"])
+        # 8 of the 32 are hers: too few to say anything
+        self.assertEqual(analysis.answered, 8)
+        self.assertFalse(analysis.line_ids)
+        self.assertTrue(analysis.summary)
+        employee = make_user(self.env, "kb_promoter_employee", "employee", self.company)
+        with self.assertRaises(AccessError):
+            self.env["kundenbindung.promoter.analysis"].with_user(employee).action_open()
