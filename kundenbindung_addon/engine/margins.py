@@ -266,8 +266,9 @@ def portfolio(attractiveness, strength, attractive_from=ATTRACTIVE_FROM, strong_
 # value on margin, and the growth of revenue (money gained since the window before)
 ATTRACTIVENESS_SIGNALS = ("expected_value", "growth")
 # purchases in the window, the probability a repeat buyer still buys on its rhythm (0 for one
-# purchase: no rhythm yet), cross buying, tenure, the last NPS score, loyalty points
-STRENGTH_SIGNALS = ("purchases", "on_rhythm", "cross_buying", "tenure_days", "nps", "points")
+# purchase: no rhythm yet), cross buying, tenure, the last NPS score, loyalty points, and the
+# loyalty index of the four signs of loyalty where it is known
+STRENGTH_SIGNALS = ("purchases", "on_rhythm", "cross_buying", "tenure_days", "nps", "points", "loyalty_index")
 # the value counts twice its growth: a small customer that doubles is not yet attractive
 PORTFOLIO_WEIGHTS = {"expected_value": 2.0}
 
@@ -278,8 +279,8 @@ def portfolio_signals(segments, documents, reference_date, nps=None, points=None
 
     ``segments``: the segments engine's ``revenue``, ``previous_revenue``,
     ``frequency``, ``p_alive`` and, where known, ``predicted_on_basis``
-    (the predicted value on the company's basis; else ``predicted_value``)
-    and ``cross_buying``; ``documents``: ``customer`` and ``date`` of every
+    (the predicted value on the company's basis; else ``predicted_value``),
+    ``cross_buying`` and ``loyalty_index``; ``documents``: ``customer`` and ``date`` of every
     document read (tenure, repeat buying); ``nps``: the last NPS score per
     customer; ``points``: loyalty points per customer (given at all: a
     customer without any has 0)."""
@@ -300,6 +301,7 @@ def portfolio_signals(segments, documents, reference_date, nps=None, points=None
         },
         index=segments.index,
     )
+    frame["loyalty_index"] = segments["loyalty_index"] if "loyalty_index" in segments else np.nan
     frame["nps"] = nps.reindex(segments.index) if nps is not None else np.nan
     frame["points"] = points.reindex(segments.index).fillna(0.0) if points is not None else np.nan
     return frame

@@ -37,6 +37,7 @@ TARGET_FIELDS = (
     "abc_c",
     "rfm_segment",
     "portfolio_field",
+    "loyalty_index_min",
     "churn_low",
     "churn_medium",
     "churn_high",
@@ -116,6 +117,10 @@ class KundenbindungCampaign(models.Model):
     abc_b = fields.Boolean(string="B Customers")
     abc_c = fields.Boolean(string="C Customers")
     rfm_segment = fields.Selection(RFM_SEGMENT_SELECTION, string="RFM Segment")
+    loyalty_index_min = fields.Integer(
+        string="Loyalty Index From",
+        help="Only customers whose loyalty index (0-100) is at least this: 0 leaves it out of the target.",
+    )
     portfolio_field = fields.Selection(
         PORTFOLIO_SELECTION,
         string="Portfolio",
@@ -223,9 +228,13 @@ class KundenbindungCampaign(models.Model):
     def _expand_states(self, states, domain):
         return [key for key, _label in STATES]
 
-    @api.constrains("control_share", "effect_days")
+    @api.constrains("control_share", "effect_days", "loyalty_index_min")
     def _check_numbers(self):
         for campaign in self:
+            if not 0 <= campaign.loyalty_index_min <= 100:
+                raise ValidationError(
+                    self.env._("The loyalty index runs from 0 to 100, not %(value)s.", value=campaign.loyalty_index_min)
+                )
             if not 0 <= campaign.control_share <= 50:
                 raise ValidationError(
                     self.env._(
@@ -254,6 +263,8 @@ class KundenbindungCampaign(models.Model):
             domain.append(("kundenbindung_rfm_segment", "=", self.rfm_segment))
         if self.portfolio_field:
             domain.append(("kundenbindung_portfolio_field", "=", self.portfolio_field))
+        if self.loyalty_index_min:
+            domain.append(("kundenbindung_loyalty_index", ">=", self.loyalty_index_min))
         levels = [level for level, _label in CHURN_SELECTION if self[f"churn_{level}"]]
         if levels:
             domain.append(("kundenbindung_churn_level", "in", levels))

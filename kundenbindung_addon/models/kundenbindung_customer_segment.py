@@ -298,7 +298,8 @@ class KundenbindungCustomerSegment(models.Model):
         aggregator="avg",
         digits=(16, 0),
         help="0-100: where the customer ranks among all customers by how loyal it is: purchases in the window, "
-        "buying on its own rhythm, cross buying, tenure, its last NPS answer and its loyalty points.",
+        "buying on its own rhythm, cross buying, tenure, its last NPS answer, its loyalty points and its loyalty "
+        "index.",
     )
     portfolio_field = fields.Selection(
         PORTFOLIO_SELECTION,

@@ -54,6 +54,7 @@ SEGMENT_FIELD_MAP = {
     "kundenbindung_gross_margin": "gross_margin",
     "kundenbindung_margin_percent": "margin_percent",
     "kundenbindung_contribution_margin": "contribution_margin",
+    "kundenbindung_loyalty_index": "loyalty_index",
 }
 SEGMENT = "_compute_kundenbindung_segment"
 
@@ -106,6 +107,14 @@ class ResPartner(models.Model):
     kundenbindung_rfm_f = fields.Integer(string="Frequency Score", compute=SEGMENT, groups=GROUP)
     kundenbindung_rfm_m = fields.Integer(string="Monetary Score", compute=SEGMENT, groups=GROUP)
     kundenbindung_rfm_score = fields.Char(string="RFM Score", compute=SEGMENT, groups=GROUP)
+    kundenbindung_loyalty_index = fields.Float(
+        string="Loyalty Index",
+        compute=SEGMENT,
+        search="_search_kundenbindung_loyalty_index",
+        groups=GROUP,
+        digits=(16, 0),
+        help="0-100: repurchase, cross buying, referrals and price-increase tolerance, ranked among all customers.",
+    )
     kundenbindung_referred_by_id = fields.Many2one(
         "res.partner",
         string="Recommended By",
@@ -847,6 +856,9 @@ class ResPartner(models.Model):
 
     def _search_kundenbindung_revenue(self, operator, value):
         return self._kundenbindung_segment_search("revenue", operator, value)
+
+    def _search_kundenbindung_loyalty_index(self, operator, value):
+        return self._kundenbindung_segment_search("loyalty_index", operator, value)
 
     def _search_kundenbindung_portfolio_field(self, operator, value):
         return self._kundenbindung_segment_search("portfolio_field", operator, value)

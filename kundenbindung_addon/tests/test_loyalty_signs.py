@@ -7,7 +7,7 @@ import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -60,6 +60,15 @@ class TestLoyaltySigns(AccountTestInvoicingCommon):
         self.assertEqual(self.segment(self.neu).repeat_rate, 0.0)
         self.assertGreater(treu.loyalty_index, weg.loyalty_index)
         self.assertTrue(0 <= weg.loyalty_index <= 100)
+        # a campaign for the loyal: from Treu's index on, Weg is not in it
+        campaign = self.env["kundenbindung.campaign"].create(
+            {"name": "Die Treuen", "company_id": self.company.id, "loyalty_index_min": int(treu.loyalty_index)}
+        )
+        target = campaign._target()
+        self.assertIn(self.treu, target)
+        self.assertNotIn(self.weg, target)
+        with self.assertRaises(ValidationError):
+            campaign.loyalty_index_min = 101
 
     def test_each_sign_is_explained_in_the_readers_language(self):
         self.env["res.lang"]._activate_lang("de_DE")

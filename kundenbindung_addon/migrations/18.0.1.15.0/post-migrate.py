@@ -1,0 +1,26 @@
+# Copyright 2026 kundenbindung_addon authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""From 18.0.1.15.0 on, each customer's segment carries the four signs of
+loyalty (repurchase, cross buying, referrals, price-increase tolerance) and
+the loyalty index, which also counts towards the relationship strength of
+the customer portfolio. The segments of every company are recomputed by the
+scheduled action right after the update."""
+
+import logging
+
+from odoo import SUPERUSER_ID, api
+
+_logger = logging.getLogger("odoo.addons.kundenbindung_addon.migrations")
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    configs = env["kundenbindung.config"].search([])
+    # tried today already: the scheduled action would skip them until tomorrow
+    configs.write({"segments_tried": False})
+    cron = env.ref("kundenbindung_addon.ir_cron_kundenbindung_segments", raise_if_not_found=False)
+    if cron:
+        cron._trigger()
+    _logger.info("Customer Retention: segments of %s companies recomputed next by the scheduled action", len(configs))
