@@ -27,6 +27,10 @@ class KundenbindungPromoterAnalysis(models.TransientModel):
     )
     summary = fields.Char(readonly=True)
 
+    def _compute_display_name(self):
+        for analysis in self:
+            analysis.display_name = self.env._("What Makes Promoters Different")
+
     @api.model
     def action_open(self):
         """Analyse the current company's answers as the user may see them
@@ -171,7 +175,7 @@ class KundenbindungPromoterAnalysis(models.TransientModel):
         ]
         values["summary"] = (
             self.env._(
-                "%(count)s differences are significant (corrected for the %(answered)s answers and the number of "
+                "Significant differences: %(count)s (corrected for the %(answered)s answers and the number of "
                 "attributes compared).",
                 count=len(drivers),
                 answered=len(attributes),
