@@ -114,6 +114,24 @@ def test_a_planted_price_rise_with_kept_quantities_is_tolerated_and_a_halved_one
     assert price_tolerance(lines, "2026-11-30").loc["Treu", "price_tolerance"] == pytest.approx(1.25)
 
 
+def test_a_customer_who_stopped_after_the_rise_or_sent_it_back_kept_nothing():
+    lines = price_lines()
+    # Stopp bought 10 a month at 10.00 and nothing since the product's price rose (Treu and Weg pay 11.00)
+    stopped = lines[lines["customer"] == "Treu"].copy()
+    stopped = stopped[stopped["date"] < "2025-12-01"].assign(customer="Stopp")
+    # Zurück bought as Treu did, and sent all of it back on credit notes
+    back = lines[(lines["customer"] == "Treu") & (lines["date"] >= "2025-12-01")].copy()
+    back = pd.concat([lines[lines["customer"] == "Treu"].assign(customer="Zurück"), back.assign(customer="Zurück")])
+    back.loc[back.index[-12:], ["quantity", "amount"]] *= -1
+    result = price_tolerance(pd.concat([lines, stopped, back], ignore_index=True), "2026-11-30")
+    # the product's own rise, over the customers who bought it in both windows: Treu and Weg +10 %, Ruhig and
+    # Still (almost) none, by what they bought before
+    assert result.loc["Stopp", "kept_quantity"] == 0.0 and result.loc["Stopp", "price_tolerance"] == 0.0
+    assert result.loc["Stopp", "price_rise"] == pytest.approx(0.0525, abs=0.001)
+    assert "Zurück" not in result.index or result.loc["Zurück", "price_tolerance"] == 0.0
+    assert result.loc["Treu", "price_tolerance"] == pytest.approx(1.0)
+
+
 def test_no_rise_no_tolerance_measured():
     lines = price_lines()
     lines = lines[lines["customer"].isin(["Ruhig", "Still"])]

@@ -126,38 +126,66 @@ def price_tolerance(lines, reference_date, window_months=12, rise=PRICE_RISE):
     """How much of a product a customer kept buying after its price rose.
 
     ``lines``: ``customer``, ``product``, ``date``, ``quantity``,
-    ``amount`` (net, positive for sales). For every customer and product
-    bought in both the window and the window before: the change of its
-    mean unit price and the ratio of its quantities (window / before). A
-    rise of ``rise`` or more is a price rise; the customers of the same
-    product whose price stayed within ``rise`` either way are its control,
-    and their median quantity ratio is what a customer keeps without a rise.
-    Returns per customer with at least one rise: ``price_rise`` (its mean
-    rise, by revenue before), ``kept_quantity`` (its quantity ratio on the
-    risen products, by revenue before) and ``price_tolerance`` (kept
-    quantity against the control's, 0-2: 1 = kept as much as those without
-    a rise; without a control, against 1)."""
-    prev, start, end = _windows(reference_date, window_months)
-    sales = lines[(lines["quantity"] > 0) & (lines["amount"] > 0)].copy()
-    dates = pd.to_datetime(sales["date"])
-    sales["period"] = np.where(dates >= start, "now", np.where(dates >= prev, "before", None))
-    sales = sales[sales["period"].notna() & (dates < end)]
-    totals = sales.groupby(["customer", "product", "period"])[["quantity", "amount"]].sum().unstack("period")
+    ``amount`` (net; negative on credit notes, which are netted). For
+    every customer and product bought in the window before: the change of
+    its mean unit price (where it bought in the window too; a customer who
+    stopped buying the product is taken to have seen the product's own
+    change, over all its customers) and the ratio of its quantities
+    (window / before; 0 when it stopped). A change of ``rise`` or more is a
+    price rise; the customers of the same product whose price stayed within
+    ``rise`` either way are its control, and their median quantity ratio is
+    what a customer keeps without a rise (without a control: 1). Returns per
+    customer with at least one rise: ``price_rise`` (its mean rise, by
+    revenue before), ``kept_quantity`` (its quantity ratio on the risen
+    products, by revenue before) and ``price_tolerance`` (kept quantity
+    against the control's, 0-2: 1 = kept as much as those without a
+    rise)."""
     columns = ["price_rise", "kept_quantity", "price_tolerance"]
-    if totals.empty or "now" not in totals["quantity"] or "before" not in totals["quantity"]:
-        return pd.DataFrame(columns=columns, index=pd.Index([], name="customer"))
-    both = totals.dropna()
-    quantity_before, quantity_now = both[("quantity", "before")], both[("quantity", "now")]
-    change = (both[("amount", "now")] / quantity_now) / (both[("amount", "before")] / quantity_before) - 1.0
-    kept = quantity_now / quantity_before
+    empty = pd.DataFrame(columns=columns, index=pd.Index([], name="customer"))
+    prev, start, end = _windows(reference_date, window_months)
+    dates = pd.to_datetime(lines["date"])
+    period = pd.Series(np.where(dates >= start, "now", "before"), index=lines.index)
+    chosen = (dates >= prev) & (dates < end)
+    totals = (
+        lines[chosen]
+        .assign(period=period[chosen])
+        .groupby(["customer", "product", "period"])[["quantity", "amount"]]
+        .sum()
+        .unstack("period")
+    )
+    if totals.empty or "before" not in totals["quantity"]:
+        return empty
+    quantity_before = totals[("quantity", "before")]
+    amount_before = totals[("amount", "before")]
+    bought = (quantity_before > 0) & (amount_before > 0)
+    if "now" in totals["quantity"]:
+        quantity_now = totals[("quantity", "now")].fillna(0.0).clip(lower=0.0)
+        amount_now = totals[("amount", "now")].fillna(0.0)
+    else:
+        quantity_now = amount_now = pd.Series(0.0, index=totals.index)
     frame = pd.DataFrame(
-        {"change": change, "kept": kept, "weight": both[("amount", "before")]}, index=both.index
-    ).reset_index()
+        {
+            "price_before": amount_before / quantity_before,
+            "price_now": (amount_now / quantity_now).where((quantity_now > 0) & (amount_now > 0)),
+            "kept": quantity_now / quantity_before,
+            "weight": amount_before,
+        }
+    )[bought].reset_index()
+    frame["change"] = frame["price_now"] / frame["price_before"] - 1.0
+    # the product's own change, over the customers who bought it in both windows (by revenue before)
+    both = frame[frame["change"].notna()]
+    product_change = (both["change"] * both["weight"]).groupby(both["product"]).sum() / both["weight"].groupby(
+        both["product"]
+    ).sum()
+    frame["change"] = frame["change"].fillna(frame["product"].map(product_change))
+    frame = frame[frame["change"].notna()]
     control = frame[frame["change"].abs() < rise].groupby("product")["kept"].median()
     risen = frame[frame["change"] >= rise].copy()
     if risen.empty:
-        return pd.DataFrame(columns=columns, index=pd.Index([], name="customer"))
-    risen["relative"] = (risen["kept"] / risen["product"].map(control).fillna(1.0)).clip(upper=2.0)
+        return empty
+    risen["relative"] = (risen["kept"] / risen["product"].map(control).fillna(1.0).where(lambda c: c > 0, 1.0)).clip(
+        upper=2.0
+    )
     weight = risen["weight"]
     grouped = risen.assign(
         w_change=risen["change"] * weight, w_kept=risen["kept"] * weight, w_relative=risen["relative"] * weight

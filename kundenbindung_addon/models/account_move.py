@@ -81,9 +81,13 @@ class AccountMove(models.Model):
         return SQL(" AND ").join(conditions)
 
     def _post(self, soft=True):
+        # an invoice posted before (reset to draft, posted again) is no customer's first
+        posted_before = {move.id: True for move in self if move.posted_before}
         posted = super()._post(soft=soft)
         posted._kundenbindung_sync_loyalty_or_defer()
-        self.env["kundenbindung.referral"]._reward_or_log(posted)
+        self.env["kundenbindung.referral"].with_context(kundenbindung_posted_before=posted_before)._reward_or_log(
+            posted
+        )
         return posted
 
     def button_draft(self):

@@ -7,7 +7,10 @@ its card of the company's invoice loyalty program, once."""
 
 import logging
 
+import psycopg2
+
 from odoo import api, fields, models
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -49,11 +52,15 @@ class KundenbindungReferral(models.Model):
         among the posted ``moves`` (customer invoices), once per customer
         and company: points on the referrer's card of the company's invoice
         loyalty program and a referral record. A customer that had an
-        invoice in the company before earns its referrer nothing."""
-        candidates = moves.filtered(
+        invoice in the company before, or whose invoice was posted before
+        (a reset to draft posted again), earns its referrer nothing."""
+        posted_before = self.env.context.get("kundenbindung_posted_before") or {}
+        # whoever posts (an accountant without Customer Retention rights) rewards the referral all the same
+        candidates = moves.sudo().filtered(
             lambda m: (
                 m.move_type == "out_invoice"
                 and m.state == "posted"
+                and not posted_before.get(m.id)
                 and m.commercial_partner_id.kundenbindung_referred_by_id
                 and m.company_id.sudo().kundenbindung_config_id.referral_points > 0
                 and m.company_id.sudo().kundenbindung_config_id.loyalty_program_id
@@ -131,10 +138,15 @@ class KundenbindungReferral(models.Model):
 
     @api.model
     def _reward_or_log(self, moves):
-        """``_reward`` in a savepoint: a referral never stops a posting."""
+        """``_reward`` in a savepoint: a referral never stops a posting;
+        conflicts with a concurrent transaction (two new customers of one
+        referrer on its card) are raised, so that Odoo retries the whole
+        request rather than lose the points."""
         try:
             with self.env.cr.savepoint():
                 return self._reward(moves)
-        except Exception:
+        except Exception as error:
+            if isinstance(error, psycopg2.Error) and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
             _logger.exception("Customer Retention: the referral points of %s could not be written", moves.ids)
             return self.browse()

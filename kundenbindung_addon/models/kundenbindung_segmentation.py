@@ -106,15 +106,8 @@ ON_SIGNALS = (
     "loyalty_index",
 )
 # the engine columns that come from the margins: a night whose margins could not be read keeps them
-ON_MARGIN = (
-    "ranked_value",
-    "clv_value",
-    "low_margin",
-    "attractiveness",
-    "strength",
-    "field",
-    "previous_field",
-)
+ON_PORTFOLIO = ("attractiveness", "strength", "field", "previous_field")
+ON_MARGIN = ("ranked_value", "clv_value", "low_margin", *ON_PORTFOLIO)
 # columns of engine.margins.customer_margins kept with the segments (as they are)
 MARGIN_COLUMNS = (
     "gross_margin",
@@ -244,16 +237,16 @@ class KundenbindungSegmentation(models.AbstractModel):
         result.loc[drops, "drop_date"] = today
         # a to-do only for the classes the company spends personal time on
         todo_drops = slip_alarms(changes, result, classes=company.kundenbindung_config_id._drop_activity_classes())
-        result, moves = self._place(company, result, figures, docs, today)
+        result, moves = self._place(company, result, figures if signals is not None else None, docs, today)
         engine_done = time.perf_counter()
 
         result = self._sql_ready(result)
-        # without the margins, the figures on margin and the portfolio stay as the last night left them
-        kept = (
-            ()
-            if figures is not None
-            else tuple(name for col, name, _type in SEGMENT_COLUMNS if col in MARGIN_COLUMNS + ON_MARGIN)
+        # without the margins (or the signs of loyalty), what comes from them and the portfolio stay as the
+        # last night left them
+        kept_columns = (() if figures is not None else MARGIN_COLUMNS + ON_MARGIN) + (
+            () if signals is not None else ON_SIGNALS + ON_PORTFOLIO
         )
+        kept = tuple(name for col, name, _type in SEGMENT_COLUMNS if col in kept_columns)
         stats = {"customers": int((result["abc_class"] != "none").sum()), "partners": len(result)}
         stats.update(written=0, changes=0, drops=0, activities=0, moves=0, failed_chunks=0)
         ids = result.index.to_numpy()
@@ -362,7 +355,10 @@ class KundenbindungSegmentation(models.AbstractModel):
         (``kundenbindung.signals._compute``), the shares in percent; None
         when they cannot be read, so that the segments are written all the
         same and the last night's signals kept."""
-        start, end = window_bounds(today, 2 * company.kundenbindung_config_id.window_months)
+        months = company.kundenbindung_config_id.window_months
+        # the window and the one before, as the engine cuts them
+        start, end = window_bounds(today, months)
+        start = start - pd.DateOffset(months=months)
         try:
             with self.env.cr.savepoint():
                 signals = self.env["kundenbindung.signals"]._compute(

@@ -121,6 +121,7 @@ class ResPartner(models.Model):
         index="btree_not_null",
         ondelete="set null",
         tracking=True,
+        groups=GROUP,
         help="The customer who recommended this one. When this customer gets its first invoice, the recommending "
         "customer earns the referral points of the settings, once.",
     )

@@ -4,11 +4,13 @@
 with the segments by the nightly job, explained in the reader's language."""
 
 import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -70,6 +72,23 @@ class TestLoyaltySigns(AccountTestInvoicingCommon):
         with self.assertRaises(ValidationError):
             campaign.loyalty_index_min = 101
 
+    def test_a_night_without_the_signs_keeps_the_last_ones_and_the_portfolio(self):
+        treu = self.segment(self.treu)
+        before = (treu.loyalty_index, treu.price_tolerance, treu.referral_count, treu.portfolio_field)
+        Signals = type(self.env["kundenbindung.signals"])
+
+        def failing(*args, **kwargs):
+            raise ValueError("simulated failure of the signs of loyalty")
+
+        with (
+            patch.object(Signals, "_compute", failing),
+            mute_logger("odoo.addons.kundenbindung_addon.models.kundenbindung_segmentation"),
+        ):
+            stats = self.env["kundenbindung.segmentation"]._compute_company(self.company, today=D(2026, 11, 30))
+        self.assertEqual((stats["failed_chunks"], stats["moves"]), (0, 0))
+        treu.invalidate_recordset()
+        self.assertEqual((treu.loyalty_index, treu.price_tolerance, treu.referral_count, treu.portfolio_field), before)
+
     def test_each_sign_is_explained_in_the_readers_language(self):
         self.env["res.lang"]._activate_lang("de_DE")
         self.env["ir.module.module"].search([("name", "=", "kundenbindung_addon")])._update_translations("de_DE")
@@ -95,6 +114,8 @@ class TestPromoterAnalysis(AccountTestInvoicingCommon):
         furniture = cls.env["product.category"].create({"name": "Büromöbel", "parent_id": root.id})
         cls.chair = cls._create_product(name="Stuhl", lst_price=200.0, categ_id=furniture.id)
         cls.paper = cls._create_product(name="Papier", lst_price=5.0)
+        coffee = cls.env["product.category"].create({"name": "Kaffee", "parent_id": root.id})
+        cls.coffee = cls._create_product(name="Bohnen", lst_price=20.0, categ_id=coffee.id)
         cls.own = make_user(cls.env, "kb_promoter_own", "salesman", cls.company)
         colleague = make_user(cls.env, "kb_promoter_colleague", "salesman", cls.company)
         cls.customers = cls.env["res.partner"]
@@ -108,6 +129,9 @@ class TestPromoterAnalysis(AccountTestInvoicingCommon):
             lines = [(cls.paper, 10, 5.0)]
             if (promoter and k % 8 != 7) or (not promoter and k % 5 == 0):
                 lines.append((cls.chair, 1, 200.0))
+            # coffee: 10 of the promoters, none of the others
+            if promoter and k < 10:
+                lines.append((cls.coffee, 1, 20.0))
             make_invoice(cls.env, cls.company, partner, D(2026, 6, 1) + datetime.timedelta(days=k), lines, taxes)
             cls.env["kundenbindung.nps.response"].create(
                 {"partner_id": partner.id, "company_id": cls.company.id, "score": 10 if promoter else 5}
@@ -128,6 +152,9 @@ class TestPromoterAnalysis(AccountTestInvoicingCommon):
         self.assertAlmostEqual(line.ratio, 14 / 3, places=1)
         self.assertIn("88 % against 19 %", line.sentence)
         self.assertLess(line.q_value, 0.05)
+        # a share of the others of 0: no ratio to speak of, said in words
+        coffee = analysis.line_ids.filtered(lambda line: "Kaffee" in line.sentence)
+        self.assertEqual(coffee.sentence, "Only promoters: Kaffee (62 % of them, none of the others)")
         # what follows from it (class, cross buying) may show; the salespeople, shared alike, do not
         self.assertFalse([sentence for sentence in sentences if "Salesperson" in sentence])
 

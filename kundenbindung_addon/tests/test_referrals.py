@@ -44,7 +44,12 @@ class TestReferrals(AccountTestInvoicingCommon):
         self.config.referral_points = 50.0
         self.neu.kundenbindung_referred_by_id = self.alt
         self.assertEqual(self.alt.kundenbindung_referral_count, 1)
-        first = self.invoice(self.neu)
+        # posted by an accountant without Customer Retention rights
+        accountant = make_user(
+            self.env, "kb_referral_accountant", "base.group_user,account.group_account_invoice", self.company
+        )
+        first = self.invoice(self.neu, post=False)
+        first.with_user(accountant).action_post()
         self.assertEqual(self.referral_points(self.alt), 50.0)
         self.assertEqual(self.alt.with_company(self.company).kundenbindung_loyalty_points, 50.0)
         # the new customer's own invoice points stay its own
@@ -57,6 +62,14 @@ class TestReferrals(AccountTestInvoicingCommon):
         first.action_post()
         self.assertEqual(self.referral_points(self.alt), 50.0)
         self.assertEqual(self.env["kundenbindung.referral"].search_count([("partner_id", "=", self.neu.id)]), 1)
+
+    def test_no_reward_for_an_invoice_posted_before_the_referral_was_set(self):
+        first = self.invoice(self.neu)
+        first.button_draft()
+        self.config.referral_points = 50.0
+        self.neu.kundenbindung_referred_by_id = self.alt
+        first.action_post()
+        self.assertEqual(self.referral_points(self.alt), 0.0)
 
     def test_no_reward_when_off_or_for_a_customer_invoiced_before(self):
         self.neu.kundenbindung_referred_by_id = self.alt

@@ -75,12 +75,12 @@ class KundenbindungPromoterAnalysis(models.TransientModel):
         for segment in segments:
             partner = segment.partner_id
             region = partner.state_id.name or (
-                self.env._("postcode area %(digit)s", digit=partner.zip[0]) if partner.zip else False
+                self.env._("postcode area %(digit)s", digit=partner.zip[0]) if partner.zip else None
             )
             rows[partner.id] = {
-                "salesperson": segment.user_id.name or False,
+                "salesperson": segment.user_id.name or None,
                 "abc_class": abc.get(segment.abc_class),
-                "tier": segment.loyalty_tier_id.name or False,
+                "tier": segment.loyalty_tier_id.name or None,
                 "region": region,
                 "purchases": segment.frequency,
                 "interval_days": segment.interval_days or None,
@@ -116,6 +116,18 @@ class KundenbindungPromoterAnalysis(models.TransientModel):
         def share(value):
             return formatLang(self.env, 100.0 * value, digits=0)
 
+        if kind in ("bought", "flag", "value") and not row["other_value"]:
+            return self.env._(
+                "Only promoters: %(attribute)s (%(promoters)s %% of them, none of the others)",
+                attribute=label if kind != "value" else f"{label} {row['value']}",
+                promoters=share(row["promoter_value"]),
+            )
+        if kind in ("bought", "flag", "value") and not row["promoter_value"]:
+            return self.env._(
+                "Never among promoters: %(attribute)s (%(others)s %% of the others)",
+                attribute=label if kind != "value" else f"{label} {row['value']}",
+                others=share(row["other_value"]),
+            )
         ratio = formatLang(self.env, row["ratio"], digits=1)
         if kind == "bought":
             return self.env._(
@@ -165,7 +177,8 @@ class KundenbindungPromoterAnalysis(models.TransientModel):
                     "sentence": self._sentence(row, labels),
                     "promoter_value": row["promoter_value"],
                     "other_value": row["other_value"],
-                    "ratio": row["ratio"],
+                    # only promoters (the others' share 0): no finite ratio, the sentence says so
+                    "ratio": min(row["ratio"], 999.0),
                     "promoters": row["promoters"],
                     "others": row["others"],
                     "q_value": row["q_value"],
