@@ -116,16 +116,17 @@ class KundenbindungPromoterAnalysis(models.TransientModel):
         def share(value):
             return formatLang(self.env, 100.0 * value, digits=0)
 
+        named = label if kind != "value" else "%s %s" % (label, row["value"])
         if kind in ("bought", "flag", "value") and not row["other_value"]:
             return self.env._(
                 "Only promoters: %(attribute)s (%(promoters)s %% of them, none of the others)",
-                attribute=label if kind != "value" else f"{label} {row['value']}",
+                attribute=named,
                 promoters=share(row["promoter_value"]),
             )
         if kind in ("bought", "flag", "value") and not row["promoter_value"]:
             return self.env._(
                 "Never among promoters: %(attribute)s (%(others)s %% of the others)",
-                attribute=label if kind != "value" else f"{label} {row['value']}",
+                attribute=named,
                 others=share(row["other_value"]),
             )
         ratio = formatLang(self.env, row["ratio"], digits=1)
