@@ -324,7 +324,7 @@ def promoter_drivers(attributes, category, alpha=0.05, min_count=5):
     for name in attributes.columns:
         column = attributes[name]
         if column.dtype == bool or set(column.dropna().unique()) <= {0, 1}:  # True and False are 1 and 0
-            binaries = [(None, column.fillna(False).astype(bool).to_numpy())]
+            binaries = [(None, column.isin([True]).to_numpy())]
         elif pd.api.types.is_numeric_dtype(column):
             values = column.astype(float).to_numpy()
             promoters, others = values[is_promoter], values[~is_promoter]
