@@ -46,6 +46,7 @@
         "views/kundenbindung_class_history_views.xml",
         "views/kundenbindung_portfolio_views.xml",
         "views/kundenbindung_referral_views.xml",
+        "views/kundenbindung_loyalty_history_views.xml",
         "views/kundenbindung_promoter_analysis_views.xml",
         "views/kundenbindung_forecast_check_views.xml",
         "views/kundenbindung_interest_cluster_views.xml",

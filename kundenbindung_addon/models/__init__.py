@@ -35,6 +35,7 @@ from . import kundenbindung_contact_import_line
 from . import kundenbindung_margin
 from . import kundenbindung_referral
 from . import kundenbindung_signals
+from . import kundenbindung_loyalty_history
 from . import kundenbindung_campaign
 from . import kundenbindung_campaign_recipient
 from . import kundenbindung_occasion

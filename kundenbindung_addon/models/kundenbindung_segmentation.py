@@ -273,6 +273,12 @@ class KundenbindungSegmentation(models.AbstractModel):
                     len(chunk_ids),
                     company.display_name,
                 )
+        if signals is not None and not stats["failed_chunks"]:
+            try:
+                with self.env.cr.savepoint():
+                    stats["signals_kept"] = self.env["kundenbindung.loyalty.history"]._record(company, today.date())
+            except Exception:
+                _logger.exception("Customer Retention: the signs of loyalty of %s were not kept", company.display_name)
         if figures is not None:
             try:
                 with self.env.cr.savepoint():

@@ -24,6 +24,7 @@ EXPECTED = {
     "kundenbindung.customer.segment": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
     "kundenbindung.class.history": {"own": ("r", ""), "all": ("r", "r"), "manager": ("ru", "ru")},
     "kundenbindung.portfolio.history": {"own": ("r", ""), "all": ("r", "r"), "manager": ("ru", "ru")},
+    "kundenbindung.loyalty.history": {"own": ("r", ""), "all": ("r", "r"), "manager": ("ru", "ru")},
     # the margins of a company's product categories, over all its customers: for those who see all
     "kundenbindung.category.margin": {"all": "r", "manager": "r"},
     "kundenbindung.referral": {"own": ("r", ""), "all": ("r", "r"), "manager": ("r", "r")},
@@ -258,6 +259,9 @@ class TestAccessWalk(TransactionCase):
                         "date": "2026-01-01",
                         "points": 50.0,
                     }
+                ),
+                "kundenbindung.loyalty.history": env["kundenbindung.loyalty.history"].create(
+                    {"partner_id": partner.id, "company_id": company_id, "month": "2026-01-01", "loyalty_index": 50}
                 ),
                 "kundenbindung.nps.response": response,
                 "kundenbindung.customer.loss": env["kundenbindung.customer.loss"].create(

@@ -72,6 +72,22 @@ class TestLoyaltySigns(AccountTestInvoicingCommon):
         with self.assertRaises(ValidationError):
             campaign.loyalty_index_min = 101
 
+    def test_the_signs_are_kept_month_by_month(self):
+        History = self.env["kundenbindung.loyalty.history"]
+        november = History.search([("partner_id", "=", self.treu.id), ("month", "=", D(2026, 11, 1))])
+        self.assertEqual(november.loyalty_index, self.segment(self.treu).loyalty_index)
+        # a later run of the same month replaces it; the next month gets its own line
+        self.env["kundenbindung.segmentation"]._compute_company(self.company, today=D(2026, 11, 30))
+        self.assertEqual(History.search_count([("partner_id", "=", self.treu.id)]), 1)
+        self.env["kundenbindung.segmentation"]._compute_company(self.company, today=D(2026, 12, 2))
+        months = History.search([("partner_id", "=", self.treu.id)]).mapped("month")
+        self.assertEqual(months, [D(2026, 12, 1), D(2026, 11, 1)])
+        # as the other figures: a salesperson of her own customers reads her customers' months only
+        own = make_user(self.env, "kb_history_own", "salesman", self.company)
+        self.weg.user_id = own
+        self.treu.user_id = make_user(self.env, "kb_history_other", "salesman", self.company)
+        self.assertEqual(History.with_user(own).search([]).partner_id, self.weg | self.neu | self.ruhig)
+
     def test_a_night_without_the_signs_keeps_the_last_ones_and_the_portfolio(self):
         treu = self.segment(self.treu)
         before = (treu.loyalty_index, treu.price_tolerance, treu.referral_count, treu.portfolio_field)

@@ -8,7 +8,7 @@ in words."""
 import pandas as pd
 
 from odoo import api, fields, models
-from odoo.tools import formatLang
+from odoo.tools import SQL, formatLang
 
 from ..engine.contracts import window_bounds
 from ..engine.loyalty_signals import promoter_drivers
@@ -50,8 +50,8 @@ class KundenbindungPromoterAnalysis(models.TransientModel):
         """One row per customer with an NPS answer the user may read (its
         latest category), and the columns compared: the product categories
         it bought, its salesperson, ABC class, loyalty tier, region,
-        purchases, interval, cross buying, loyalty index and whether it pays
-        late. Returns (attributes, category, labels: column -> (kind, label))."""
+        purchases, interval, tenure, cross buying, loyalty index and whether
+        it pays late. Returns (attributes, category, labels: column -> (kind, label))."""
         self.ensure_one()
         company = self.company_id
         responses = self.env["kundenbindung.nps.response"].search_fetch(
@@ -100,6 +100,19 @@ class KundenbindungPromoterAnalysis(models.TransientModel):
             pays_late=("flag", self.env._("pays late")),
         )
         attributes = pd.DataFrame.from_dict(rows, orient="index")
+        # tenure: years since the customer's first document in the company
+        self.env.cr.execute(
+            SQL(
+                "SELECT move.commercial_partner_id, MIN(move.invoice_date) FROM account_move move "
+                "WHERE %s AND move.commercial_partner_id = ANY(%s) GROUP BY 1",
+                self.env["account.move"]._kundenbindung_documents_sql(company.ids),
+                [int(pid) for pid in attributes.index],
+            )
+        )
+        today = fields.Date.context_today(self)
+        first = {pid: (today - day).days / 365.25 for pid, day in self.env.cr.fetchall() if day}
+        attributes["tenure_years"] = pd.Series(first, dtype="float64").reindex(attributes.index)
+        labels["tenure_years"] = ("number", self.env._("years as a customer"))
         start, end = window_bounds(fields.Date.context_today(self), company.kundenbindung_config_id.window_months)
         purchases = self.env["kundenbindung.clustering"]._purchases(company, start.date(), end.date())
         purchases = purchases[purchases["customer"].isin(attributes.index) & (purchases["amount"] > 0)]
