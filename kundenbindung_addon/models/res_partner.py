@@ -125,6 +125,13 @@ class ResPartner(models.Model):
         help="The customer who recommended this one. When this customer gets its first invoice, the recommending "
         "customer earns the referral points of the settings, once.",
     )
+    kundenbindung_referral_code = fields.Char(
+        string="Referral Code",
+        compute="_compute_kundenbindung_referral_code",
+        inverse="_inverse_kundenbindung_referral_code",
+        groups=GROUP,
+        help="The code of the recommending customer's loyalty card: entered here, it sets Recommended By.",
+    )
     kundenbindung_referral_ids = fields.One2many(
         "res.partner", "kundenbindung_referred_by_id", string="Customers Recommended"
     )
@@ -626,6 +633,33 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.kundenbindung_referral_count = counts.get(partner._origin, 0)
+
+    def _compute_kundenbindung_referral_code(self):
+        # a way in, not a value kept: always empty when read
+        self.kundenbindung_referral_code = False
+
+    def _inverse_kundenbindung_referral_code(self):
+        """The customer whose loyalty card (a loyalty program of the current
+        company or of none) has the code recommended this one; an unknown
+        code is refused and changes nothing."""
+        for partner in self.filtered("kundenbindung_referral_code"):
+            code = partner.kundenbindung_referral_code.strip()
+            card = (
+                self.env["loyalty.card"]
+                .sudo()
+                .search(
+                    [
+                        ("code", "=", code),
+                        ("program_id.program_type", "=", "loyalty"),
+                        ("company_id", "in", [False, self.env.company.id]),
+                        ("partner_id", "!=", False),
+                    ],
+                    limit=1,
+                )
+            )
+            if not card:
+                raise UserError(self.env._("No loyalty card has the code %(code)s.", code=code))
+            partner.kundenbindung_referred_by_id = card.partner_id.commercial_partner_id
 
     @api.constrains("kundenbindung_referred_by_id")
     def _check_kundenbindung_referred_by(self):

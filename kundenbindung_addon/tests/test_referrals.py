@@ -4,7 +4,7 @@
 
 import datetime
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -98,3 +98,23 @@ class TestReferrals(AccountTestInvoicingCommon):
             self.alt.kundenbindung_referred_by_id = self.alt
         with self.assertRaises(ValidationError):
             self.config.referral_points = -1.0
+
+    def test_the_referral_code_of_a_loyalty_card_sets_who_recommended(self):
+        self.config.referral_points = 50.0
+        self.invoice(self.alt)
+        card = self.env["loyalty.card"].sudo().search([("partner_id", "=", self.alt.id)])
+        self.assertEqual(len(card), 1)
+        clerk = make_user(
+            self.env,
+            "kb_referral_clerk",
+            "base.group_user,base.group_partner_manager,kundenbindung_addon.group_kundenbindung_user",
+            self.company,
+        )
+        neu = self.neu.with_user(clerk)
+        with self.assertRaises(UserError):
+            neu.kundenbindung_referral_code = "KEIN-CODE"
+        self.assertFalse(self.neu.kundenbindung_referred_by_id)
+        neu.kundenbindung_referral_code = card.code
+        self.assertEqual(self.neu.kundenbindung_referred_by_id, self.alt)
+        self.invoice(self.neu)
+        self.assertEqual(self.referral_points(self.alt), 50.0)
