@@ -98,6 +98,8 @@ class AccountMove(models.Model):
     def button_cancel(self):
         result = super().button_cancel()
         self._kundenbindung_sync_loyalty_or_defer()
+        # a referral rewarded by a first invoice that is cancelled gives its points back
+        self.env["kundenbindung.referral"]._revoke_or_log(self)
         return result
 
     @api.model

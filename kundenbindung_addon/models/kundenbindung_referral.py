@@ -150,3 +150,40 @@ class KundenbindungReferral(models.Model):
                 raise
             _logger.exception("Customer Retention: the referral points of %s could not be written", moves.ids)
             return self.browse()
+
+    @api.model
+    def _revoke(self, moves):
+        """Take back the points of the referrals rewarded by ``moves`` now
+        cancelled: a history line on the card and the referral record gone,
+        so that the customer's next first invoice rewards it again."""
+        referrals = self.sudo().search([("move_id", "in", moves.filtered(lambda m: m.state == "cancel").ids)])
+        for referral in referrals:
+            if referral.card_id:
+                self.env["loyalty.history"].sudo().create(
+                    {
+                        "card_id": referral.card_id.id,
+                        "description": self.with_context(lang=referral.referrer_id.lang or self.env.lang).env._(
+                            "Referral taken back (invoice cancelled): %(customer)s",
+                            customer=referral.partner_id.display_name,
+                        ),
+                        "issued": 0.0,
+                        "used": referral.points,
+                        "order_model": "res.partner",
+                        "order_id": referral.partner_id.id,
+                    }
+                )
+                referral.card_id.points -= referral.points
+        referrals.unlink()
+        return referrals
+
+    @api.model
+    def _revoke_or_log(self, moves):
+        """``_revoke`` in a savepoint: a cancellation never fails for it."""
+        try:
+            with self.env.cr.savepoint():
+                return self._revoke(moves)
+        except Exception as error:
+            if isinstance(error, psycopg2.Error) and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+            _logger.exception("Customer Retention: the referral points of %s could not be taken back", moves.ids)
+            return self.browse()

@@ -118,3 +118,16 @@ class TestReferrals(AccountTestInvoicingCommon):
         self.assertEqual(self.neu.kundenbindung_referred_by_id, self.alt)
         self.invoice(self.neu)
         self.assertEqual(self.referral_points(self.alt), 50.0)
+
+    def test_a_cancelled_first_invoice_gives_the_points_back_and_the_next_one_rewards_again(self):
+        self.config.referral_points = 50.0
+        self.neu.kundenbindung_referred_by_id = self.alt
+        first = self.invoice(self.neu)
+        self.assertEqual(self.alt.with_company(self.company).kundenbindung_loyalty_points, 50.0)
+        first.button_draft()
+        first.button_cancel()
+        self.assertEqual(self.alt.with_company(self.company).kundenbindung_loyalty_points, 0.0)
+        self.assertFalse(self.env["kundenbindung.referral"].search([("partner_id", "=", self.neu.id)]))
+        self.invoice(self.neu, day=9)
+        self.assertEqual(self.alt.with_company(self.company).kundenbindung_loyalty_points, 50.0)
+        self.assertEqual(self.env["kundenbindung.referral"].search_count([("partner_id", "=", self.neu.id)]), 1)
