@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from .contracts import ContractError, window_bounds
+from .margins import weighted_ranks
 
 # the signals of the loyalty index and their default weights (a company changes them)
 INDEX_WEIGHTS = {"repurchase": 0.35, "cross_buying": 0.25, "referrals": 0.15, "price_tolerance": 0.25}
@@ -39,7 +40,9 @@ PRICE_RISE = 0.03
 RHYTHM_SLACK = 1.5
 
 
-def _windows(reference_date, window_months):
+def windows(reference_date, window_months):
+    """The window ending on the reference date and the one before it:
+    ``(start of the one before, start, end)``, half-open."""
     start, end = window_bounds(reference_date, window_months)
     return start - pd.DateOffset(months=window_months), start, end
 
@@ -55,7 +58,7 @@ def repurchase(documents, reference_date, window_months=12):
     ``interval_days`` (median days between purchases) and ``on_rhythm``
     (bought within RHYTHM_SLACK intervals of the reference date; NaN for a
     single purchase)."""
-    _prev, start, end = _windows(reference_date, window_months)
+    _prev, start, end = windows(reference_date, window_months)
     buys = documents[(documents["amount"] > 0) & (documents["date"] < end)].copy()
     buys["date"] = pd.to_datetime(buys["date"]).dt.normalize()
     buys = buys.sort_values(["customer", "date"], kind="stable")
@@ -83,7 +86,7 @@ def cross_buying(lines, reference_date, window_months=12, main_share=80.0):
     same in the window before, against the same main categories) and
     ``cross_buying_growth`` (the difference). ``lines``: ``customer``,
     ``category``, ``date``, ``amount``."""
-    prev, start, end = _windows(reference_date, window_months)
+    prev, start, end = windows(reference_date, window_months)
     dates = pd.to_datetime(lines["date"])
     now = lines[(dates >= start) & (dates < end)]
     revenue = now.groupby("category")["amount"].sum()
@@ -142,7 +145,7 @@ def price_tolerance(lines, reference_date, window_months=12, rise=PRICE_RISE):
     rise)."""
     columns = ["price_rise", "kept_quantity", "price_tolerance"]
     empty = pd.DataFrame(columns=columns, index=pd.Index([], name="customer"))
-    prev, start, end = _windows(reference_date, window_months)
+    prev, start, end = windows(reference_date, window_months)
     dates = pd.to_datetime(lines["date"])
     period = pd.Series(np.where(dates >= start, "now", "before"), index=lines.index)
     chosen = (dates >= prev) & (dates < end)
@@ -200,10 +203,6 @@ def price_tolerance(lines, reference_date, window_months=12, rise=PRICE_RISE):
     )
     out.index.name = "customer"
     return out
-
-
-def _rank(values):
-    return values.rank(pct=True, method="average") * 100.0
 
 
 # the columns of loyalty_signals(), as the nightly job keeps them
@@ -266,11 +265,9 @@ def loyalty_index(signals, weights=None):
     if any(value < 0 for value in weights.values()) or not sum(weights.values()):
         raise ContractError("bad_weights", "the weights cannot be negative, and one at least must count")
     present = [name for name in INDEX_WEIGHTS if name in signals and signals[name].notna().any() and weights[name]]
-    ranks = signals[present].astype(float).apply(_rank)
-    weight = pd.Series({name: weights[name] for name in present}, dtype="float64")
-    counted = ranks.notna().mul(weight, axis=1).sum(axis=1)
-    index = ranks.fillna(0.0).mul(weight, axis=1).sum(axis=1) / counted.where(counted > 0)
-    used = (weight / weight.sum()).to_dict() if len(weight) else {}
+    index = weighted_ranks(signals[present].astype(float), weights)
+    total = sum(weights[name] for name in present)
+    used = {name: weights[name] / total for name in present}
     return index.round(1), used
 
 

@@ -228,9 +228,10 @@ def _rank(values):
     return values.rank(pct=True, method="average") * 100.0
 
 
-def _weighted_ranks(signals, weights):
-    """The weighted mean of the signals' percentile ranks per row; a
-    signal a row lacks is left out of its mean."""
+def weighted_ranks(signals, weights):
+    """The weighted mean of the signals' percentile ranks (0-100) per row,
+    ``weights``: signal -> weight (1 where not given); a signal a row lacks
+    is left out of its mean. The portfolio's axes and the loyalty index."""
     ranks = signals.apply(_rank)
     weight = pd.Series({name: float(weights.get(name, 1.0)) for name in ranks.columns}, dtype="float64")
     present = ranks.notna()
@@ -251,8 +252,8 @@ def portfolio(attractiveness, strength, attractive_from=ATTRACTIVE_FROM, strong_
     strategy."""
     weights = weights or {}
     index = attractiveness.index.union(strength.index)
-    score_a = _weighted_ranks(attractiveness.reindex(index), weights)
-    score_s = _weighted_ranks(strength.reindex(index), weights)
+    score_a = weighted_ranks(attractiveness.reindex(index), weights)
+    score_s = weighted_ranks(strength.reindex(index), weights)
     fields = [
         PORTFOLIO_FIELDS[(bool(a > attractive_from), bool(s > strong_from))]
         for a, s in zip(score_a.fillna(0), score_s.fillna(0))

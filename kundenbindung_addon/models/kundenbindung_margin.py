@@ -305,10 +305,3 @@ class KundenbindungMargin(models.AbstractModel):
             customers = pd.concat([customers, extra]) if len(customers) else extra
         categorised = lines.assign(category=lines["category"].fillna(0).astype("int64"))
         return {"customers": customers, "categories": customer_margins(categorised, by="category")}
-
-    @api.model
-    def _customer_margins(self, company, date_from, date_to, serve=None):
-        """Revenue, cost, gross margin, margin %, the revenue of every cost
-        source and the contribution margin per customer of the company
-        (``engine.margins.customer_margins``)."""
-        return customer_margins(line_costs(self._lines(company, date_from, date_to)), serve)

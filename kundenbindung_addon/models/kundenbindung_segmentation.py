@@ -20,6 +20,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_amount
 
 from ..engine import backtest_clv, class_changes, segment_customers, slip_alarms, window_bounds
+from ..engine.loyalty_signals import windows
 from ..engine.margins import (
     abc_on_basis,
     is_low_margin,
@@ -361,10 +362,7 @@ class KundenbindungSegmentation(models.AbstractModel):
         (``kundenbindung.signals._compute``), the shares in percent; None
         when they cannot be read, so that the segments are written all the
         same and the last night's signals kept."""
-        months = company.kundenbindung_config_id.window_months
-        # the window and the one before, as the engine cuts them
-        start, end = window_bounds(today, months)
-        start = start - pd.DateOffset(months=months)
+        start, _window_start, end = windows(today, company.kundenbindung_config_id.window_months)
         try:
             with self.env.cr.savepoint():
                 signals = self.env["kundenbindung.signals"]._compute(
@@ -621,6 +619,19 @@ class KundenbindungSegmentation(models.AbstractModel):
         return len(self.env["res.partner"]._kundenbindung_create_todos(todos)) if todos else 0
 
     # ------------------------------------------------------------------ entry points
+
+    @api.model
+    def _recompute_all_soon(self):
+        """Ask the scheduled segment recompute to run for every company at
+        once (after an update that adds figures), rather than at night.
+        Returns the number of companies."""
+        configs = self.env["kundenbindung.config"].sudo().search([])
+        # tried today already: the scheduled action would skip them until tomorrow
+        configs.write({"segments_tried": False})
+        cron = self.env.ref("kundenbindung_addon.ir_cron_kundenbindung_segments", raise_if_not_found=False)
+        if cron:
+            cron._trigger()
+        return len(configs)
 
     @api.model
     def _cron_recompute(self):

@@ -60,7 +60,8 @@ class TestMargins(AccountTestInvoicingCommon):
         return invoice
 
     def margins(self):
-        return self.env["kundenbindung.margin"]._customer_margins(self.company, D(2026, 1, 1), D(2027, 1, 1))
+        figures = self.env["kundenbindung.margin"]._figures(self.company, D(2026, 1, 1), D(2027, 1, 1), self.TODAY)
+        return figures["customers"]
 
     def test_product_cost_credit_notes_and_lines_without_a_cost(self):
         make_invoice(

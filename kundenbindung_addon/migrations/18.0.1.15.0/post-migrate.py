@@ -17,10 +17,5 @@ def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
-    configs = env["kundenbindung.config"].search([])
-    # tried today already: the scheduled action would skip them until tomorrow
-    configs.write({"segments_tried": False})
-    cron = env.ref("kundenbindung_addon.ir_cron_kundenbindung_segments", raise_if_not_found=False)
-    if cron:
-        cron._trigger()
-    _logger.info("Customer Retention: segments of %s companies recomputed next by the scheduled action", len(configs))
+    companies = env["kundenbindung.segmentation"]._recompute_all_soon()
+    _logger.info("Customer Retention: segments of %s companies recomputed next by the scheduled action", companies)
