@@ -625,7 +625,7 @@ class KundenbindungSegmentation(models.AbstractModel):
         """Ask the scheduled segment recompute to run for every company at
         once (after an update that adds figures), rather than at night.
         Returns the number of companies."""
-        configs = self.env["kundenbindung.config"].sudo().search([])
+        configs = self.env["kundenbindung.config"].sudo().search([("company_id", "!=", False)])
         # tried today already: the scheduled action would skip them until tomorrow
         configs.write({"segments_tried": False})
         cron = self.env.ref("kundenbindung_addon.ir_cron_kundenbindung_segments", raise_if_not_found=False)
