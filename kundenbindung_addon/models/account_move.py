@@ -88,7 +88,16 @@ class AccountMove(models.Model):
         self.env["kundenbindung.referral"].with_context(kundenbindung_posted_before=posted_before)._reward_or_log(
             posted
         )
+        # a credit note that credits a rewarding first invoice in full takes the referral's points back
+        self.env["kundenbindung.referral"]._revoke_or_log(posted)
         return posted
+
+    def _kundenbindung_credited_in_full(self):
+        """Whether the posted credit notes reversing this invoice credit it
+        all (a full reversal, or partial ones that add up)."""
+        self.ensure_one()
+        refunds = self.reversal_move_ids.filtered(lambda m: m.move_type == "out_refund" and m.state == "posted")
+        return self.currency_id.compare_amounts(sum(refunds.mapped("amount_total")), self.amount_total) >= 0
 
     def button_draft(self):
         result = super().button_draft()

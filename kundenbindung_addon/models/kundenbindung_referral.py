@@ -68,7 +68,9 @@ class KundenbindungReferral(models.Model):
         )
         if not candidates:
             return self.browse()
-        self.env["account.move"].flush_model(["move_type", "state", "company_id", "commercial_partner_id"])
+        self.env["account.move"].flush_model(
+            ["move_type", "state", "company_id", "commercial_partner_id", "amount_total", "reversed_entry_id"]
+        )
         self.flush_model(["partner_id", "company_id"])
         pairs = sorted({(m.commercial_partner_id.id, m.company_id.id) for m in candidates})
         customers, companies = zip(*pairs, strict=True)
@@ -84,7 +86,12 @@ class KundenbindungReferral(models.Model):
                                 WHERE move.commercial_partner_id = pair.partner_id
                                   AND move.company_id = pair.company_id
                                   AND move.move_type = 'out_invoice' AND move.state = 'posted'
-                                  AND move.id <> ALL(%(batch)s))
+                                  AND move.id <> ALL(%(batch)s)
+                                  -- an invoice credited in full is no purchase
+                                  AND move.amount_total > COALESCE(
+                                      (SELECT SUM(refund.amount_total) FROM account_move refund
+                                        WHERE refund.reversed_entry_id = move.id
+                                          AND refund.move_type = 'out_refund' AND refund.state = 'posted'), 0))
                 """,
                 customers=list(customers),
                 companies=list(companies),
@@ -153,18 +160,33 @@ class KundenbindungReferral(models.Model):
 
     @api.model
     def _revoke(self, moves):
-        """Take back the points of the referrals rewarded by ``moves`` now
-        cancelled: a history line on the card and the referral record gone,
-        so that the customer's next first invoice rewards it again."""
-        referrals = self.sudo().search([("move_id", "in", moves.filtered(lambda m: m.state == "cancel").ids)])
+        """Take back the points of the referrals rewarded by invoices that
+        ``moves`` undo: invoices now cancelled, or invoices that posted
+        credit notes among ``moves`` credit in full (together with the
+        earlier ones). A history line on the card and the referral record
+        gone, so that the customer's next first invoice rewards it again."""
+        moves = moves.sudo()
+        cancelled = moves.filtered(lambda m: m.move_type == "out_invoice" and m.state == "cancel")
+        credited = moves.filtered(
+            lambda m: m.move_type == "out_refund" and m.state == "posted" and m.reversed_entry_id
+        ).reversed_entry_id.filtered(lambda m: m.move_type == "out_invoice" and m._kundenbindung_credited_in_full())
+        referrals = self.sudo().search([("move_id", "in", (cancelled | credited).ids)])
         for referral in referrals:
             if referral.card_id:
+                reader = self.with_context(lang=referral.referrer_id.lang or self.env.lang).env
                 self.env["loyalty.history"].sudo().create(
                     {
                         "card_id": referral.card_id.id,
-                        "description": self.with_context(lang=referral.referrer_id.lang or self.env.lang).env._(
-                            "Referral taken back (invoice cancelled): %(customer)s",
-                            customer=referral.partner_id.display_name,
+                        "description": (
+                            reader._(
+                                "Referral taken back (invoice cancelled): %(customer)s",
+                                customer=referral.partner_id.display_name,
+                            )
+                            if referral.move_id in cancelled
+                            else reader._(
+                                "Referral taken back (invoice credited in full): %(customer)s",
+                                customer=referral.partner_id.display_name,
+                            )
                         ),
                         "issued": 0.0,
                         "used": referral.points,
@@ -178,7 +200,8 @@ class KundenbindungReferral(models.Model):
 
     @api.model
     def _revoke_or_log(self, moves):
-        """``_revoke`` in a savepoint: a cancellation never fails for it."""
+        """``_revoke`` in a savepoint: a cancellation or a credit note never
+        fails for it."""
         try:
             with self.env.cr.savepoint():
                 return self._revoke(moves)

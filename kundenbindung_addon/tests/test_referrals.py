@@ -131,3 +131,40 @@ class TestReferrals(AccountTestInvoicingCommon):
         self.invoice(self.neu, day=9)
         self.assertEqual(self.alt.with_company(self.company).kundenbindung_loyalty_points, 50.0)
         self.assertEqual(self.env["kundenbindung.referral"].search_count([("partner_id", "=", self.neu.id)]), 1)
+
+    def test_a_first_invoice_credited_in_full_gives_the_points_back_a_partial_credit_note_does_not(self):
+        self.config.referral_points = 50.0
+        self.neu.kundenbindung_referred_by_id = self.alt
+        first = self.invoice(self.neu)
+        points = self.alt.with_company(self.company)
+        self.assertEqual(points.kundenbindung_loyalty_points, 50.0)
+        # a credit note for part of it: the customer still bought, the referral stands
+        partial = first._reverse_moves([{"invoice_date": D(2026, 5, 3)}])
+        partial.invoice_line_ids.price_unit = 40.0
+        partial.action_post()
+        self.assertEqual(points.kundenbindung_loyalty_points, 50.0)
+        self.assertTrue(self.env["kundenbindung.referral"].search([("partner_id", "=", self.neu.id)]))
+        # the rest credited too: nothing was bought, the points go back, with a line on the card
+        rest = first._reverse_moves([{"invoice_date": D(2026, 5, 4)}])
+        rest.invoice_line_ids.price_unit = 60.0
+        rest.action_post()
+        self.assertEqual(points.kundenbindung_loyalty_points, 0.0)
+        self.assertFalse(self.env["kundenbindung.referral"].search([("partner_id", "=", self.neu.id)]))
+        history = (
+            self.env["loyalty.history"].sudo().search([("card_id.partner_id", "=", self.alt.id), ("used", "=", 50.0)])
+        )
+        self.assertIn("credited in full", history.description)
+        # the customer's next invoice is its first real purchase: the referral earns again, once
+        self.invoice(self.neu, day=9)
+        self.invoice(self.neu, day=10)
+        self.assertEqual(points.kundenbindung_loyalty_points, 50.0)
+        self.assertEqual(self.env["kundenbindung.referral"].search_count([("partner_id", "=", self.neu.id)]), 1)
+
+    def test_a_full_reversal_of_the_first_invoice_gives_the_points_back(self):
+        self.config.referral_points = 50.0
+        self.neu.kundenbindung_referred_by_id = self.alt
+        first = self.invoice(self.neu)
+        # the Reverse button's full reversal: posted and reconciled at once
+        first._reverse_moves([{"invoice_date": D(2026, 5, 3)}], cancel=True)
+        self.assertEqual(first.payment_state, "reversed")
+        self.assertEqual(self.alt.with_company(self.company).kundenbindung_loyalty_points, 0.0)
