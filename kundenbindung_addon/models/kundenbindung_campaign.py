@@ -29,6 +29,7 @@ GOALS = [
     ("nps", "NPS survey"),
     ("occasion", "Occasion"),
     ("reactivation", "Reactivation"),
+    ("referral", "Ask for referrals"),
 ]
 # the fields that narrow a campaign's target (_target_domain): one at least, or it would reach everyone
 TARGET_FIELDS = (
@@ -215,6 +216,17 @@ class KundenbindungCampaign(models.Model):
         help="The uplift is within its margin of chance: it cannot be told from chance yet.",
     )
     effect_date = fields.Date(string="Effect Measured On", readonly=True)
+    referral_count = fields.Integer(
+        string="Referrals",
+        compute="_compute_referrals",
+        help="New customers recommended by customers this referral campaign asked (Referral Campaign on the customer).",
+    )
+    referred_revenue = fields.Monetary(
+        string="Revenue of Referred Customers",
+        compute="_compute_referrals",
+        currency_field="currency_id",
+        help="Revenue of the company with the new customers this campaign brought, since its launch.",
+    )
 
     @api.depends("effect_date", "uplift", "uplift_margin", "recipient_count", "control_count")
     def _compute_effect_uncertain(self):
@@ -223,6 +235,60 @@ class KundenbindungCampaign(models.Model):
             campaign.effect_uncertain = bool(
                 campaign.effect_date and (too_few or abs(campaign.uplift) <= campaign.uplift_margin)
             )
+
+    @api.depends("goal", "launched_date")
+    def _compute_referrals(self):
+        referred = dict(
+            self.env["res.partner"]._read_group(
+                [("kundenbindung_referral_campaign_id", "in", self._origin.ids)],
+                ["kundenbindung_referral_campaign_id"],
+                ["id:array_agg"],
+            )
+        )
+        for campaign in self:
+            partner_ids = referred.get(campaign._origin, []) if campaign.goal == "referral" else []
+            campaign.referral_count = len(partner_ids)
+            _before, after = (
+                campaign._revenues(partner_ids, campaign.launched_date, campaign.launched_date, None)
+                if partner_ids and campaign.launched_date
+                else ({}, {})
+            )
+            campaign.referred_revenue = sum(after.values())
+
+    @api.model
+    def _referral_campaigns(self, referrers):
+        """Customer id -> the referral campaign of the current company that
+        reached it (not as its control group) most recently, launched and
+        still within its effect days: the campaign a recommendation it makes
+        now answers."""
+        today = fields.Date.context_today(self)
+        recipients = self.env["kundenbindung.campaign.recipient"].search(
+            [
+                ("partner_id", "in", referrers.ids),
+                ("control", "=", False),
+                ("campaign_id.goal", "=", "referral"),
+                ("campaign_id.state", "in", ("running", "done")),
+                ("campaign_id.company_id", "=", self.env.company.id),
+                ("campaign_id.launched_date", "<=", today),
+            ]
+        )
+        found = {}
+        for recipient in recipients.sorted(lambda r: (r.campaign_id.launched_date, r.campaign_id.id)):
+            campaign = recipient.campaign_id
+            if campaign.launched_date + datetime.timedelta(days=campaign.effect_days) >= today:
+                found[recipient.partner_id.id] = campaign
+        return found
+
+    def action_view_referrals(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Referrals of %(campaign)s", campaign=self.name),
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "domain": [("kundenbindung_referral_campaign_id", "=", self.id)],
+            "context": {"create": False},
+        }
 
     @api.model
     def _expand_states(self, states, domain):

@@ -36,6 +36,9 @@ class KundenbindungReferral(models.Model):
     date = fields.Date(readonly=True, required=True)
     points = fields.Float(readonly=True)
     card_id = fields.Many2one("loyalty.card", string="Loyalty Card", readonly=True, ondelete="set null")
+    campaign_id = fields.Many2one(
+        "kundenbindung.campaign", string="Referral Campaign", readonly=True, index="btree_not_null", ondelete="set null"
+    )
     user_id = fields.Many2one(related="referrer_id.user_id", string="Salesperson")
 
     _sql_constraints = [
@@ -117,6 +120,7 @@ class KundenbindungReferral(models.Model):
                     [{"program_id": program.id, "partner_id": referrer.id, "points": 0.0}]
                 )
             points = config.referral_points
+            campaign = move.commercial_partner_id.kundenbindung_referral_campaign_id
             self.env["loyalty.history"].sudo().create(
                 {
                     "card_id": card.id,
@@ -139,6 +143,7 @@ class KundenbindungReferral(models.Model):
                     "date": move.invoice_date or fields.Date.context_today(self),
                     "points": points,
                     "card_id": card.id,
+                    "campaign_id": campaign.id if campaign.company_id == move.company_id else False,
                 }
             )
         return self.sudo().create(rewards) if rewards else self.browse()

@@ -125,6 +125,21 @@ class ResPartner(models.Model):
         help="The customer who recommended this one. When this customer gets its first invoice, the recommending "
         "customer earns the referral points of the settings, once.",
     )
+    kundenbindung_referral_campaign_id = fields.Many2one(
+        "kundenbindung.campaign",
+        string="Referral Campaign",
+        compute="_compute_kundenbindung_referral_campaign_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        ondelete="set null",
+        tracking=True,
+        groups=GROUP,
+        domain="[('goal', '=', 'referral')]",
+        help="The referral campaign this recommendation answers. Filled in when Recommended By is set and the "
+        "recommending customer was reached by a referral campaign of the current company (launched, within its "
+        "effect days, not in its control group); may be changed.",
+    )
     kundenbindung_referral_code = fields.Char(
         string="Referral Code",
         compute="_compute_kundenbindung_referral_code",
@@ -633,6 +648,14 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.kundenbindung_referral_count = counts.get(partner._origin, 0)
+
+    @api.depends("kundenbindung_referred_by_id")
+    def _compute_kundenbindung_referral_campaign_id(self):
+        referrers = self.kundenbindung_referred_by_id.commercial_partner_id
+        campaigns = self.env["kundenbindung.campaign"]._referral_campaigns(referrers) if referrers else {}
+        for partner in self:
+            referrer = partner.kundenbindung_referred_by_id.commercial_partner_id
+            partner.kundenbindung_referral_campaign_id = campaigns.get(referrer.id, False)
 
     def _compute_kundenbindung_referral_code(self):
         # a way in, not a value kept: always empty when read

@@ -68,6 +68,7 @@ MAY_CALL = {
     ("kundenbindung.campaign", "action_view_target"): OPENS,
     ("kundenbindung.campaign", "action_view_recipients"): OPENS,
     ("kundenbindung.campaign", "action_view_mailing"): OPENS,
+    ("kundenbindung.campaign", "action_view_referrals"): OPENS,
     ("kundenbindung.campaign", "action_schedule"): {"own", "manager"},
     ("kundenbindung.campaign", "action_launch"): {"own", "manager"},
     ("kundenbindung.campaign", "action_send_test"): {"own", "manager"},

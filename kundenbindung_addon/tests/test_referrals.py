@@ -168,3 +168,50 @@ class TestReferrals(AccountTestInvoicingCommon):
         first._reverse_moves([{"invoice_date": D(2026, 5, 3)}], cancel=True)
         self.assertEqual(first.payment_state, "reversed")
         self.assertEqual(self.alt.with_company(self.company).kundenbindung_loyalty_points, 0.0)
+
+    def test_a_referral_answering_a_referral_campaign_is_counted_for_it(self):
+        self.config.referral_points = 50.0
+        seller = make_user(
+            self.env,
+            "kb_referral_seller",
+            "base.group_user,base.group_partner_manager,sales_team.group_sale_salesman",
+            self.company,
+        )
+        stranger = self.env["res.partner"].create({"name": "Fremd AG", "is_company": True})
+        late = self.env["res.partner"].create({"name": "Spät OHG", "is_company": True})
+        for partner in (self.alt, stranger, late, self.neu):
+            partner.user_id = seller
+        Campaign = self.env["kundenbindung.campaign"].with_user(seller).with_company(self.company)
+        campaign = Campaign.create(
+            {"name": "Kunden werben Kunden", "goal": "referral", "partner_ids": [(6, 0, self.alt.ids)]}
+        )
+        campaign.control_share = 0
+        campaign.action_launch()
+        old = Campaign.create({"name": "Alte Aktion", "goal": "referral", "partner_ids": [(6, 0, late.ids)]})
+        old.control_share = 0
+        old.action_launch()
+        old.sudo().launched_date = old.launched_date - datetime.timedelta(days=old.effect_days + 1)
+        # a salesperson of Customer Retention records who recommended the new customers
+        neu = self.neu.with_user(seller).with_company(self.company)
+        neu.kundenbindung_referred_by_id = self.alt
+        self.assertEqual(neu.kundenbindung_referral_campaign_id, campaign)
+        # a recommendation of a customer the campaign did not ask, or asked too long ago: no campaign's
+        other = self.env["res.partner"].with_user(seller).with_company(self.company)
+        by_stranger = other.create(
+            {"name": "Von Fremd", "is_company": True, "kundenbindung_referred_by_id": stranger.id}
+        )
+        by_late = other.create({"name": "Von Spät", "is_company": True, "kundenbindung_referred_by_id": late.id})
+        self.assertFalse(by_stranger.kundenbindung_referral_campaign_id)
+        self.assertFalse(by_late.kundenbindung_referral_campaign_id)
+        # the rewarded referral and the campaign show it, with the new customer's revenue since the launch
+        make_invoice(self.env, self.company, self.neu, campaign.launched_date, [(self.product, 1, 100.0)], self.taxes)
+        referral = self.env["kundenbindung.referral"].search([("partner_id", "=", self.neu.id)])
+        self.assertEqual(referral.campaign_id, campaign)
+        campaign.invalidate_recordset(["referral_count", "referred_revenue"])
+        self.assertEqual((campaign.referral_count, campaign.referred_revenue), (1, 100.0))
+        self.assertEqual(
+            campaign.action_view_referrals()["domain"], [("kundenbindung_referral_campaign_id", "=", campaign.id)]
+        )
+        # a referrer changed by hand: the campaign follows
+        neu.kundenbindung_referred_by_id = stranger
+        self.assertFalse(neu.kundenbindung_referral_campaign_id)
