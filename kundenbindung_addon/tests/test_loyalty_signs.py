@@ -8,6 +8,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -173,6 +174,51 @@ class TestPromoterAnalysis(AccountTestInvoicingCommon):
         self.assertEqual(coffee.sentence, "Only promoters: Kaffee (62 % of them, none of the others)")
         # what follows from it (class, cross buying) may show; the salespeople, shared alike, do not
         self.assertFalse([sentence for sentence in sentences if "Salesperson" in sentence])
+
+    def test_where_stock_is_installed_late_deliveries_set_the_others_apart(self):
+        if "stock.picking" not in self.env:
+            self.skipTest("Stock is not installed: deliveries are not compared")
+        out = self.env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1).out_type_id
+        # one delivery each in November: the others' came 20 days after the date promised, the promoters' on it
+        for k, partner in enumerate(self.customers.sorted("name")):
+            promised = datetime.datetime(2026, 11, 25 if k < 16 else 5)
+            picking = (
+                self.env["stock.picking"]
+                .with_company(self.company)
+                .create(
+                    {
+                        "picking_type_id": out.id,
+                        "partner_id": partner.id,
+                        "scheduled_date": promised,
+                        "move_ids": [
+                            Command.create(
+                                {
+                                    "name": "Papier",
+                                    "product_id": self.paper.id,
+                                    "product_uom_qty": 1.0,
+                                    "location_id": out.default_location_src_id.id,
+                                    "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                                }
+                            )
+                        ],
+                    }
+                )
+            )
+            picking.action_confirm()
+            picking.move_ids.write({"quantity": 1.0, "picked": True})
+            with freeze_time("2026-11-25 12:00"):
+                picking.button_validate()
+        manager = make_user(self.env, "kb_promoter_stock_manager", "kb_manager", self.company)
+        with freeze_time("2026-11-30"):
+            action = self.env["kundenbindung.promoter.analysis"].with_user(manager).action_open()
+        analysis = self.env["kundenbindung.promoter.analysis"].with_user(manager).browse(action["res_id"])
+        late = analysis.line_ids.filtered(lambda line: "days late per delivery" in line.sentence)
+        self.assertEqual(len(late), 1, analysis.line_ids.mapped("sentence"))
+        self.assertEqual((late.promoter_value, late.other_value), (0.0, 20.0))
+        self.assertIn(
+            "Never among promoters: received a delivery late (100 % of the others)",
+            analysis.line_ids.mapped("sentence"),
+        )
 
     def test_a_salesperson_analyses_her_own_customers_only(self):
         with freeze_time("2026-11-30"):

@@ -50,8 +50,9 @@ class KundenbindungPromoterAnalysis(models.TransientModel):
         """One row per customer with an NPS answer the user may read (its
         latest category), and the columns compared: the product categories
         it bought, its salesperson, ABC class, loyalty tier, region,
-        purchases, interval, tenure, cross buying, loyalty index and whether
-        it pays late. Returns (attributes, category, labels: column -> (kind, label))."""
+        purchases, interval, tenure, cross buying, loyalty index, whether it
+        pays late and, where Stock is installed, how late its deliveries
+        came. Returns (attributes, category, labels: column -> (kind, label))."""
         self.ensure_one()
         company = self.company_id
         responses = self.env["kundenbindung.nps.response"].search_fetch(
@@ -114,6 +115,12 @@ class KundenbindungPromoterAnalysis(models.TransientModel):
         attributes["tenure_years"] = pd.Series(first, dtype="float64").reindex(attributes.index)
         labels["tenure_years"] = ("number", self.env._("years as a customer"))
         start, end = window_bounds(fields.Date.context_today(self), company.kundenbindung_config_id.window_months)
+        if "stock.picking" in self.env:
+            late_days, late = self._delivery_delays(attributes.index, start.date(), end.date())
+            attributes["late_days"] = pd.Series(late_days, dtype="float64").reindex(attributes.index)
+            attributes["delivered_late"] = attributes.index.isin([pid for pid, was_late in late.items() if was_late])
+            labels["late_days"] = ("number", self.env._("days late per delivery"))
+            labels["delivered_late"] = ("flag", self.env._("received a delivery late"))
         purchases = self.env["kundenbindung.clustering"]._purchases(company, start.date(), end.date())
         purchases = purchases[purchases["customer"].isin(attributes.index) & (purchases["amount"] > 0)]
         for categ in self.env["product.category"].browse(sorted(int(c) for c in purchases["category"].unique())):
@@ -122,6 +129,39 @@ class KundenbindungPromoterAnalysis(models.TransientModel):
             attributes[column] = attributes.index.isin(bought)
             labels[column] = ("bought", categ.name)
         return attributes, pd.Series(category), labels
+
+    def _delivery_delays(self, partner_ids, date_from, date_to):
+        """Where Stock is installed: per customer, the mean days its
+        deliveries of the company done in [date_from, date_to) came after
+        the date promised (the deadline, else the scheduled date), and
+        whether one came late. Returns (days late, came late) by customer."""
+        Picking = self.env["stock.picking"]
+        Picking.flush_model(["state", "company_id", "partner_id", "picking_type_id", "date_done"])
+        Picking.flush_model(["scheduled_date", "date_deadline"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT partner.commercial_partner_id,
+                          AVG(GREATEST(picking.date_done::date
+                                       - COALESCE(picking.date_deadline, picking.scheduled_date)::date, 0)),
+                          BOOL_OR(picking.date_done::date > COALESCE(picking.date_deadline, picking.scheduled_date)::date)
+                     FROM stock_picking picking
+                     JOIN stock_picking_type picking_type ON picking_type.id = picking.picking_type_id
+                     JOIN res_partner partner ON partner.id = picking.partner_id
+                    WHERE picking_type.code = 'outgoing' AND picking.state = 'done'
+                      AND picking.company_id = %s
+                      AND picking.date_done >= %s AND picking.date_done < %s
+                      AND partner.commercial_partner_id = ANY(%s)
+                 GROUP BY partner.commercial_partner_id""",
+                self.company_id.id,
+                date_from,
+                date_to,
+                [int(pid) for pid in partner_ids],
+            )
+        )
+        late_days, late = {}, {}
+        for pid, days, was_late in self.env.cr.fetchall():
+            late_days[pid], late[pid] = float(days), bool(was_late)
+        return late_days, late
 
     def _sentence(self, row, labels):
         kind, label = labels[row["attribute"]]
