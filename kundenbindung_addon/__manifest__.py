@@ -4,7 +4,7 @@
     "name": "Customer Retention (Kundenbindung)",
     "summary": "Clean customer data, ABC/RFM segments, churn risk, NPS, "
     "loyalty points and targeted campaigns to keep your customers",
-    "version": "18.0.1.15.0",
+    "version": "18.0.1.16.0",
     "category": "Sales/CRM",
     "website": "https://github.com/kundenbindung/kundenbindung_addon",
     "author": "kundenbindung_addon authors",

@@ -137,8 +137,8 @@ class ResPartner(models.Model):
         groups=GROUP,
         domain="[('goal', '=', 'referral')]",
         help="The referral campaign this recommendation answers. Filled in when Recommended By is set and the "
-        "recommending customer was reached by a referral campaign of the current company (launched, within its "
-        "effect days, not in its control group); may be changed.",
+        "recommending customer was reached by a referral campaign of the current company (launched, within the days "
+        "it measures over, not in its control group); may be changed.",
     )
     kundenbindung_referral_code = fields.Char(
         string="Referral Code",
