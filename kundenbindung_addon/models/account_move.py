@@ -92,16 +92,39 @@ class AccountMove(models.Model):
         self.env["kundenbindung.referral"]._revoke_or_log(posted)
         return posted
 
+    @api.model
+    def _kundenbindung_not_credited_sql(self, alias="move"):
+        """SQL: the customer invoice ``alias`` is not credited in full by
+        the posted credit notes reversing it in its currency (one full
+        reversal, or partial ones that add up). An invoice of 0 never is."""
+        table = SQL.identifier(alias)
+        return SQL(
+            """(%(move)s.amount_total = 0 OR %(move)s.amount_total > COALESCE(
+                   (SELECT SUM(refund.amount_total) FROM account_move refund
+                     WHERE refund.reversed_entry_id = %(move)s.id AND refund.move_type = 'out_refund'
+                       AND refund.state = 'posted' AND refund.currency_id = %(move)s.currency_id), 0))""",
+            move=table,
+        )
+
     def _kundenbindung_credited_in_full(self):
-        """Whether the posted credit notes reversing this invoice credit it
-        all (a full reversal, or partial ones that add up)."""
-        self.ensure_one()
-        refunds = self.reversal_move_ids.filtered(lambda m: m.move_type == "out_refund" and m.state == "posted")
-        return self.currency_id.compare_amounts(sum(refunds.mapped("amount_total")), self.amount_total) >= 0
+        """The invoices among these that their posted credit notes credit in full."""
+        if not self:
+            return self
+        self.flush_model(["move_type", "state", "amount_total", "currency_id", "reversed_entry_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT move.id FROM account_move move WHERE move.id = ANY(%s) AND NOT %s",
+                self.ids,
+                self._kundenbindung_not_credited_sql(),
+            )
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
 
     def button_draft(self):
         result = super().button_draft()
         self._kundenbindung_sync_loyalty_or_defer()
+        # a credit note undone: the referral it took back stands again
+        self.env["kundenbindung.referral"]._reinstate_or_log(self)
         return result
 
     def button_cancel(self):

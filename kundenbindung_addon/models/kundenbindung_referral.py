@@ -26,6 +26,12 @@ class KundenbindungReferral(models.Model):
     _check_company_auto = True
 
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    active = fields.Boolean(
+        string="Standing",
+        default=True,
+        readonly=True,
+        help="Archived: taken back, its first invoice cancelled or credited in full; the points went back.",
+    )
     referrer_id = fields.Many2one(
         "res.partner", string="Recommended By", required=True, readonly=True, index=True, ondelete="cascade"
     )
@@ -72,9 +78,10 @@ class KundenbindungReferral(models.Model):
         if not candidates:
             return self.browse()
         self.env["account.move"].flush_model(
-            ["move_type", "state", "company_id", "commercial_partner_id", "amount_total", "reversed_entry_id"]
+            ["move_type", "state", "company_id", "commercial_partner_id", "amount_total", "currency_id"]
+            + ["reversed_entry_id"]
         )
-        self.flush_model(["partner_id", "company_id"])
+        self.flush_model(["partner_id", "company_id", "active"])
         pairs = sorted({(m.commercial_partner_id.id, m.company_id.id) for m in candidates})
         customers, companies = zip(*pairs, strict=True)
         # already rewarded, or invoiced before this batch: not a new customer
@@ -84,21 +91,20 @@ class KundenbindungReferral(models.Model):
                 SELECT pair.partner_id, pair.company_id
                   FROM unnest(%(customers)s::int[], %(companies)s::int[]) AS pair(partner_id, company_id)
                  WHERE EXISTS (SELECT 1 FROM kundenbindung_referral referral
-                                WHERE referral.partner_id = pair.partner_id AND referral.company_id = pair.company_id)
+                                WHERE referral.partner_id = pair.partner_id AND referral.company_id = pair.company_id
+                                  AND referral.active)
                     OR EXISTS (SELECT 1 FROM account_move move
                                 WHERE move.commercial_partner_id = pair.partner_id
                                   AND move.company_id = pair.company_id
                                   AND move.move_type = 'out_invoice' AND move.state = 'posted'
                                   AND move.id <> ALL(%(batch)s)
                                   -- an invoice credited in full is no purchase
-                                  AND move.amount_total > COALESCE(
-                                      (SELECT SUM(refund.amount_total) FROM account_move refund
-                                        WHERE refund.reversed_entry_id = move.id
-                                          AND refund.move_type = 'out_refund' AND refund.state = 'posted'), 0))
+                                  AND %(not_credited)s)
                 """,
                 customers=list(customers),
                 companies=list(companies),
                 batch=candidates.ids,
+                not_credited=self.env["account.move"]._kundenbindung_not_credited_sql(),
             )
         )
         known = set(self.env.cr.fetchall())
@@ -121,19 +127,14 @@ class KundenbindungReferral(models.Model):
                 )
             points = config.referral_points
             campaign = move.commercial_partner_id.kundenbindung_referral_campaign_id
-            self.env["loyalty.history"].sudo().create(
-                {
-                    "card_id": card.id,
-                    "description": self.with_context(lang=referrer.lang or self.env.lang).env._(
-                        "Referral: %(customer)s", customer=move.commercial_partner_id.display_name
-                    ),
-                    "issued": points,
-                    "used": 0.0,
-                    "order_model": "res.partner",
-                    "order_id": move.commercial_partner_id.id,
-                }
+            self._card_points(
+                card,
+                move.commercial_partner_id,
+                self.with_context(lang=referrer.lang or self.env.lang).env._(
+                    "Referral: %(customer)s", customer=move.commercial_partner_id.display_name
+                ),
+                points,
             )
-            card.points += points
             rewards.append(
                 {
                     "company_id": move.company_id.id,
@@ -146,7 +147,23 @@ class KundenbindungReferral(models.Model):
                     "campaign_id": campaign.id if campaign.company_id == move.company_id else False,
                 }
             )
-        return self.sudo().create(rewards) if rewards else self.browse()
+        if not rewards:
+            return self.browse()
+        # a referral taken back before stands again, rewarded by this invoice (one record per customer and company)
+        archived = {
+            (referral.partner_id.id, referral.company_id.id): referral
+            for referral in self.sudo()
+            .with_context(active_test=False)
+            .search([("active", "=", False), ("partner_id", "in", [r["partner_id"] for r in rewards])])
+        }
+        rewarded = self.browse()
+        for values in rewards:
+            referral = archived.get((values["partner_id"], values["company_id"]))
+            if referral:
+                referral.write({**values, "active": True})
+                rewarded |= referral
+        fresh = [r for r in rewards if (r["partner_id"], r["company_id"]) not in archived]
+        return rewarded | (self.sudo().create(fresh) if fresh else self.browse())
 
     @api.model
     def _reward_or_log(self, moves):
@@ -165,43 +182,109 @@ class KundenbindungReferral(models.Model):
 
     @api.model
     def _revoke(self, moves):
-        """Take back the points of the referrals rewarded by invoices that
-        ``moves`` undo: invoices now cancelled, or invoices that posted
-        credit notes among ``moves`` credit in full (together with the
-        earlier ones). A history line on the card and the referral record
-        gone, so that the customer's next first invoice rewards it again."""
+        """The referrals rewarded by invoices that ``moves`` undo: invoices
+        now cancelled, or invoices that posted credit notes among ``moves``
+        credit in full. A customer that bought all the same (another posted
+        invoice of the company, not credited in full) keeps its referral,
+        now standing on that invoice; otherwise the points are taken back
+        (a history line on the card) and the referral archived, so that the
+        customer's next first invoice rewards it again."""
         moves = moves.sudo()
         cancelled = moves.filtered(lambda m: m.move_type == "out_invoice" and m.state == "cancel")
-        credited = moves.filtered(
+        refunded = moves.filtered(
             lambda m: m.move_type == "out_refund" and m.state == "posted" and m.reversed_entry_id
-        ).reversed_entry_id.filtered(lambda m: m.move_type == "out_invoice" and m._kundenbindung_credited_in_full())
-        referrals = self.sudo().search([("move_id", "in", (cancelled | credited).ids)])
+        ).reversed_entry_id.filtered(lambda m: m.move_type == "out_invoice")
+        undone = cancelled | refunded._kundenbindung_credited_in_full()
+        referrals = self.sudo().search([("move_id", "in", undone.ids)]) if undone else self.browse()
+        if not referrals:
+            return referrals
+        Move = self.env["account.move"]
+        Move.flush_model(["move_type", "state", "company_id", "commercial_partner_id", "invoice_date", "amount_total"])
+        self.flush_model(["partner_id", "company_id", "move_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT referral.id,
+                          (SELECT move.id FROM account_move move
+                            WHERE move.commercial_partner_id = referral.partner_id
+                              AND move.company_id = referral.company_id
+                              AND move.move_type = 'out_invoice' AND move.state = 'posted'
+                              AND move.id <> referral.move_id AND %s
+                         ORDER BY move.invoice_date, move.id LIMIT 1)
+                     FROM kundenbindung_referral referral
+                    WHERE referral.id = ANY(%s)""",
+                Move._kundenbindung_not_credited_sql(),
+                referrals.ids,
+            )
+        )
+        bought = {referral_id: move_id for referral_id, move_id in self.env.cr.fetchall() if move_id}
+        taken_back = self.browse()
         for referral in referrals:
-            if referral.card_id:
-                reader = self.with_context(lang=referral.referrer_id.lang or self.env.lang).env
-                self.env["loyalty.history"].sudo().create(
-                    {
-                        "card_id": referral.card_id.id,
-                        "description": (
-                            reader._(
-                                "Referral taken back (invoice cancelled): %(customer)s",
-                                customer=referral.partner_id.display_name,
-                            )
-                            if referral.move_id in cancelled
-                            else reader._(
-                                "Referral taken back (invoice credited in full): %(customer)s",
-                                customer=referral.partner_id.display_name,
-                            )
-                        ),
-                        "issued": 0.0,
-                        "used": referral.points,
-                        "order_model": "res.partner",
-                        "order_id": referral.partner_id.id,
-                    }
+            if referral.id in bought:
+                referral.move_id = bought[referral.id]
+                continue
+            reader = self.with_context(lang=referral.referrer_id.lang or self.env.lang).env
+            reason = (
+                reader._(
+                    "Referral taken back (invoice cancelled): %(customer)s", customer=referral.partner_id.display_name
                 )
-                referral.card_id.points -= referral.points
-        referrals.unlink()
+                if referral.move_id in cancelled
+                else reader._(
+                    "Referral taken back (invoice credited in full): %(customer)s",
+                    customer=referral.partner_id.display_name,
+                )
+            )
+            self._card_points(referral.card_id, referral.partner_id, reason, -referral.points)
+            referral.active = False
+            taken_back |= referral
+        return taken_back
+
+    @api.model
+    def _reinstate(self, moves):
+        """Credit notes among ``moves`` reset to draft: the referrals they
+        had taken back stand again, with their points, where their first
+        invoice is posted and no longer credited in full."""
+        invoices = (
+            moves.sudo()
+            .filtered(lambda m: m.move_type == "out_refund" and m.state != "posted")
+            .reversed_entry_id.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
+        )
+        invoices -= invoices._kundenbindung_credited_in_full()
+        referrals = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("active", "=", False), ("move_id", "in", invoices.ids)])
+        )
+        for referral in referrals:
+            reader = self.with_context(lang=referral.referrer_id.lang or self.env.lang).env
+            self._card_points(
+                referral.card_id,
+                referral.partner_id,
+                reader._(
+                    "Referral rewarded again (credit note undone): %(customer)s",
+                    customer=referral.partner_id.display_name,
+                ),
+                referral.points,
+            )
+            referral.active = True
         return referrals
+
+    @api.model
+    def _card_points(self, card, customer, description, points):
+        """Add ``points`` (taken back when negative) to the loyalty ``card``
+        for the referral of ``customer``, with a history line."""
+        if not card:
+            return
+        self.env["loyalty.history"].sudo().create(
+            {
+                "card_id": card.id,
+                "description": description,
+                "issued": max(points, 0.0),
+                "used": max(-points, 0.0),
+                "order_model": "res.partner",
+                "order_id": customer.id,
+            }
+        )
+        card.sudo().points += points
 
     @api.model
     def _revoke_or_log(self, moves):
@@ -214,4 +297,16 @@ class KundenbindungReferral(models.Model):
             if isinstance(error, psycopg2.Error) and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
                 raise
             _logger.exception("Customer Retention: the referral points of %s could not be taken back", moves.ids)
+            return self.browse()
+
+    @api.model
+    def _reinstate_or_log(self, moves):
+        """``_reinstate`` in a savepoint: a reset to draft never fails for it."""
+        try:
+            with self.env.cr.savepoint():
+                return self._reinstate(moves)
+        except Exception as error:
+            if isinstance(error, psycopg2.Error) and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+            _logger.exception("Customer Retention: the referral points of %s could not be given again", moves.ids)
             return self.browse()

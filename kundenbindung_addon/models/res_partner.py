@@ -135,7 +135,7 @@ class ResPartner(models.Model):
         ondelete="set null",
         tracking=True,
         groups=GROUP,
-        domain="[('goal', '=', 'referral')]",
+        domain="[('goal', '=', 'referral'), ('company_id', 'in', allowed_company_ids)]",
         help="The referral campaign this recommendation answers. Filled in when Recommended By is set and the "
         "recommending customer was reached by a referral campaign of the current company (launched, within the days "
         "it measures over, not in its control group); may be changed.",

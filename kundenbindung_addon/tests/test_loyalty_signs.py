@@ -179,9 +179,10 @@ class TestPromoterAnalysis(AccountTestInvoicingCommon):
         if "stock.picking" not in self.env:
             self.skipTest("Stock is not installed: deliveries are not compared")
         out = self.env["stock.warehouse"].search([("company_id", "=", self.company.id)], limit=1).out_type_id
-        # one delivery each in November: the others' came 20 days after the date promised, the promoters' on it
+        # one delivery each in November, done on the 25th at 13:00 in Berlin: the others' 20 days after the
+        # date promised, the promoters' on it (promised for 00:30 in Berlin, the 24th in UTC)
         for k, partner in enumerate(self.customers.sorted("name")):
-            promised = datetime.datetime(2026, 11, 25 if k < 16 else 5)
+            promised = datetime.datetime(2026, 11, 24, 23, 30) if k < 16 else datetime.datetime(2026, 11, 5, 12)
             picking = (
                 self.env["stock.picking"]
                 .with_company(self.company)
@@ -208,7 +209,7 @@ class TestPromoterAnalysis(AccountTestInvoicingCommon):
             picking.move_ids.write({"quantity": 1.0, "picked": True})
             with freeze_time("2026-11-25 12:00"):
                 picking.button_validate()
-        manager = make_user(self.env, "kb_promoter_stock_manager", "kb_manager", self.company)
+        manager = make_user(self.env, "kb_promoter_stock_manager", "kb_manager", self.company, tz="Europe/Berlin")
         with freeze_time("2026-11-30"):
             action = self.env["kundenbindung.promoter.analysis"].with_user(manager).action_open()
         analysis = self.env["kundenbindung.promoter.analysis"].with_user(manager).browse(action["res_id"])

@@ -215,3 +215,42 @@ class TestReferrals(AccountTestInvoicingCommon):
         # a referrer changed by hand: the campaign follows
         neu.kundenbindung_referred_by_id = stranger
         self.assertFalse(neu.kundenbindung_referral_campaign_id)
+
+    def test_undoing_the_credit_note_gives_the_points_again(self):
+        self.config.referral_points = 50.0
+        self.neu.kundenbindung_referred_by_id = self.alt
+        first = self.invoice(self.neu)
+        points = self.alt.with_company(self.company)
+        refund = first._reverse_moves([{"invoice_date": D(2026, 5, 3)}], cancel=True)
+        self.assertEqual(points.kundenbindung_loyalty_points, 0.0)
+        # the taken-back referral is kept, archived, for the record
+        Referral = self.env["kundenbindung.referral"].with_context(active_test=False)
+        self.assertFalse(Referral.search([("partner_id", "=", self.neu.id)]).active)
+        refund.button_draft()
+        self.assertEqual(points.kundenbindung_loyalty_points, 50.0)
+        referral = Referral.search([("partner_id", "=", self.neu.id)])
+        self.assertEqual((referral.active, referral.move_id), (True, first))
+        # posted again: taken back again, never twice either way
+        refund.action_post()
+        self.assertEqual(points.kundenbindung_loyalty_points, 0.0)
+        self.assertEqual(Referral.search_count([("partner_id", "=", self.neu.id)]), 1)
+
+    def test_a_customer_who_bought_again_keeps_its_referral_when_the_first_invoice_is_credited(self):
+        self.config.referral_points = 50.0
+        self.neu.kundenbindung_referred_by_id = self.alt
+        first = self.invoice(self.neu)
+        second = self.invoice(self.neu, day=9)
+        first._reverse_moves([{"invoice_date": D(2026, 5, 10)}], cancel=True)
+        self.assertEqual(self.alt.with_company(self.company).kundenbindung_loyalty_points, 50.0)
+        referral = self.env["kundenbindung.referral"].search([("partner_id", "=", self.neu.id)])
+        self.assertEqual(referral.move_id, second)
+
+    def test_a_credit_note_in_another_currency_does_not_credit_the_invoice_in_full(self):
+        self.config.referral_points = 50.0
+        self.neu.kundenbindung_referred_by_id = self.alt
+        first = self.invoice(self.neu)
+        refund = first._reverse_moves([{"invoice_date": D(2026, 5, 3)}])
+        refund.currency_id = self.setup_other_currency("CHF")
+        refund.action_post()
+        # 100 francs are not 100 of the invoice's currency: the points stay
+        self.assertEqual(self.alt.with_company(self.company).kundenbindung_loyalty_points, 50.0)

@@ -136,26 +136,33 @@ class KundenbindungPromoterAnalysis(models.TransientModel):
         the date promised (the deadline, else the scheduled date), and
         whether one came late. Returns (days late, came late) by customer."""
         Picking = self.env["stock.picking"]
-        Picking.flush_model(["state", "company_id", "partner_id", "picking_type_id", "date_done"])
+        Picking.flush_model(["state", "company_id", "partner_id", "picking_type_id", "date_done", "return_id"])
         Picking.flush_model(["scheduled_date", "date_deadline"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        # calendar days where the user lives, not in UTC
+        tz = self.env.user.tz or self.company_id.partner_id.tz or "UTC"
         self.env.cr.execute(
             SQL(
-                """SELECT partner.commercial_partner_id,
-                          AVG(GREATEST(picking.date_done::date
-                                       - COALESCE(picking.date_deadline, picking.scheduled_date)::date, 0)),
-                          BOOL_OR(picking.date_done::date > COALESCE(picking.date_deadline, picking.scheduled_date)::date)
+                """SELECT partner.commercial_partner_id, AVG(GREATEST(late.days, 0)), BOOL_OR(late.days > 0)
                      FROM stock_picking picking
                      JOIN stock_picking_type picking_type ON picking_type.id = picking.picking_type_id
                      JOIN res_partner partner ON partner.id = picking.partner_id
+                    CROSS JOIN LATERAL (
+                          SELECT (picking.date_done AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                                 - (COALESCE(picking.date_deadline, picking.scheduled_date)
+                                    AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS days) late
                     WHERE picking_type.code = 'outgoing' AND picking.state = 'done'
-                      AND picking.company_id = %s
-                      AND picking.date_done >= %s AND picking.date_done < %s
-                      AND partner.commercial_partner_id = ANY(%s)
+                      -- a return of goods received goes out too, but is no delivery
+                      AND picking.return_id IS NULL
+                      AND picking.company_id = %(company)s
+                      AND picking.date_done >= %(date_from)s AND picking.date_done < %(date_to)s
+                      AND partner.commercial_partner_id = ANY(%(partners)s)
                  GROUP BY partner.commercial_partner_id""",
-                self.company_id.id,
-                date_from,
-                date_to,
-                [int(pid) for pid in partner_ids],
+                tz=tz,
+                company=self.company_id.id,
+                date_from=date_from,
+                date_to=date_to,
+                partners=[int(pid) for pid in partner_ids],
             )
         )
         late_days, late = {}, {}
