@@ -670,3 +670,38 @@ def test_companies_entered_without_an_address_are_compared():
     pairs, _groups = find_duplicates(data, COLUMNS)
     assert list(zip(pairs["a"], pairs["b"])) == [(0, 1)]
     assert pairs.at[0, "score"] <= REVIEW_ONLY_CAP  # nothing but the name: a person decides
+
+
+def test_firms_of_one_town_numbered_apart_or_only_alike_in_name_are_never_merged_automatically():
+    town = {"city": "Leipzig", "zip": "04109"}
+    planted = frame(
+        [
+            {**town, "name": "Neukunde 1 GmbH", "street": "Hauptstr. 1"},
+            {**town, "name": "Neukunde 2 GmbH", "street": "Ringstr. 9"},
+            {**town, "name": "Neukunde 1 GmbH", "street": "Hauptstrasse 1"},
+            {**town, "name": "Schreinerei Holzmann GmbH", "street": "Am Bach 3"},
+            {**town, "name": "Schreinerei Holzmeier GmbH", "street": "Waldweg 12"},
+            {**town, "name": "Schreinerei Holzmeyer GmbH", "street": "Eichenweg 1", "phone": "0341 99887"},
+            {**town, "name": "Schreinerei Holzmeier GmbH", "street": "Waldweg 12", "phone": "0341 99887"},
+        ]
+    )
+    planted.index = [f"planted{k}" for k in range(len(planted))]
+    # among the customers of a whole region, where one town's postcode is rare evidence
+    background = generate(3000, seed=5).customers.set_index("key")
+    columns = [c for c in planted.columns if c in background.columns]
+    data = pd.concat([background[columns], planted[columns]])
+    roles = {k: v for k, v in COLUMNS.items() if v in columns}
+    pairs, _groups = find_duplicates(data, roles, threshold=0)
+    planted_at = {key: k for k, key in enumerate(planted.index)}
+    found = {
+        tuple(sorted((planted_at[a], planted_at[b]))): s
+        for a, b, s in zip(pairs["a"], pairs["b"], pairs["score"])
+        if a in planted_at and b in planted_at
+    }
+    # "Neukunde 1" and "Neukunde 2": the numbers tell two firms apart
+    assert found.get((0, 1), 0.0) < REVIEW_THRESHOLD
+    # Holzmann and Holzmeier in one town, nothing of their own in common: a person decides
+    assert REVIEW_THRESHOLD <= found[(3, 4)] <= REVIEW_ONLY_CAP
+    # one firm twice: its name and address, or a name misspelt with its phone
+    assert found[(0, 2)] >= AUTO_MERGE_THRESHOLD
+    assert found[(5, 6)] >= AUTO_MERGE_THRESHOLD

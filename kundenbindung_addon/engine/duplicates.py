@@ -705,7 +705,10 @@ def _compare_chunk(prepared, pairs, cache):
     has &= ca & cb
     fuzzy = has & ~equal
     ratio = np.maximum(similarity("name", fuzzy, fuzz.ratio), similarity("name", fuzzy, fuzz.token_sort_ratio))
-    out["name"] = graded(has, [equal, ratio >= 92, ratio >= 80])
+    # "Filiale 1" and "Filiale 3", "Neukunde 1" and "Neukunde 2": numbered names are numbered apart
+    name_digits = derived("name", _digits)
+    numbered_apart = (name_digits[i] >= 0) & (name_digits[j] >= 0) & (name_digits[i] != name_digits[j])
+    out["name"] = graded(has, [equal, (ratio >= 92) & ~numbered_apart, (ratio >= 80) & ~numbered_apart])
     equal, has = both("legal_form")
     out["legal_form"] = graded(has & ca & cb, [equal])
     g_equal, has_given = both("given")
@@ -1217,8 +1220,15 @@ def _review_only(levels, two_people=False):
     # two legal forms (a GmbH and its OHG, an e.K. that became a GmbH): two legal entities, or one
     # written wrongly; a person decides
     other_form = levels["legal_form"].to_numpy() == LEVELS["legal_form"].index("different")
+    # a company name only alike, and nothing of the company's own agreeing (its phone, email, website,
+    # VAT number, or street and house number): two firms of a town, or one misspelt; a person decides
+    own = at_home.copy()
+    for field in ("phone", "email", "website", "vat"):
+        own |= levels[field].to_numpy() == 0
+    alike_name = (levels["name"].to_numpy() == LEVELS["name"].index("similar")) & ~own
     # (``two_people``: only the reasons that may be two people, not a move or too little evidence)
-    reviewed = other_given | one_marked | other_name | other_form | renamed | two_contacts | _same_year(levels)
+    reviewed = other_given | one_marked | other_name | other_form | alike_name | renamed | two_contacts
+    reviewed |= _same_year(levels)
     reviewed |= colleagues & ~same_person
     return reviewed if two_people else reviewed | moved | name_only
 
