@@ -108,23 +108,36 @@ class KundenbindungReferral(models.Model):
             )
         )
         known = set(self.env.cr.fetchall())
-        Card = self.env["loyalty.card"].sudo()
-        rewards = []
+        first = []
         for move in candidates.sorted(lambda m: (m.invoice_date or fields.Date.today(), m.id)):
             key = (move.commercial_partner_id.id, move.company_id.id)
-            if key in known:
-                continue
-            known.add(key)
+            if key not in known:
+                known.add(key)
+                first.append(move)
+        # the referrers' cards of the companies' programs, found or made in one go
+        Card = self.env["loyalty.card"].sudo()
+        wanted = {
+            (
+                move.company_id.sudo().kundenbindung_config_id.loyalty_program_id.id,
+                move.commercial_partner_id.kundenbindung_referred_by_id.commercial_partner_id.id,
+            )
+            for move in first
+        }
+        cards = Card._kundenbindung_active_cards(wanted)
+        missing = sorted(wanted - set(cards))
+        if missing:
+            made = Card.with_context(loyalty_no_mail=True)._kundenbindung_create_cards(
+                [
+                    {"program_id": program_id, "partner_id": partner_id, "points": 0.0}
+                    for program_id, partner_id in missing
+                ]
+            )
+            cards.update({(card.program_id.id, card.partner_id.id): card.id for card in made})
+        rewards = []
+        for move in first:
             config = move.company_id.sudo().kundenbindung_config_id
             referrer = move.commercial_partner_id.kundenbindung_referred_by_id.commercial_partner_id
-            program = config.loyalty_program_id
-            card_id = Card._kundenbindung_active_cards({(program.id, referrer.id)}).get((program.id, referrer.id))
-            if card_id:
-                card = Card.browse(card_id)
-            else:
-                card = Card.with_context(loyalty_no_mail=True)._kundenbindung_create_cards(
-                    [{"program_id": program.id, "partner_id": referrer.id, "points": 0.0}]
-                )
+            card = Card.browse(cards[(config.loyalty_program_id.id, referrer.id)])
             points = config.referral_points
             campaign = move.commercial_partner_id.kundenbindung_referral_campaign_id
             self._card_points(

@@ -254,3 +254,13 @@ class TestReferrals(AccountTestInvoicingCommon):
         refund.action_post()
         # 100 francs are not 100 of the invoice's currency: the points stay
         self.assertEqual(self.alt.with_company(self.company).kundenbindung_loyalty_points, 50.0)
+
+    def test_two_customers_recommended_by_one_invoiced_together_earn_it_twice_on_one_card(self):
+        self.config.referral_points = 50.0
+        zwei = self.env["res.partner"].create({"name": "Zwei AG", "is_company": True})
+        (self.neu | zwei).kundenbindung_referred_by_id = self.alt
+        invoices = self.invoice(self.neu, post=False) | self.invoice(zwei, post=False)
+        invoices.action_post()
+        cards = self.env["loyalty.card"].sudo().search([("partner_id", "=", self.alt.id)])
+        self.assertEqual((len(cards), cards.points), (1, 100.0))
+        self.assertEqual(self.env["kundenbindung.referral"].search_count([("referrer_id", "=", self.alt.id)]), 2)
