@@ -38,11 +38,14 @@ awards the points of the last ``--loyalty-months`` of posted invoices and
 credit notes through the same path as posting one, and prints how long a
 document took.
 
-``campaigns`` creates three campaigns of the demo company: a call to
+``campaigns`` creates four campaigns of the demo company: a call to
 every B customer through their salespeople, launched 45
 days ago with a 20 % control group and its effect measured; a thank-you
 email to the A customers (draft); a cross-selling call list for the
-largest interest cluster, scheduled for next week.
+largest interest cluster, scheduled for next week; and a request for
+referrals to the A customers from a loyalty index of 50, launched 60
+days ago, the demo's recommendations by the customers it reached
+counted as its referrals.
 
 ``duplicates`` searches the demo company's duplicates over all partners
 (time, peak memory), measures the groups against the generator's true
@@ -537,7 +540,7 @@ def posting(env, args):
 
 
 def campaigns(env, args):
-    """Three demo campaigns (see the module's docstring)."""
+    """Four demo campaigns (see the module's docstring)."""
 
     Campaign = env["kundenbindung.campaign"].with_context(default_user_id=env.ref("base.user_admin").id)
     company = env.company
@@ -581,6 +584,26 @@ def campaigns(env, args):
         }
     )
     crosssell.action_schedule()
+    # A customers loyal enough to ask for a recommendation, launched 60 days ago; the demo's
+    # recommendations by the customers it reached are taken as their answers
+    referral = Campaign.create(
+        {
+            "name": "Kunden werben Kunden",
+            "goal": "referral",
+            "channel": "activity",
+            "abc_a": True,
+            "loyalty_index_min": 50,
+            "control_share": 20,
+            "effect_days": 120,
+            "note": "<p>Zufriedene Kunden um eine Empfehlung bitten; als Dank gibt es Treuepunkte.</p>",
+        }
+    )
+    referral.action_launch()
+    referral.launched_date = today - datetime.timedelta(days=60)
+    reached = referral.recipient_ids.filtered(lambda r: not r.control).partner_id
+    answered = env["res.partner"].search([("kundenbindung_referred_by_id", "in", reached.ids)])
+    answered.kundenbindung_referral_campaign_id = referral
+    referral._update_effect(today)
     return {
         "winback": {
             "reached": winback.recipient_count,
@@ -592,6 +615,11 @@ def campaigns(env, args):
         },
         "thankyou_target": thanks.target_count,
         "crosssell_target": crosssell.target_count,
+        "referral": {
+            "reached": referral.recipient_count,
+            "referrals": referral.referral_count,
+            "referred_revenue": round(referral.referred_revenue, 2),
+        },
     }
 
 
