@@ -38,91 +38,75 @@ _logger = logging.getLogger(__name__)
 CHUNK_SIZE = 10000
 MIN_HISTORY_MONTHS = 36
 
-# engine column -> (column of kundenbindung_customer_segment, SQL type)
-SEGMENT_COLUMNS = (
-    ("abc_class", "abc_class", "varchar"),
-    ("revenue", "revenue", "numeric"),
-    ("previous_revenue", "previous_revenue", "numeric"),
-    ("trend", "trend", "float8"),
-    ("last_purchase", "last_purchase", "date"),
-    ("frequency", "frequency", "int4"),
-    ("r_score", "r_score", "int4"),
-    ("f_score", "f_score", "int4"),
-    ("m_score", "m_score", "int4"),
-    ("rfm_segment", "rfm_segment", "varchar"),
-    ("historical_value", "historical_value", "numeric"),
-    ("predicted_value", "predicted_value", "numeric"),
-    ("clv", "clv", "numeric"),
-    ("interval_days", "interval_days", "float8"),
-    ("churn_score", "churn_score", "float8"),
-    ("p_alive", "p_alive", "float8"),
-    ("expected_purchases", "expected_purchases", "float8"),
-    ("churn_level", "churn_level", "varchar"),
-    ("drop_date", "class_drop_date", "date"),
-    ("value_at_stake", "value_at_stake", "numeric"),
-    ("gross_margin", "gross_margin", "numeric"),
-    ("margin_percent", "margin_percent", "float8"),
-    ("uncosted_share", "uncosted_share", "float8"),
-    ("discounts", "discounts", "numeric"),
-    ("serve_returns", "serve_returns", "numeric"),
-    ("serve_payment_delay", "serve_payment_delay", "numeric"),
-    ("serve_activities", "serve_activities", "numeric"),
-    ("serve_rewards", "serve_rewards", "numeric"),
-    ("serve_campaigns", "serve_campaigns", "numeric"),
-    ("cost_to_serve", "cost_to_serve", "numeric"),
-    ("contribution", "contribution_margin", "numeric"),
-    ("ranked_value", "ranked_value", "numeric"),
-    ("clv_value", "clv_value", "numeric"),
-    ("low_margin", "low_margin", "bool"),
-    ("cross_buying", "cross_buying", "float8"),
-    ("cross_buying_growth", "cross_buying_growth", "float8"),
-    ("repeat_rate", "repeat_rate", "float8"),
-    ("regularity", "regularity", "float8"),
-    ("on_rhythm", "on_rhythm", "float8"),
-    ("referrals", "referral_count", "int4"),
-    ("referred_revenue", "referred_revenue", "numeric"),
-    ("price_rise", "price_rise", "float8"),
-    ("kept_quantity", "kept_quantity", "float8"),
-    ("price_tolerance", "price_tolerance", "float8"),
-    ("loyalty_index", "loyalty_index", "float8"),
-    ("attractiveness", "portfolio_attractiveness", "float8"),
-    ("strength", "portfolio_strength", "float8"),
-    ("field", "portfolio_field", "varchar"),
-    ("previous_field", "portfolio_previous_field", "varchar"),
+# where a segment column comes from: the segments engine; engine.margins.customer_margins as they
+# are; figures ranked on the margins; the portfolio (margins and signs); the signs of loyalty. A night
+# whose margins or signs could not be read keeps the columns that depend on them.
+SEGMENTS, MARGINS, RANKED_ON_MARGIN, PORTFOLIO, SIGNALS = "segments", "margins", "ranked", "portfolio", "signals"
+# engine column -> (column of kundenbindung_customer_segment, SQL type, where it comes from)
+COLUMNS = (
+    ("abc_class", "abc_class", "varchar", SEGMENTS),
+    ("revenue", "revenue", "numeric", SEGMENTS),
+    ("previous_revenue", "previous_revenue", "numeric", SEGMENTS),
+    ("trend", "trend", "float8", SEGMENTS),
+    ("last_purchase", "last_purchase", "date", SEGMENTS),
+    ("frequency", "frequency", "int4", SEGMENTS),
+    ("r_score", "r_score", "int4", SEGMENTS),
+    ("f_score", "f_score", "int4", SEGMENTS),
+    ("m_score", "m_score", "int4", SEGMENTS),
+    ("rfm_segment", "rfm_segment", "varchar", SEGMENTS),
+    ("historical_value", "historical_value", "numeric", SEGMENTS),
+    ("predicted_value", "predicted_value", "numeric", SEGMENTS),
+    ("clv", "clv", "numeric", SEGMENTS),
+    ("interval_days", "interval_days", "float8", SEGMENTS),
+    ("churn_score", "churn_score", "float8", SEGMENTS),
+    ("p_alive", "p_alive", "float8", SEGMENTS),
+    ("expected_purchases", "expected_purchases", "float8", SEGMENTS),
+    ("churn_level", "churn_level", "varchar", SEGMENTS),
+    ("drop_date", "class_drop_date", "date", SEGMENTS),
+    ("value_at_stake", "value_at_stake", "numeric", SEGMENTS),
+    ("gross_margin", "gross_margin", "numeric", MARGINS),
+    ("margin_percent", "margin_percent", "float8", MARGINS),
+    ("uncosted_share", "uncosted_share", "float8", MARGINS),
+    ("discounts", "discounts", "numeric", MARGINS),
+    ("serve_returns", "serve_returns", "numeric", MARGINS),
+    ("serve_payment_delay", "serve_payment_delay", "numeric", MARGINS),
+    ("serve_activities", "serve_activities", "numeric", MARGINS),
+    ("serve_rewards", "serve_rewards", "numeric", MARGINS),
+    ("serve_campaigns", "serve_campaigns", "numeric", MARGINS),
+    ("cost_to_serve", "cost_to_serve", "numeric", MARGINS),
+    ("contribution", "contribution_margin", "numeric", MARGINS),
+    ("ranked_value", "ranked_value", "numeric", RANKED_ON_MARGIN),
+    ("clv_value", "clv_value", "numeric", RANKED_ON_MARGIN),
+    ("low_margin", "low_margin", "bool", RANKED_ON_MARGIN),
+    ("cross_buying", "cross_buying", "float8", SIGNALS),
+    ("cross_buying_growth", "cross_buying_growth", "float8", SIGNALS),
+    ("repeat_rate", "repeat_rate", "float8", SIGNALS),
+    ("regularity", "regularity", "float8", SIGNALS),
+    ("on_rhythm", "on_rhythm", "float8", SIGNALS),
+    ("referrals", "referral_count", "int4", SIGNALS),
+    ("referred_revenue", "referred_revenue", "numeric", SIGNALS),
+    ("price_rise", "price_rise", "float8", SIGNALS),
+    ("kept_quantity", "kept_quantity", "float8", SIGNALS),
+    ("price_tolerance", "price_tolerance", "float8", SIGNALS),
+    ("loyalty_index", "loyalty_index", "float8", SIGNALS),
+    ("attractiveness", "portfolio_attractiveness", "float8", PORTFOLIO),
+    ("strength", "portfolio_strength", "float8", PORTFOLIO),
+    ("field", "portfolio_field", "varchar", PORTFOLIO),
+    ("previous_field", "portfolio_previous_field", "varchar", PORTFOLIO),
 )
+SEGMENT_COLUMNS = tuple((col, name, sqltype) for col, name, sqltype, _source in COLUMNS)
 # columns a run writes only when it has a value for them: the last slip and the field before the last move
 KEPT_UNTIL_REPLACED = ("class_drop_date", "portfolio_previous_field")
-# the engine columns of the signs of loyalty: a night whose signals could not be read keeps them
-ON_SIGNALS = (
-    "cross_buying",
-    "cross_buying_growth",
-    "repeat_rate",
-    "regularity",
-    "on_rhythm",
-    "referrals",
-    "referred_revenue",
-    "price_rise",
-    "kept_quantity",
-    "price_tolerance",
-    "loyalty_index",
-)
-# the engine columns that come from the margins: a night whose margins could not be read keeps them
-ON_PORTFOLIO = ("attractiveness", "strength", "field", "previous_field")
-ON_MARGIN = ("ranked_value", "clv_value", "low_margin", *ON_PORTFOLIO)
-# columns of engine.margins.customer_margins kept with the segments (as they are)
-MARGIN_COLUMNS = (
-    "gross_margin",
-    "margin_percent",
-    "uncosted_share",
-    "discounts",
-    "serve_returns",
-    "serve_payment_delay",
-    "serve_activities",
-    "serve_rewards",
-    "serve_campaigns",
-    "cost_to_serve",
-    "contribution",
-)
+
+
+def _from(*sources):
+    return tuple(col for col, _name, _type, source in COLUMNS if source in sources)
+
+
+ON_SIGNALS = _from(SIGNALS)
+ON_PORTFOLIO = _from(PORTFOLIO)
+ON_MARGIN = _from(RANKED_ON_MARGIN, PORTFOLIO)
+MARGIN_COLUMNS = _from(MARGINS)
 
 
 def run_timings(started, extracted, engine_done):
