@@ -705,3 +705,18 @@ def test_firms_of_one_town_numbered_apart_or_only_alike_in_name_are_never_merged
     # one firm twice: its name and address, or a name misspelt with its phone
     assert found[(0, 2)] >= AUTO_MERGE_THRESHOLD
     assert found[(5, 6)] >= AUTO_MERGE_THRESHOLD
+
+
+def test_a_sure_group_is_not_held_back_by_two_members_only_alike_in_name():
+    # A and B: one firm's name, street and phone; C: a longer name with B's email. Every link is sure;
+    # A and C share nothing of their own, which is too little evidence, not two firms
+    rows = [
+        {"name": "Schreinerei Holzmeier GmbH", "street": "Waldweg 12", "zip": "04109", "city": "Leipzig"},
+        {"name": "Schreinerei Holzmeier GmbH", "street": "Waldweg 12", "zip": "04109", "city": "Leipzig"},
+        {"name": "Schreinerei Holzmeier Leipzig GmbH", "email": "info@holzmeier.de"},
+    ]
+    rows[0]["phone"] = rows[1]["phone"] = "0341 99887"
+    rows[1]["email"] = "info@holzmeier.de"
+    pairs, grouped = find_duplicates(frame(rows), COLUMNS)
+    assert set(grouped.index) == {0, 1, 2}
+    assert pairs.attrs["conflicting"] == set()

@@ -1227,10 +1227,10 @@ def _review_only(levels, two_people=False):
         own |= levels[field].to_numpy() == 0
     alike_name = (levels["name"].to_numpy() == LEVELS["name"].index("similar")) & ~own
     # (``two_people``: only the reasons that may be two people, not a move or too little evidence)
-    reviewed = other_given | one_marked | other_name | other_form | alike_name | renamed | two_contacts
-    reviewed |= _same_year(levels)
+    reviewed = other_given | one_marked | other_name | other_form | renamed | two_contacts | _same_year(levels)
     reviewed |= colleagues & ~same_person
-    return reviewed if two_people else reviewed | moved | name_only
+    # (a name only alike is too little evidence, not a sign of two firms: in a group, the links decide)
+    return reviewed if two_people else reviewed | alike_name | moved | name_only
 
 
 # ---------------------------------------------------------------- results
