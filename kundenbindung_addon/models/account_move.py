@@ -90,6 +90,8 @@ class AccountMove(models.Model):
         )
         # a credit note that credits a rewarding first invoice in full takes the referral's points back
         self.env["kundenbindung.referral"]._revoke_or_log(posted)
+        # an invoice taken back and posted again: the referral stands again
+        self.env["kundenbindung.referral"]._reinstate_or_log(posted)
         return posted
 
     @api.model

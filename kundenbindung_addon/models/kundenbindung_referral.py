@@ -209,31 +209,11 @@ class KundenbindungReferral(models.Model):
         ).reversed_entry_id.filtered(lambda m: m.move_type == "out_invoice")
         undone = cancelled | refunded._kundenbindung_credited_in_full()
         referrals = self.sudo().search([("move_id", "in", undone.ids)]) if undone else self.browse()
-        if not referrals:
-            return referrals
-        Move = self.env["account.move"]
-        Move.flush_model(["move_type", "state", "company_id", "commercial_partner_id", "invoice_date", "amount_total"])
-        self.flush_model(["partner_id", "company_id", "move_id"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT referral.id,
-                          (SELECT move.id FROM account_move move
-                            WHERE move.commercial_partner_id = referral.partner_id
-                              AND move.company_id = referral.company_id
-                              AND move.move_type = 'out_invoice' AND move.state = 'posted'
-                              AND move.id <> referral.move_id AND %s
-                         ORDER BY move.invoice_date, move.id LIMIT 1)
-                     FROM kundenbindung_referral referral
-                    WHERE referral.id = ANY(%s)""",
-                Move._kundenbindung_not_credited_sql(),
-                referrals.ids,
-            )
-        )
-        bought = {referral_id: move_id for referral_id, move_id in self.env.cr.fetchall() if move_id}
+        standing = referrals._standing_invoices()
         taken_back = self.browse()
         for referral in referrals:
-            if referral.id in bought:
-                referral.move_id = bought[referral.id]
+            if referral.id in standing:
+                referral.move_id = standing[referral.id]
                 continue
             reader = self.with_context(lang=referral.referrer_id.lang or self.env.lang).env
             reason = (
@@ -246,40 +226,97 @@ class KundenbindungReferral(models.Model):
                     customer=referral.partner_id.display_name,
                 )
             )
-            self._card_points(referral.card_id, referral.partner_id, reason, -referral.points)
+            # nothing to take back from a referrer without an active card (deleted with its points)
+            self._card_points(referral._current_card(), referral.partner_id, reason, -referral.points)
             referral.active = False
             taken_back |= referral
         return taken_back
 
     @api.model
     def _reinstate(self, moves):
-        """Credit notes among ``moves`` reset to draft: the referrals they
-        had taken back stand again, with their points, where their first
-        invoice is posted and no longer credited in full."""
-        invoices = (
-            moves.sudo()
-            .filtered(lambda m: m.move_type == "out_refund" and m.state != "posted")
-            .reversed_entry_id.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
-        )
-        invoices -= invoices._kundenbindung_credited_in_full()
-        referrals = (
+        """The referrals taken back from the customers of ``moves`` (invoices
+        posted, also again after a cancellation; credit notes reset to
+        draft) stand again, with their points, once the customer has a
+        posted invoice of the company that is not credited in full: the
+        purchase taken back counts again."""
+        moves = moves.sudo()
+        invoices = moves.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
+        invoices |= moves.filtered(lambda m: m.move_type == "out_refund" and m.state != "posted").reversed_entry_id
+        pairs = {(m.commercial_partner_id.id, m.company_id.id) for m in invoices if m.commercial_partner_id}
+        if not pairs:
+            return self.browse()
+        archived = (
             self.sudo()
             .with_context(active_test=False)
-            .search([("active", "=", False), ("move_id", "in", invoices.ids)])
+            .search([("active", "=", False), ("partner_id", "in", sorted({pid for pid, _c in pairs}))])
+            .filtered(lambda r: (r.partner_id.id, r.company_id.id) in pairs)
         )
-        for referral in referrals:
+        standing = archived._standing_invoices()
+        reinstated = archived.filtered(lambda r: r.id in standing)
+        for referral in reinstated:
+            referral.move_id = standing[referral.id]
             reader = self.with_context(lang=referral.referrer_id.lang or self.env.lang).env
             self._card_points(
-                referral.card_id,
+                referral._current_card(create=True),
                 referral.partner_id,
-                reader._(
-                    "Referral rewarded again (credit note undone): %(customer)s",
-                    customer=referral.partner_id.display_name,
-                ),
+                reader._("Referral rewarded again: %(customer)s", customer=referral.partner_id.display_name),
                 referral.points,
             )
             referral.active = True
-        return referrals
+        return reinstated
+
+    def _standing_invoices(self):
+        """Referral id -> the earliest posted invoice of its customer in its
+        company that is not credited in full, for those that have one."""
+        if not self:
+            return {}
+        Move = self.env["account.move"]
+        Move.flush_model(
+            ["move_type", "state", "company_id", "commercial_partner_id", "invoice_date", "amount_total"]
+            + ["currency_id", "reversed_entry_id"]
+        )
+        self.flush_model(["partner_id", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT referral.id,
+                          (SELECT move.id FROM account_move move
+                            WHERE move.commercial_partner_id = referral.partner_id
+                              AND move.company_id = referral.company_id
+                              AND move.move_type = 'out_invoice' AND move.state = 'posted' AND %s
+                         ORDER BY move.invoice_date, move.id LIMIT 1)
+                     FROM kundenbindung_referral referral
+                    WHERE referral.id = ANY(%s)""",
+                Move._kundenbindung_not_credited_sql(),
+                self.ids,
+            )
+        )
+        return {referral_id: move_id for referral_id, move_id in self.env.cr.fetchall() if move_id}
+
+    def _current_card(self, create=False):
+        """The referrer's card the referral's points live on: its own card
+        while active and the referrer's, else the referrer's active card of
+        that program (after a merge of partners moved the points there),
+        made when ``create`` and there is none. Kept on the referral."""
+        self.ensure_one()
+        Card = self.env["loyalty.card"].sudo()
+        card = self.card_id.sudo()
+        if card.active and card.partner_id == self.referrer_id:
+            return card
+        program = card.program_id or self.company_id.sudo().kundenbindung_config_id.loyalty_program_id
+        if not program:
+            return Card
+        key = (program.id, self.referrer_id.id)
+        found = Card._kundenbindung_active_cards({key}).get(key)
+        if found:
+            card = Card.browse(found)
+        elif create:
+            card = Card.with_context(loyalty_no_mail=True)._kundenbindung_create_cards(
+                [{"program_id": program.id, "partner_id": self.referrer_id.id, "points": 0.0}]
+            )
+        else:
+            return Card
+        self.sudo().card_id = card
+        return card
 
     @api.model
     def _card_points(self, card, customer, description, points):
@@ -314,7 +351,8 @@ class KundenbindungReferral(models.Model):
 
     @api.model
     def _reinstate_or_log(self, moves):
-        """``_reinstate`` in a savepoint: a reset to draft never fails for it."""
+        """``_reinstate`` in a savepoint: a posting or a reset to draft never
+        fails for it."""
         try:
             with self.env.cr.savepoint():
                 return self._reinstate(moves)

@@ -264,3 +264,45 @@ class TestReferrals(AccountTestInvoicingCommon):
         cards = self.env["loyalty.card"].sudo().search([("partner_id", "=", self.alt.id)])
         self.assertEqual((len(cards), cards.points), (1, 100.0))
         self.assertEqual(self.env["kundenbindung.referral"].search_count([("referrer_id", "=", self.alt.id)]), 2)
+
+    def test_a_referral_moved_to_a_later_invoice_stands_again_when_the_first_credit_note_is_undone(self):
+        self.config.referral_points = 50.0
+        self.neu.kundenbindung_referred_by_id = self.alt
+        first = self.invoice(self.neu)
+        second = self.invoice(self.neu, day=9)
+        points = self.alt.with_company(self.company)
+        refund_first = first._reverse_moves([{"invoice_date": D(2026, 5, 10)}], cancel=True)
+        second._reverse_moves([{"invoice_date": D(2026, 5, 11)}], cancel=True)
+        self.assertEqual(points.kundenbindung_loyalty_points, 0.0)
+        # the first invoice counts again: so does the referral, on it
+        refund_first.button_draft()
+        self.assertEqual(points.kundenbindung_loyalty_points, 50.0)
+        referral = self.env["kundenbindung.referral"].search([("partner_id", "=", self.neu.id)])
+        self.assertEqual(referral.move_id, first)
+
+    def test_a_cancelled_first_invoice_posted_again_rewards_the_referral_again(self):
+        self.config.referral_points = 50.0
+        self.neu.kundenbindung_referred_by_id = self.alt
+        first = self.invoice(self.neu)
+        points = self.alt.with_company(self.company)
+        first.button_draft()
+        first.button_cancel()
+        self.assertEqual(points.kundenbindung_loyalty_points, 0.0)
+        first.button_draft()
+        first.action_post()
+        self.assertEqual(points.kundenbindung_loyalty_points, 50.0)
+        Referral = self.env["kundenbindung.referral"].with_context(active_test=False)
+        self.assertEqual(Referral.search([("partner_id", "=", self.neu.id)]).mapped("active"), [True])
+
+    def test_points_are_taken_back_from_the_card_they_were_moved_to(self):
+        self.config.referral_points = 50.0
+        self.neu.kundenbindung_referred_by_id = self.alt
+        first = self.invoice(self.neu)
+        Card = self.env["loyalty.card"].sudo()
+        old = Card.search([("partner_id", "=", self.alt.id)])
+        # as Odoo's merge of two partners does: the points moved to the other card, this one archived
+        new = Card.create({"program_id": old.program_id.id, "partner_id": self.alt.id, "points": old.points})
+        old.write({"points": 0.0, "active": False})
+        first.button_draft()
+        first.button_cancel()
+        self.assertEqual((new.points, old.points), (0.0, 0.0))
