@@ -1368,10 +1368,12 @@ def conflicting_groups(prepared, grouping, max_size=MAX_GROUP, cache=None):
         return found
     position = pd.Series(np.arange(len(prepared)), index=prepared.index)
     pairs = []
-    for group, members in grouping.groupby(grouping):
-        if len(members) > max_size:
-            found.add(group)
-        elif len(members) > 2:
+    # most groups are a pair, which its own link judged already: only the larger ones are looked into
+    sizes = grouping.map(grouping.value_counts())
+    found.update(grouping[sizes > max_size].unique().tolist())
+    larger = grouping[(sizes > 2) & (sizes <= max_size)]
+    for group, members in larger.groupby(larger):
+        if len(members) > 2:
             rows = position.reindex(members.index).dropna().astype(np.int64).to_numpy()
             left, right = np.triu_indices(len(rows), k=1)
             pairs.append((group, np.column_stack((rows[left], rows[right]))))
