@@ -85,13 +85,11 @@ class AccountMove(models.Model):
         posted_before = {move.id: True for move in self if move.posted_before}
         posted = super()._post(soft=soft)
         posted._kundenbindung_sync_loyalty_or_defer()
-        self.env["kundenbindung.referral"].with_context(kundenbindung_posted_before=posted_before)._reward_or_log(
+        # a first invoice rewards its customer's referral; a credit note crediting it in full takes the
+        # points back; an invoice taken back and posted again has the referral stand again
+        self.env["kundenbindung.referral"].with_context(kundenbindung_posted_before=posted_before)._settle_or_log(
             posted
         )
-        # a credit note that credits a rewarding first invoice in full takes the referral's points back
-        self.env["kundenbindung.referral"]._revoke_or_log(posted)
-        # an invoice taken back and posted again: the referral stands again
-        self.env["kundenbindung.referral"]._reinstate_or_log(posted)
         return posted
 
     @api.model
@@ -126,14 +124,14 @@ class AccountMove(models.Model):
         result = super().button_draft()
         self._kundenbindung_sync_loyalty_or_defer()
         # a credit note undone: the referral it took back stands again
-        self.env["kundenbindung.referral"]._reinstate_or_log(self)
+        self.env["kundenbindung.referral"]._settle_or_log(self)
         return result
 
     def button_cancel(self):
         result = super().button_cancel()
         self._kundenbindung_sync_loyalty_or_defer()
         # a referral rewarded by a first invoice that is cancelled gives its points back
-        self.env["kundenbindung.referral"]._revoke_or_log(self)
+        self.env["kundenbindung.referral"]._settle_or_log(self)
         return result
 
     @api.model

@@ -238,15 +238,16 @@ class KundenbindungCampaign(models.Model):
 
     @api.depends("goal", "launched_date")
     def _compute_referrals(self):
+        asking = self.filtered(lambda c: c.goal == "referral")._origin
         referred = dict(
             self.env["res.partner"]._read_group(
-                [("kundenbindung_referral_campaign_id", "in", self._origin.ids)],
+                [("kundenbindung_referral_campaign_id", "in", asking.ids)],
                 ["kundenbindung_referral_campaign_id"],
                 ["id:array_agg"],
             )
         )
         for campaign in self:
-            partner_ids = referred.get(campaign._origin, []) if campaign.goal == "referral" else []
+            partner_ids = referred.get(campaign._origin, [])
             campaign.referral_count = len(partner_ids)
             _before, after = (
                 campaign._revenues(partner_ids, campaign.launched_date, campaign.launched_date, None)

@@ -179,21 +179,6 @@ class KundenbindungReferral(models.Model):
         return rewarded | (self.sudo().create(fresh) if fresh else self.browse())
 
     @api.model
-    def _reward_or_log(self, moves):
-        """``_reward`` in a savepoint: a referral never stops a posting;
-        conflicts with a concurrent transaction (two new customers of one
-        referrer on its card) are raised, so that Odoo retries the whole
-        request rather than lose the points."""
-        try:
-            with self.env.cr.savepoint():
-                return self._reward(moves)
-        except Exception as error:
-            if isinstance(error, psycopg2.Error) and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                raise
-            _logger.exception("Customer Retention: the referral points of %s could not be written", moves.ids)
-            return self.browse()
-
-    @api.model
     def _revoke(self, moves):
         """The referrals rewarded by invoices that ``moves`` undo: invoices
         now cancelled, or invoices that posted credit notes among ``moves``
@@ -337,27 +322,20 @@ class KundenbindungReferral(models.Model):
         card.sudo().points += points
 
     @api.model
-    def _revoke_or_log(self, moves):
-        """``_revoke`` in a savepoint: a cancellation or a credit note never
-        fails for it."""
+    def _settle_or_log(self, moves):
+        """The referrals of ``moves`` that were just posted, reset to draft
+        or cancelled: rewarded (``_reward``), taken back (``_revoke``) or
+        standing again (``_reinstate``), each of which looks only at the
+        moves it concerns. In a savepoint: a referral never stops a posting,
+        a reset or a cancellation; conflicts with a concurrent transaction
+        (two new customers of one referrer on its card) are raised, so that
+        Odoo retries the whole request rather than lose the points."""
         try:
             with self.env.cr.savepoint():
-                return self._revoke(moves)
+                self._reward(moves)
+                self._revoke(moves)
+                self._reinstate(moves)
         except Exception as error:
             if isinstance(error, psycopg2.Error) and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
                 raise
-            _logger.exception("Customer Retention: the referral points of %s could not be taken back", moves.ids)
-            return self.browse()
-
-    @api.model
-    def _reinstate_or_log(self, moves):
-        """``_reinstate`` in a savepoint: a posting or a reset to draft never
-        fails for it."""
-        try:
-            with self.env.cr.savepoint():
-                return self._reinstate(moves)
-        except Exception as error:
-            if isinstance(error, psycopg2.Error) and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                raise
-            _logger.exception("Customer Retention: the referral points of %s could not be given again", moves.ids)
-            return self.browse()
+            _logger.exception("Customer Retention: the referral points of %s could not be written", moves.ids)

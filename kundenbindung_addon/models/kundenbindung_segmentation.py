@@ -607,14 +607,17 @@ class KundenbindungSegmentation(models.AbstractModel):
     @api.model
     def _recompute_all_soon(self):
         """Ask the scheduled segment recompute to run for every company at
-        once (after an update that adds figures), rather than at night.
-        Returns the number of companies."""
+        once (after an update that adds figures), rather than at night,
+        and log it. Returns the number of companies."""
         configs = self.env["kundenbindung.config"].sudo().search([("company_id", "!=", False)])
         # tried today already: the scheduled action would skip them until tomorrow
         configs.write({"segments_tried": False})
         cron = self.env.ref("kundenbindung_addon.ir_cron_kundenbindung_segments", raise_if_not_found=False)
         if cron:
             cron._trigger()
+        _logger.info(
+            "Customer Retention: segments of %s companies recomputed next by the scheduled action", len(configs)
+        )
         return len(configs)
 
     @api.model

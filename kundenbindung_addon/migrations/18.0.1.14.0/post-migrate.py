@@ -7,16 +7,11 @@ setting's default). The segments of every company are recomputed by the
 scheduled action right after the update, so that the new figures do not
 wait for the night."""
 
-import logging
-
 from odoo import SUPERUSER_ID, api
-
-_logger = logging.getLogger("odoo.addons.kundenbindung_addon.migrations")
 
 
 def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
-    companies = env["kundenbindung.segmentation"]._recompute_all_soon()
-    _logger.info("Customer Retention: segments of %s companies recomputed next by the scheduled action", companies)
+    env["kundenbindung.segmentation"]._recompute_all_soon()
